@@ -1,0 +1,30 @@
+//! The HTML document the server wraps around every page: head, hydration scripts, body.
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags};
+
+use crate::App;
+
+/// Renders the whole document for one server response.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#1f5f4a" />
+                <meta
+                    name="description"
+                    content="Your street's mutual-aid board: ask for help, offer help, look out for each other."
+                />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}

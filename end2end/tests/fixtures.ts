@@ -1,0 +1,61 @@
+// Shared test fixtures: a `page` that fails the test on console errors or uncaught page errors, plus waitForHydration.
+import { test as base, expect, type Page } from '@playwright/test';
+
+// Chromium's own log line when a fetched resource answers with an error status.
+const FAILED_LOAD = /^Failed to load resource: the server responded with a status of \d+/;
+
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const consoleErrors: { text: string; url: string; where: string }[] = [];
+    const pageErrors: string[] = [];
+    // Top-level documents that answered 4xx/5xx: their status is the test's to assert, not an error.
+    const errorDocuments = new Set<string>();
+
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error') return;
+      const loc = msg.location();
+      const where = loc.url ? ` — from ${loc.url} line ${loc.lineNumber + 1}` : '';
+      consoleErrors.push({ text: msg.text(), url: loc.url, where });
+    });
+    page.on('pageerror', (err) => {
+      // One line per error: multi-line stacks would be mistaken for the fixture's own stack in the report.
+      const frame = err.stack?.split('\n').find((line) => line.trim().startsWith('at '));
+      const where = frame ? ` — from ${frame.trim().slice(3).replace(/:(\d+):\d+(\)?)$/, ' line $1$2')}` : '';
+      pageErrors.push(`uncaught page error: ${err.name}: ${err.message}${where}`);
+    });
+    page.on('response', (res) => {
+      const req = res.request();
+      if (res.status() >= 400 && req.isNavigationRequest() && req.frame() === page.mainFrame()) {
+        errorDocuments.add(res.url());
+      }
+    });
+
+    await use(page);
+
+    const problems = [
+      ...consoleErrors
+        .filter(({ text, url }) => {
+          if (!FAILED_LOAD.test(text)) return true;
+          if (errorDocuments.has(url)) return false; // e.g. the 404 page itself
+          // Chromium asks for /favicon.ico on its own, at a racy moment; ignore it so tests are not flaky.
+          return !url || new URL(url).pathname !== '/favicon.ico';
+        })
+        .map(({ text, where }) => `console.error: ${text}${where}`),
+      ...pageErrors,
+    ];
+    if (problems.length > 0) {
+      const message =
+        `The page reported ${problems.length} error(s):\n` + problems.map((p, i) => `  ${i + 1}. ${p}`).join('\n');
+      const error = new Error(message);
+      error.stack = `Error: ${message}`; // keep the report readable: the teardown stack says nothing useful
+      throw error;
+    }
+  },
+});
+
+export { expect };
+
+/** Waits until the WebAssembly app has hydrated (it sets <html data-hydrated="true">). */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+}

@@ -1,0 +1,15 @@
+//! Streetboard's server: configuration, the HTTP router and its middleware, storage, and a
+//! clean start and stop. `main.rs` only wires these together, so tests can build the same
+//! router in-process without a port.
+
+pub mod config;
+pub mod health;
+pub mod router;
+pub mod security_headers;
+pub mod shutdown;
+pub mod state;
+pub mod storage;
+
+pub use config::Config;
+pub use router::router;
+pub use state::AppState;

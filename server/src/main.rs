@@ -1,0 +1,49 @@
+//! The `streetboard` binary: reads configuration, opens and migrates the database, serves
+//! until SIGINT or SIGTERM. Start-up problems end the process with one clear line.
+
+use std::process::ExitCode;
+
+use server::{config::Config, router, shutdown::shutdown_signal, storage::Db, AppState};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("streetboard: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_new(&config.log_filter).map_err(|e| format!("RUST_LOG: {e}"))?,
+        )
+        .init();
+
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    tracing::info!(backend = db.backend().name(), "database ready");
+
+    let state = AppState::new(db.clone(), config.leptos_options());
+    let app = router(state, &config);
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    tracing::info!("listening on http://{}", config.addr);
+
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server stopped with an error: {e}"))?;
+
+    db.close().await;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}

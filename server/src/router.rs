@@ -1,0 +1,67 @@
+//! The HTTP router: Leptos pages and server functions, `/healthz`, static files, and the
+//! middleware every response passes through. Built by a function so tests can drive it
+//! in-process with `oneshot`, no port needed.
+
+use std::time::Duration;
+
+use app::{shell, App};
+use axum::{extract::DefaultBodyLimit, http::header, routing::get, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::{config::Config, health::healthz, security_headers, state::AppState};
+
+/// How long one ordinary request may take before the server gives up on it.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The whole application as one axum `Router`.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let routes = generate_route_list(App);
+    let page_context = page_context(state.clone());
+
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, page_context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, shell))
+        .with_state(state);
+
+    for layer in security_headers::layers() {
+        router = router.layer(layer);
+    }
+    router
+        .layer(CompressionLayer::new())
+        // Both limits: axum's extractors read `DefaultBodyLimit`; the tower layer refuses any
+        // body (server functions included) past the limit with 413 before it is read.
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// What every server-rendered page and server function can reach through Leptos' context,
+/// plus this response's Content-Security-Policy carrying the nonce Leptos generated for it.
+fn page_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(state.db.clone());
+        if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) {
+            if let Ok(value) = header::HeaderValue::from_str(
+                &security_headers::content_security_policy(Some(&nonce)),
+            ) {
+                response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The state every handler can reach: the database and Leptos' options. Never global, so each
+//! test builds its own.
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::storage::Db;
+
+/// Shared, cheaply cloned server state.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    pub fn new(db: Db, leptos_options: LeptosOptions) -> Self {
+        Self { db, leptos_options }
+    }
+}

@@ -1,0 +1,115 @@
+//! Storage: the one home of every database query. One SQLite file by default, PostgreSQL when
+//! `DATABASE_URL` says so; the same code and the same tests run against both.
+
+mod url;
+
+use std::time::Duration;
+
+use sqlx::{
+    any::{AnyPoolOptions, AnyQueryResult},
+    migrate::Migrator,
+    AnyPool, Executor,
+};
+
+pub use url::{redact, Backend};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// How long start-up and requests wait for a database connection before giving up.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A storage failure. Its text is for logs and operators; people see a plain message instead.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error(
+        "DATABASE_URL={0:?} is not supported: use sqlite://path/to/file.db or postgres://user:password@host/database"
+    )]
+    UnsupportedUrl(String),
+    #[error("cannot create the folder for the SQLite file {path}: {source}")]
+    CreateFolder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database at {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("the database could not be brought up to date (migrations failed), so the server will not start: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// A handle to the database: a connection pool plus which kind of database it is.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens `url`, creating the SQLite file (and its folder) when it does not exist yet.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        sqlx::any::install_default_drivers();
+        let backend =
+            Backend::of_url(url).ok_or_else(|| StorageError::UnsupportedUrl(redact(url)))?;
+        let url = match backend {
+            Backend::Sqlite => url::prepare_sqlite(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // SQLite has one writer at a time; a few readers beside it are plenty.
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers carry on while a write commits; NORMAL sync is
+                        // durable across application crashes, which is what WAL needs.
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|source| StorageError::Connect {
+                url: redact(&url),
+                source,
+            })?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Applies every migration not yet applied, in order, each in its own transaction.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Checks the database answers, for `/healthz`.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        let _: AnyQueryResult = sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Waits for open connections to finish, so SQLite checkpoints its WAL on the way out.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,120 @@
+//! Reading `DATABASE_URL`: which database it names, and how to print it without its password.
+
+use std::path::Path;
+
+use super::StorageError;
+
+/// The kinds of database Streetboard runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// The URL with any password replaced by `***`, safe for logs and error messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// Makes sure an SQLite URL creates its file, and that the file's folder exists.
+pub(super) fn prepare_sqlite(url: &str) -> Result<String, StorageError> {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory = path.is_empty() || path == ":memory:" || query.contains("mode=memory");
+    if in_memory {
+        return Ok(url.to_string());
+    }
+    {
+        if let Some(folder) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(folder).map_err(|source| StorageError::CreateFolder {
+                path: path.to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(if query.contains("mode=") {
+        url.to_string()
+    } else if query.is_empty() {
+        format!("{url}?mode=rwc")
+    } else {
+        format!("{url}&mode=rwc")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://sb:hunter2@db:5432/street"),
+            "postgres://sb:***@db:5432/street"
+        );
+        assert_eq!(redact("postgres://sb@db/street"), "postgres://sb@db/street");
+        assert_eq!(
+            redact("sqlite://data/streetboard.db"),
+            "sqlite://data/streetboard.db"
+        );
+        assert_eq!(redact("not a url"), "not a url");
+    }
+
+    #[test]
+    fn backends_are_recognised_by_scheme() {
+        assert_eq!(Backend::of_url("sqlite://x.db"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("sqlite::memory:"), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::of_url("postgresql://h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::of_url("mysql://h/db"), None);
+    }
+
+    #[test]
+    fn sqlite_files_are_created_on_first_run() {
+        assert_eq!(
+            prepare_sqlite("sqlite::memory:").ok().as_deref(),
+            Some("sqlite::memory:")
+        );
+        let dir = std::env::temp_dir().join(format!("sb-url-{}", std::process::id()));
+        let url = format!("sqlite://{}/nested/board.db", dir.display());
+        assert_eq!(prepare_sqlite(&url).ok(), Some(format!("{url}?mode=rwc")));
+        assert!(dir.join("nested").is_dir());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,155 @@
+//! The router in-process (no port): pages, 404, health, security headers, body limit, compression.
+
+mod support;
+
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use server::{router, storage::Backend, AppState, Config};
+use tower::ServiceExt;
+
+async fn app_with(backend: Backend) -> (Router, server::storage::Db) {
+    let db = support::fresh_db(backend).await;
+    let config = Config::from_lookup(|_| None).expect("default config");
+    (
+        router(AppState::new(db.clone(), config.leptos_options()), &config),
+        db,
+    )
+}
+
+async fn app() -> Router {
+    app_with(Backend::Sqlite).await.0
+}
+
+async fn body_text(response: axum::response::Response) -> String {
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("read body")
+        .to_bytes();
+    String::from_utf8(bytes.to_vec()).expect("utf-8 body")
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).expect("request")
+}
+
+on_both_backends! {
+    async fn healthz_checks_the_database(backend: Backend) {
+        let (app, db) = app_with(backend).await;
+        let response = app.clone().oneshot(get("/healthz")).await.expect("response");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+        assert!(body_text(response).await.contains(r#""status":"ok""#));
+
+        db.close().await;
+        let response = app.oneshot(get("/healthz")).await.expect("response");
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(body_text(response).await.contains(r#""database":"unreachable""#));
+    }
+}
+
+#[tokio::test]
+async fn home_page_is_server_rendered_with_a_nonced_hydration_script() {
+    let response = app().await.oneshot(get("/")).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert!(!csp.contains("'unsafe-inline'"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("page CSP carries a nonce")
+        .to_string();
+
+    let html = body_text(response).await;
+    assert!(html.contains("help board</h1>"), "{html}");
+    assert!(html.contains(r#"<nav aria-label="Main""#), "{html}");
+    assert!(html.contains("<title>Streetboard</title>"), "{html}");
+    // Every inline script the page carries must be allowed by this response's policy.
+    let inline_scripts = html.matches("<script").count();
+    assert!(
+        inline_scripts > 0,
+        "the hydration script is missing: {html}"
+    );
+    assert_eq!(
+        html.matches(&format!(r#"nonce="{nonce}""#)).count(),
+        inline_scripts,
+        "{html}"
+    );
+    // Only the browser knows it has hydrated.
+    assert!(!html.contains("data-hydrated"), "{html}");
+}
+
+#[tokio::test]
+async fn each_page_gets_its_own_nonce() {
+    let app = app().await;
+    let first = app.clone().oneshot(get("/")).await.expect("response");
+    let second = app.oneshot(get("/")).await.expect("response");
+    assert_ne!(
+        first.headers()[header::CONTENT_SECURITY_POLICY],
+        second.headers()[header::CONTENT_SECURITY_POLICY]
+    );
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_the_not_found_page_with_status_404() {
+    let response = app()
+        .await
+        .oneshot(get("/no-such-page"))
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = body_text(response).await;
+    assert!(html.contains("<h1>Page not found</h1>"), "{html}");
+    assert!(
+        html.contains("<title>Page not found · Streetboard</title>"),
+        "{html}"
+    );
+    assert!(html.contains("Back to the board"), "{html}");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    for uri in ["/", "/healthz", "/no-such-page"] {
+        let response = app().await.oneshot(get(uri)).await.expect("response");
+        let headers = response.headers();
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY", "{uri}");
+        assert_eq!(headers[header::REFERRER_POLICY], "same-origin", "{uri}");
+        let csp = headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii");
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let limit = server::config::DEFAULT_MAX_BODY_BYTES;
+    let request = Request::post("/api/anything")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, limit + 1)
+        .body(Body::from(vec![b'a'; limit + 1]))
+        .expect("request");
+    let response = app().await.oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn pages_are_compressed_when_the_browser_asks() {
+    let request = Request::get("/")
+        .header(header::ACCEPT_ENCODING, "br")
+        .body(Body::empty())
+        .expect("request");
+    let response = app().await.oneshot(request).await.expect("response");
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+}

@@ -1,0 +1,77 @@
+//! Storage start-up on SQLite and PostgreSQL: migrations, health, and clear failures.
+
+mod support;
+
+use server::storage::{Backend, Db};
+use support::{fresh_db, fresh_url};
+
+on_both_backends! {
+    async fn migrations_apply_once_and_are_idempotent(backend: Backend) {
+        let db = fresh_db(backend).await;
+        // Running again (as every server start does) changes nothing and does not fail.
+        db.migrate().await.expect("second run is a no-op");
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM instance")
+            .fetch_one(db.pool())
+            .await
+            .expect("instance table exists");
+        assert_eq!(rows, 1);
+        db.ping().await.expect("database answers");
+    }
+}
+
+on_both_backends! {
+    async fn a_failing_migration_stops_start_up_with_a_clear_message(backend: Backend) {
+        // A database where a table of the same name already exists, unlike ours: the first
+        // migration cannot apply, and start-up must refuse rather than run half-migrated.
+        let url = fresh_url(backend).await;
+        let db = Db::connect(&url).await.expect("connect");
+        sqlx::query("CREATE TABLE instance (something_else TEXT)")
+            .execute(db.pool())
+            .await
+            .expect("create clashing table");
+        let message = db.migrate().await.expect_err("migration must fail").to_string();
+        assert!(message.contains("migrations failed"), "{message}");
+        assert!(message.contains("will not start"), "{message}");
+        // Nothing half-written: the clashing table is untouched and no migration is recorded.
+        let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+            .fetch_one(db.pool())
+            .await
+            .unwrap_or(0);
+        assert_eq!(recorded, 0);
+    }
+}
+
+on_both_backends! {
+    async fn a_closed_pool_fails_the_health_check(backend: Backend) {
+        let db = fresh_db(backend).await;
+        db.close().await;
+        assert!(db.ping().await.is_err());
+    }
+}
+
+#[tokio::test]
+async fn an_unsupported_url_says_what_is_supported() {
+    let message = Db::connect("mysql://root:secret@localhost/x")
+        .await
+        .expect_err("unsupported")
+        .to_string();
+    assert!(message.contains("sqlite://"), "{message}");
+    assert!(message.contains("postgres://"), "{message}");
+    assert!(!message.contains("secret"), "password leaked: {message}");
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_one_line_without_the_password() {
+    // Port 1 on loopback: nothing listens there, so the connection is refused.
+    let message = Db::connect("postgres://sb:hunter2@127.0.0.1:1/streetboard")
+        .await
+        .expect_err("nothing listens on port 1")
+        .to_string();
+    assert!(
+        message
+            .starts_with("cannot open the database at postgres://sb:***@127.0.0.1:1/streetboard"),
+        "{message}"
+    );
+    assert!(!message.contains("hunter2"), "password leaked: {message}");
+    assert!(!message.contains('\n'), "{message}");
+}
