@@ -14,6 +14,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#1f5f4a" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <meta
                     name="description"
                     content="Your street's mutual-aid board: ask for help, offer help, look out for each other."

@@ -2,7 +2,7 @@
 
 mod support;
 
-use server::storage::{Backend, Db};
+use server::storage::Db;
 use support::{fresh_db, fresh_url};
 
 on_both_backends! {

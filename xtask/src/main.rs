@@ -1,1 +1,100 @@
+//! `cargo xtask serve | test`: installs what is missing, then builds, serves or tests
+//! Streetboard. Uses only the standard library so it builds before any tool exists.
 
+mod cmd;
+mod e2e;
+mod postgres;
+mod release;
+mod summary;
+mod tools;
+
+use std::{path::PathBuf, process::ExitCode};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve   install what is missing, build in release mode and serve the app
+          (STREETBOARD_ADDR, default 127.0.0.1:3000; DATABASE_URL, default an SQLite file in ./data/)
+  test    install what is missing and run every test: Rust unit and storage tests on SQLite and
+          PostgreSQL, then end-to-end tests in headless Chromium";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(),
+        Some("test") => test(),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or missing command\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the folder above this crate).
+pub fn root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
+}
+
+fn serve() -> Result<(), String> {
+    let tools = tools::ensure_build_tools()?;
+    release::build(&tools)?;
+    cmd::step("serving (Ctrl-C stops)");
+    let status = release::server_command()
+        .status()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    // 130 is the usual status after Ctrl-C: a normal way to stop serving.
+    match status.code() {
+        Some(0 | 130) | None => Ok(()),
+        Some(code) => Err(format!("the server stopped with status {code}")),
+    }
+}
+
+fn test() -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let tools = tools::ensure_build_tools()?;
+    tools::ensure_chromium()?;
+    e2e::ensure_npm_packages()?;
+    let postgres = postgres::RunDatabase::create()?;
+    let mut totals = summary::Totals::default();
+
+    cmd::step("Rust tests (unit, storage and HTTP on SQLite and PostgreSQL)");
+    let rust = cmd::run_counting(
+        cmd::cargo()
+            .args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "frontend",
+                "--color",
+                "always",
+            ])
+            .env(postgres::TEST_URL_ENV, postgres.url()),
+        summary::count_cargo_line,
+    )?;
+    totals.add("Rust", rust);
+
+    release::build(&tools)?;
+    let e2e = e2e::run()?;
+    totals.add("Playwright", e2e);
+    drop(postgres);
+
+    totals.print(started.elapsed());
+    if totals.all_passed() {
+        Ok(())
+    } else {
+        Err("some tests failed (see above)".into())
+    }
+}

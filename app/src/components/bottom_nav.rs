@@ -16,7 +16,7 @@ pub fn BottomNav() -> impl IntoView {
                 "Board"
             </A>
             <A href="/post">
-                <span class="nav-icon" aria-hidden="true">"＋"</span>
+                <span class="nav-icon" aria-hidden="true">"+"</span>
                 "Post"
             </A>
             <A href="/me">

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// server-rendered HTML without their event handlers. Effects never run on the server, so the
 /// server-rendered page never carries the marker.
 ///
-/// ```ignore
+/// ```text
 /// #[component]
 /// fn App() -> impl IntoView {
 ///     use_hydrated_marker();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 /// Whether the browser is online: `None` on the server and until hydration (the server cannot
 /// know), then `navigator.onLine`, kept current by the window's `online` and `offline` events.
 ///
-/// ```ignore
+/// ```text
 /// let online = use_online();
 /// view! { <span>{move || match online.get() { Some(true) => "Online", Some(false) => "Offline", None => "" }}</span> }
 /// ```

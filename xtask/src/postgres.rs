@@ -1,0 +1,132 @@
+//! A real PostgreSQL for the storage tests: installed and started if needed, with a database
+//! made for this run and dropped after it, whatever the outcome.
+
+use std::process::Command;
+
+use crate::{
+    cmd::{output, run, step},
+    tools::apt_install,
+};
+
+/// The variable the storage tests read to find their PostgreSQL.
+pub const TEST_URL_ENV: &str = "STREETBOARD_TEST_POSTGRES_URL";
+const ROLE: &str = "streetboard_test";
+const PASSWORD: &str = "streetboard_test";
+
+/// The run's database; dropped when this value is.
+pub struct RunDatabase {
+    name: String,
+    port: u16,
+}
+
+impl RunDatabase {
+    pub fn create() -> Result<Self, String> {
+        step("PostgreSQL for the storage tests");
+        let cluster = ensure_cluster_running()?;
+        psql(&format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') THEN \
+             CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'; END IF; END $$;"
+        ))?;
+        let name = format!("streetboard_test_{}", std::process::id());
+        psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+        psql(&format!("CREATE DATABASE {name} OWNER {ROLE}"))?;
+        println!(
+            "    ok: database {name} on PostgreSQL {} (port {})",
+            cluster.version, cluster.port
+        );
+        Ok(Self {
+            name,
+            port: cluster.port,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!(
+            "postgres://{ROLE}:{PASSWORD}@127.0.0.1:{}/{}",
+            self.port, self.name
+        )
+    }
+}
+
+impl Drop for RunDatabase {
+    fn drop(&mut self) {
+        if let Err(e) = psql(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )) {
+            eprintln!("    could not drop the test database {}: {e}", self.name);
+        }
+    }
+}
+
+struct Cluster {
+    version: String,
+    name: String,
+    port: u16,
+    online: bool,
+}
+
+/// Lines of `pg_lsclusters -h`: `15 main 5432 online postgres /var/lib/… /var/log/…`.
+fn clusters() -> Vec<Cluster> {
+    output(Command::new("pg_lsclusters").arg("-h"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            Some(Cluster {
+                version: (*words.first()?).to_string(),
+                name: (*words.get(1)?).to_string(),
+                port: words.get(2)?.parse().ok()?,
+                online: words.get(3)? == &"online",
+            })
+        })
+        .collect()
+}
+
+fn ensure_cluster_running() -> Result<Cluster, String> {
+    if output(Command::new("pg_lsclusters").arg("-h")).is_none()
+        || !std::path::Path::new("/usr/lib/postgresql").exists()
+    {
+        println!("    installing Debian's postgresql");
+        apt_install(&["postgresql"])?;
+    }
+    let cluster = clusters().into_iter().next().ok_or(
+        "PostgreSQL is installed but has no cluster; create one with `pg_createcluster 15 main`",
+    )?;
+    if !cluster.online {
+        run(Command::new("pg_ctlcluster").args([&cluster.version, &cluster.name, "start"]))?;
+    }
+    Ok(Cluster {
+        online: true,
+        ..cluster
+    })
+}
+
+/// Runs one SQL statement as the `postgres` superuser.
+fn psql(sql: &str) -> Result<(), String> {
+    let mut command = if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]);
+        c
+    } else {
+        let mut c = Command::new("sudo");
+        c.args(["-u", "postgres"]);
+        c
+    };
+    command.args(["psql", "--quiet", "-v", "ON_ERROR_STOP=1", "-c", sql]);
+    let out = command
+        .output()
+        .map_err(|e| format!("cannot run psql: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "psql -c {sql:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+fn is_root() -> bool {
+    output(Command::new("id").arg("-u")).as_deref() == Some("0")
+}

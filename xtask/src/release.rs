@@ -1,0 +1,30 @@
+//! The release build (server binary, hashed js/wasm/css) and the command that runs it.
+
+use std::process::Command;
+
+use crate::{
+    cmd::{self, run, step},
+    tools::Tools,
+};
+
+/// `cargo leptos build --release`: the server binary and the site in `target/site`.
+pub fn build(tools: &Tools) -> Result<(), String> {
+    step("building the release server and front end (cargo leptos build --release)");
+    let started = std::time::Instant::now();
+    run(cmd::cargo()
+        .args(["leptos", "build", "--release"])
+        .env("PATH", tools.path()))?;
+    println!("    built in {} s", started.elapsed().as_secs());
+    Ok(())
+}
+
+/// The built server, serving the built site. Settings not given here come from the caller's
+/// environment (see README.md, "Configuration").
+pub fn server_command() -> Command {
+    let root = crate::root();
+    let mut command = Command::new(root.join("target/release/streetboard"));
+    command
+        .current_dir(&root)
+        .env("STREETBOARD_SITE_ROOT", root.join("target/site"));
+    command
+}
