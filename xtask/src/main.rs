@@ -3,6 +3,7 @@
 
 mod cmd;
 mod e2e;
+mod lint;
 mod postgres;
 mod release;
 mod summary;
@@ -17,7 +18,8 @@ commands:
   serve   install what is missing, build in release mode and serve the app
           (STREETBOARD_ADDR, default 127.0.0.1:3000; DATABASE_URL, default an SQLite file in ./data/)
   test    install what is missing and run every test: Rust unit and storage tests on SQLite and
-          PostgreSQL, then end-to-end tests in headless Chromium";
+          PostgreSQL, end-to-end tests in headless Chromium; then rustfmt and clippy (server
+          and browser builds)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -91,10 +93,10 @@ fn test() -> Result<(), String> {
     totals.add("Playwright", e2e);
     drop(postgres);
 
+    let lint = lint::check();
     totals.print(started.elapsed());
-    if totals.all_passed() {
-        Ok(())
-    } else {
-        Err("some tests failed (see above)".into())
+    if !totals.all_passed() {
+        return Err("some tests failed (see above)".into());
     }
+    lint
 }

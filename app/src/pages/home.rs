@@ -19,7 +19,6 @@ pub fn HomePage() -> impl IntoView {
             <ul class="reassurances">
                 <li>"Posts show your street, never your house number."</li>
                 <li>"Only the neighbour who helps you sees how to reach you."</li>
-                <li>"It keeps working when your signal drops."</li>
             </ul>
         </section>
     }

@@ -1,0 +1,47 @@
+//! The code checks `cargo xtask test` ends with: formatting, and clippy on both the server
+//! (`ssr`) and the browser (`hydrate`, wasm32) builds, warnings as errors.
+
+use crate::cmd::{self, run, step};
+
+/// Runs every check, reporting all failures rather than stopping at the first.
+pub fn check() -> Result<(), String> {
+    step("rustfmt and clippy (server and browser builds)");
+    let checks = [
+        run(cmd::cargo().args(["fmt", "--all", "--", "--check"])),
+        run(cmd::cargo().args([
+            "clippy",
+            "-p",
+            "app",
+            "-p",
+            "server",
+            "-p",
+            "xtask",
+            "--features",
+            "app/ssr",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+        run(cmd::cargo().args([
+            "clippy",
+            "-p",
+            "app",
+            "-p",
+            "frontend",
+            "--features",
+            "app/hydrate",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+    ];
+    let failures: Vec<String> = checks.into_iter().filter_map(Result::err).collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
