@@ -84,15 +84,28 @@ fn clusters() -> Vec<Cluster> {
 }
 
 fn ensure_cluster_running() -> Result<Cluster, String> {
-    if output(Command::new("pg_lsclusters").arg("-h")).is_none()
-        || !std::path::Path::new("/usr/lib/postgresql").exists()
-    {
+    if installed_versions().is_empty() {
         println!("    installing Debian's postgresql");
         apt_install(&["postgresql"])?;
     }
-    let cluster = clusters().into_iter().next().ok_or(
-        "PostgreSQL is installed but has no cluster; create one with `pg_createcluster 15 main`",
-    )?;
+    let installed = installed_versions();
+    let newest = installed
+        .last()
+        .ok_or("PostgreSQL's server is still missing after installing it")?;
+    // A cluster whose server binaries were removed ("binaries_missing") cannot start.
+    let cluster = match clusters()
+        .into_iter()
+        .find(|c| installed.contains(&c.version))
+    {
+        Some(cluster) => cluster,
+        None => {
+            run(Command::new("pg_createcluster").args([newest.as_str(), "main"]))?;
+            clusters()
+                .into_iter()
+                .find(|c| &c.version == newest)
+                .ok_or("pg_createcluster made no cluster; see `pg_lsclusters`")?
+        }
+    };
     if !cluster.online {
         run(Command::new("pg_ctlcluster").args([&cluster.version, &cluster.name, "start"]))?;
     }
@@ -100,6 +113,21 @@ fn ensure_cluster_running() -> Result<Cluster, String> {
         online: true,
         ..cluster
     })
+}
+
+/// Major versions whose server binary is installed (Debian puts each under its own folder).
+fn installed_versions() -> Vec<String> {
+    let mut versions: Vec<String> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().join("bin/postgres").exists())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    versions.sort_by_key(|v| v.parse::<u32>().unwrap_or(0));
+    versions
 }
 
 /// Runs one SQL statement as the `postgres` superuser.
