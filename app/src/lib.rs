@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod hooks;
+pub mod model;
 pub mod pages;
 mod root;
 #[cfg(feature = "ssr")]

@@ -3,7 +3,7 @@
 use axum::{extract::State, http::StatusCode, response::IntoResponse, Json};
 use serde::Serialize;
 
-use crate::storage::Db;
+use store::Db;
 
 #[derive(Serialize)]
 struct Health {

@@ -8,7 +8,6 @@ pub mod router;
 pub mod security_headers;
 pub mod shutdown;
 pub mod state;
-pub mod storage;
 
 pub use config::Config;
 pub use router::router;

@@ -3,7 +3,8 @@
 
 use std::process::ExitCode;
 
-use server::{config::Config, router, shutdown::shutdown_signal, storage::Db, AppState};
+use server::{config::Config, router, shutdown::shutdown_signal, AppState};
+use store::Db;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]

@@ -4,7 +4,7 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::storage::Db;
+use store::Db;
 
 /// Shared, cheaply cloned server state.
 #[derive(Clone, FromRef)]

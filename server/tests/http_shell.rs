@@ -1,18 +1,17 @@
 //! The router in-process (no port): pages, 404, health, security headers, body limit, compression.
 
-mod support;
-
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     Router,
 };
 use http_body_util::BodyExt;
-use server::{router, storage::Backend, AppState, Config};
+use server::{router, AppState, Config};
+use store::{on_both_backends, testing, Backend};
 use tower::ServiceExt;
 
-async fn app_with(backend: Backend) -> (Router, server::storage::Db) {
-    let db = support::fresh_db(backend).await;
+async fn app_with(backend: Backend) -> (Router, store::Db) {
+    let db = testing::fresh_db(backend).await;
     let config = Config::from_lookup(|_| None).expect("default config");
     (
         router(AppState::new(db.clone(), config.leptos_options()), &config),

@@ -1,14 +1,14 @@
 //! Test support: a fresh, migrated database per test on SQLite or PostgreSQL, and the macro
-//! that runs one test body against both.
-
-#![allow(dead_code)] // each test binary uses a different part of this module
+//! that runs one test body against both. PostgreSQL comes from `cargo xtask test`, which
+//! creates a database for the run and drops it after.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use server::storage::{Backend, Db};
 use sqlx::{Connection, Executor};
 
-/// The PostgreSQL database that `cargo xtask test` creates for the run (and drops after).
+use crate::{Backend, Db};
+
+/// The PostgreSQL database that `cargo xtask test` creates for the run.
 pub const POSTGRES_ENV: &str = "STREETBOARD_TEST_POSTGRES_URL";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -26,11 +26,15 @@ fn unique_name(prefix: &str) -> String {
 }
 
 /// A URL for a database nobody else uses, not yet migrated.
+///
+/// # Panics
+/// When PostgreSQL is asked for but `STREETBOARD_TEST_POSTGRES_URL` is not set: the test
+/// fails with advice rather than being skipped.
 pub async fn fresh_url(backend: Backend) -> String {
     match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join("streetboard-tests");
-            std::fs::create_dir_all(&dir).expect("temp folder");
+            std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp folder: {e}"));
             format!("sqlite://{}/{}.db", dir.display(), unique_name("t"))
         }
         Backend::Postgres => {
@@ -46,12 +50,12 @@ pub async fn fresh_url(backend: Backend) -> String {
             sqlx::any::install_default_drivers();
             let mut admin = sqlx::AnyConnection::connect(&run_url)
                 .await
-                .expect("connect to test PostgreSQL");
+                .unwrap_or_else(|e| panic!("connect to the test PostgreSQL: {e}"));
             admin
                 .execute(format!("CREATE SCHEMA {schema}").as_str())
                 .await
-                .expect("create schema");
-            admin.close().await.expect("close admin connection");
+                .unwrap_or_else(|e| panic!("create schema: {e}"));
+            let _ = admin.close().await;
             let separator = if run_url.contains('?') { '&' } else { '?' };
             format!("{run_url}{separator}options=-c%20search_path%3D{schema}")
         }
@@ -62,10 +66,10 @@ pub async fn fresh_url(backend: Backend) -> String {
 pub async fn fresh_db(backend: Backend) -> Db {
     let db = Db::connect(&fresh_url(backend).await)
         .await
-        .expect("connect to the test database");
+        .unwrap_or_else(|e| panic!("connect to the test database: {e}"));
     db.migrate()
         .await
-        .expect("migrations apply to an empty database");
+        .unwrap_or_else(|e| panic!("migrations apply to an empty database: {e}"));
     db
 }
 
@@ -78,16 +82,16 @@ macro_rules! on_both_backends {
             use super::*;
 
             $(#[$meta])*
-            async fn run($backend: server::storage::Backend) $body
+            async fn run($backend: $crate::Backend) $body
 
             #[tokio::test]
             async fn sqlite() {
-                run(server::storage::Backend::Sqlite).await
+                run($crate::Backend::Sqlite).await
             }
 
             #[tokio::test]
             async fn postgres() {
-                run(server::storage::Backend::Postgres).await
+                run($crate::Backend::Postgres).await
             }
         }
     };

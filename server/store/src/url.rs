@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::StorageError;
+use crate::StorageError;
 
 /// The kinds of database Streetboard runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,8 +1,6 @@
 //! Storage: the one home of every database query. One SQLite file by default, PostgreSQL when
 //! `DATABASE_URL` says so; the same code and the same tests run against both.
 
-mod url;
-
 use std::time::Duration;
 
 use sqlx::{
@@ -11,7 +9,7 @@ use sqlx::{
     AnyPool, Executor,
 };
 
-pub use url::{redact, Backend};
+use crate::url::{self, redact, Backend};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -1,9 +1,7 @@
 //! Storage start-up on SQLite and PostgreSQL: migrations, health, and clear failures.
 
-mod support;
-
-use server::storage::Db;
-use support::{fresh_db, fresh_url};
+use store::testing::{fresh_db, fresh_url};
+use store::{on_both_backends, Db};
 
 on_both_backends! {
     async fn migrations_apply_once_and_are_idempotent(backend: Backend) {

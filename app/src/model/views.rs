@@ -1,0 +1,114 @@
+//! What pages read: the shapes the server sends to show boards, posts and people. Private
+//! details appear only in the fields that are filled for the people allowed to see them.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Category, PostKind, PostStatus, Role, Urgency};
+
+/// The person signed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: String,
+    pub display_name: String,
+}
+
+/// A board the viewer belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardSummary {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub streets: Vec<String>,
+    pub role: Role,
+    pub member_count: i64,
+}
+
+/// One post as the board lists it: public to the board's members.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostCard {
+    pub id: String,
+    pub board_slug: String,
+    pub kind: PostKind,
+    pub category: Category,
+    pub title: String,
+    pub urgency: Urgency,
+    pub status: PostStatus,
+    /// The author's street: never the house number.
+    pub street: String,
+    pub author_name: String,
+    /// Requests: who is helping. Offers: who is taking it up.
+    pub claimed_by_name: Option<String>,
+    pub pinned: bool,
+    pub created_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub reply_count: i64,
+}
+
+/// How to reach the person being helped: only for the one helping, while the claim is active.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactDetails {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub street: String,
+    pub house_number: Option<String>,
+}
+
+/// What the viewer may do with a post (see `rules::permissions`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostPermissions {
+    pub is_author: bool,
+    pub is_claimant: bool,
+    pub is_organiser: bool,
+    pub can_claim: bool,
+    pub can_release: bool,
+    pub can_mark_done: bool,
+    pub can_withdraw: bool,
+    pub can_pin: bool,
+    pub can_remove: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyView {
+    pub id: String,
+    pub author_name: String,
+    pub body: String,
+    pub created_at_ms: i64,
+}
+
+/// A post's own page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostDetail {
+    pub card: PostCard,
+    pub board_name: String,
+    pub details: String,
+    pub replies: Vec<ReplyView>,
+    pub permissions: PostPermissions,
+    /// Filled only for the helper of an active claim (see `ContactDetails`).
+    pub contact: Option<ContactDetails>,
+}
+
+/// Filters on the board page (all optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardFilter {
+    pub kind: Option<PostKind>,
+    pub category: Option<Category>,
+    pub status: Option<PostStatus>,
+}
+
+/// A board page's contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardPage {
+    pub board: BoardSummary,
+    /// Only for organisers: the current invite code.
+    pub invite_code: Option<String>,
+    pub posts: Vec<PostCard>,
+}
+
+/// The viewer's own details, private to them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub display_name: String,
+    pub phone: String,
+    pub email: String,
+}

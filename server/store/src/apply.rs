@@ -1,0 +1,315 @@
+//! Applying a mutation exactly once: in one transaction, check its id has not been seen, make
+//! the change (or decide to reject it), bump the board's change sequence, and record the
+//! outcome under the id. A repeat of the id returns the recorded outcome and changes nothing.
+
+use app::model::{
+    ids::now_ms,
+    rules::permissions,
+    views::Viewer,
+    AppError, Mutation, MutationKind, Outcome, PostKind, PostStatus,
+};
+use sqlx::{Any, Transaction};
+
+use crate::{
+    error::{is_unique_violation, OrInternal},
+    posts::PostRow,
+    Backend, Db,
+};
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+impl Db {
+    /// Applies `mutation` for `viewer`. `Ok(Rejected)` is a refusal the person must be told
+    /// about (someone else claimed first); `Err` is a request that was not allowed or not
+    /// valid at all, and is not recorded.
+    pub async fn apply(&self, viewer: &Viewer, mutation: &Mutation) -> Result<Outcome, AppError> {
+        mutation.validate()?;
+        if let Some(outcome) = self.recorded_outcome(viewer, &mutation.id).await? {
+            return Ok(outcome);
+        }
+        let mut tx = self.begin_write().await?;
+        let outcome = match self.apply_in(&mut tx, viewer, mutation).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                let _ = tx.rollback().await;
+                return Err(e);
+            }
+        };
+        let outcome_json = serde_json::to_string(&outcome).map_err(|_| AppError::Internal)?;
+        let recorded = sqlx::query(
+            "INSERT INTO mutations (id, user_id, kind, outcome, applied_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&mutation.id)
+        .bind(&viewer.user_id)
+        .bind(mutation.kind.name())
+        .bind(&outcome_json)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await;
+        match recorded {
+            Ok(_) => {
+                tx.commit().await.internal()?;
+                Ok(outcome)
+            }
+            // The same id arrived twice at once and the other copy committed first: undo ours
+            // and answer as the first did.
+            Err(e) if is_unique_violation(&e) => {
+                let _ = tx.rollback().await;
+                self.recorded_outcome(viewer, &mutation.id).await?.ok_or(AppError::Internal)
+            }
+            Err(e) => Err(e).internal(),
+        }
+    }
+
+    async fn recorded_outcome(&self, viewer: &Viewer, id: &str) -> Result<Option<Outcome>, AppError> {
+        let row: Option<(String, String)> = sqlx::query_as("SELECT user_id, outcome FROM mutations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .internal()?;
+        match row {
+            None => Ok(None),
+            Some((user_id, _)) if user_id != viewer.user_id => {
+                Err(AppError::Conflict("This change has an id that is already in use; please try again.".into()))
+            }
+            Some((_, outcome)) => serde_json::from_str(&outcome).map(Some).map_err(|e| {
+                tracing::error!("stored outcome of mutation {id} is unreadable: {e}");
+                AppError::Internal
+            }),
+        }
+    }
+
+    /// A write transaction. SQLite takes its write lock at the start (`BEGIN IMMEDIATE`), so two
+    /// writers queue on the busy timeout instead of one failing when it upgrades a read lock.
+    async fn begin_write(&self) -> Result<Transaction<'static, Any>, AppError> {
+        match self.backend() {
+            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await.internal(),
+            Backend::Postgres => self.pool().begin().await.internal(),
+        }
+    }
+
+    async fn apply_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        viewer: &Viewer,
+        mutation: &Mutation,
+    ) -> Result<Outcome, AppError> {
+        let now = now_ms();
+        if let MutationKind::CreatePost { post_id, board_id, post_kind, category, title, details, urgency, expires_in_days } =
+            &mutation.kind
+        {
+            let membership = self.membership_by_board_id(viewer, board_id).await?;
+            if *post_kind == PostKind::Notice && !membership.role.is_organiser() {
+                return Err(AppError::Forbidden("Only the board's organisers can post notices.".into()));
+            }
+            let exists: Option<String> = sqlx::query_scalar("SELECT id FROM posts WHERE id = $1")
+                .bind(post_id)
+                .fetch_optional(&mut **tx)
+                .await
+                .internal()?;
+            if exists.is_some() {
+                return Ok(rejected("This post has already been sent."));
+            }
+            let seq = bump_sequence(tx, board_id).await?;
+            sqlx::query(
+                "INSERT INTO posts (id, board_id, author_id, kind, category, title, details, urgency, street, status, \
+                 expires_at_ms, created_at_ms, updated_at_ms, seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $11, $12)",
+            )
+            .bind(post_id)
+            .bind(board_id)
+            .bind(&viewer.user_id)
+            .bind(post_kind.as_str())
+            .bind(category.as_str())
+            .bind(title.trim())
+            .bind(details.trim())
+            .bind(urgency.as_str())
+            .bind(&membership.street)
+            .bind(expires_in_days.map(|d| now + i64::from(d) * DAY_MS))
+            .bind(now)
+            .bind(seq)
+            .execute(&mut **tx)
+            .await
+            .internal()?;
+            return Ok(Outcome::Applied);
+        }
+
+        let post_id = mutation.kind.post_id();
+        let gone = || AppError::NotFound("This post is no longer on the board.".into());
+        let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
+        let membership = self.membership_by_board_id(viewer, &post.board_id).await.map_err(|_| gone())?;
+        let may = permissions(&post.facts(viewer, membership.role));
+
+        let change = match &mutation.kind {
+            // Handled (and returned) above.
+            MutationKind::CreatePost { .. } => return Err(AppError::Internal),
+            MutationKind::Claim { .. } => {
+                if !may.can_claim {
+                    return Ok(claim_refusal(&post, viewer));
+                }
+                // Compare-and-set on the status: of two claims, the first to commit wins.
+                let updated = sqlx::query(
+                    "UPDATE posts SET status = 'claimed', claimed_by = $1, claimed_at_ms = $2, updated_at_ms = $2 \
+                     WHERE id = $3 AND status = 'open' AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
+                )
+                .bind(&viewer.user_id)
+                .bind(now)
+                .bind(post_id)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+                if updated.rows_affected() == 0 {
+                    let latest = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
+                    return Ok(claim_refusal(&latest, viewer));
+                }
+                Change::Post
+            }
+            MutationKind::Release { .. } => {
+                if !may.can_release {
+                    return Ok(not_now(&post, "let go of"));
+                }
+                set_post(tx, post_id, "status = 'open', claimed_by = NULL, claimed_at_ms = NULL", now).await?;
+                Change::Post
+            }
+            MutationKind::MarkDone { .. } => {
+                if !may.can_mark_done {
+                    return Ok(not_now(&post, "mark as done"));
+                }
+                set_post(tx, post_id, "status = 'done', done_at_ms = $1", now).await?;
+                Change::Post
+            }
+            MutationKind::Withdraw { .. } => {
+                if !may.is_author {
+                    return Err(AppError::Forbidden("Only the person who posted this can withdraw it.".into()));
+                }
+                if !may.can_withdraw {
+                    return Ok(not_now(&post, "withdraw"));
+                }
+                set_post(tx, post_id, "status = 'withdrawn'", now).await?;
+                Change::Post
+            }
+            MutationKind::SetPinned { pinned, .. } => {
+                if !may.is_organiser {
+                    return Err(AppError::Forbidden("Only the board's organisers can pin posts.".into()));
+                }
+                if !may.can_pin {
+                    return Ok(rejected("Only open notices can be pinned."));
+                }
+                let assignment = if *pinned { "pinned = TRUE" } else { "pinned = FALSE" };
+                set_post(tx, post_id, assignment, now).await?;
+                Change::Post
+            }
+            MutationKind::Remove { .. } => {
+                if !may.can_remove {
+                    return Err(AppError::Forbidden("Only the board's organisers can remove posts.".into()));
+                }
+                set_post(tx, post_id, "removed = TRUE", now).await?;
+                Change::Post
+            }
+            MutationKind::Reply { reply_id, body, .. } => {
+                let exists: Option<String> = sqlx::query_scalar("SELECT id FROM replies WHERE id = $1")
+                    .bind(reply_id)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .internal()?;
+                if exists.is_some() {
+                    return Ok(rejected("This reply has already been sent."));
+                }
+                Change::Reply { reply_id, body }
+            }
+        };
+
+        let seq = bump_sequence(tx, &post.board_id).await?;
+        match change {
+            Change::Post => {
+                sqlx::query("UPDATE posts SET seq = $1 WHERE id = $2")
+                    .bind(seq)
+                    .bind(post_id)
+                    .execute(&mut **tx)
+                    .await
+                    .internal()?;
+            }
+            Change::Reply { reply_id, body } => {
+                sqlx::query(
+                    "INSERT INTO replies (id, post_id, board_id, author_id, body, created_at_ms, seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(reply_id)
+                .bind(post_id)
+                .bind(&post.board_id)
+                .bind(&viewer.user_id)
+                .bind(body.trim())
+                .bind(now)
+                .bind(seq)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+            }
+        }
+        Ok(Outcome::Applied)
+    }
+}
+
+/// What an applied mutation changed, so its row gets the new sequence number.
+enum Change<'a> {
+    Post,
+    Reply { reply_id: &'a str, body: &'a str },
+}
+
+fn rejected(reason: impl Into<String>) -> Outcome {
+    Outcome::Rejected { reason: reason.into() }
+}
+
+/// Why a claim did not go through, naming whoever has it.
+fn claim_refusal(post: &PostRow, viewer: &Viewer) -> Outcome {
+    let status = post.status();
+    let claimant = post.claimed_by_name.as_deref().unwrap_or("Someone");
+    if status == PostStatus::Claimed {
+        if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
+            return Outcome::Applied;
+        }
+        return rejected(match post.kind() {
+            PostKind::Offer => format!("{claimant} has already taken up this offer."),
+            _ => format!("{claimant} is already helping with this."),
+        });
+    }
+    if post.author_id == viewer.user_id {
+        return rejected("This is your own post.");
+    }
+    match post.kind() {
+        PostKind::Notice => rejected("Notices are for reading; there is nothing to claim."),
+        _ => not_now(post, "claim"),
+    }
+}
+
+fn not_now(post: &PostRow, action: &str) -> Outcome {
+    let status = post.status();
+    let state = match status {
+        PostStatus::Open => "open, with nobody claiming it",
+        PostStatus::Claimed => "claimed by someone else",
+        PostStatus::Done => "done",
+        PostStatus::Withdrawn => "withdrawn",
+        PostStatus::Expired => "expired",
+    };
+    rejected(format!("You cannot {action} this now: it is {state}."))
+}
+
+async fn set_post(tx: &mut Transaction<'static, Any>, post_id: &str, assignment: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query(&format!("UPDATE posts SET {assignment}, updated_at_ms = $1 WHERE id = $2"))
+        .bind(now)
+        .bind(post_id)
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+    Ok(())
+}
+
+/// The board's next change number, taken under the board row's lock so that, per board,
+/// changes commit in the order of their numbers (pulls by cursor never skip one).
+async fn bump_sequence(tx: &mut Transaction<'static, Any>, board_id: &str) -> Result<i64, AppError> {
+    sqlx::query_scalar("UPDATE boards SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
+        .bind(board_id)
+        .fetch_one(&mut **tx)
+        .await
+        .internal()
+}

@@ -1,0 +1,19 @@
+//! Streetboard's server-side domain: the one home of every database query (SQLite by default,
+//! PostgreSQL when `DATABASE_URL` says so), accounts and sessions, and the rules that apply
+//! each mutation exactly once. The same code and the same tests run on both databases.
+
+mod accounts;
+mod apply;
+mod boards;
+mod db;
+mod error;
+mod password;
+mod posts;
+#[cfg(feature = "test-support")]
+pub mod testing;
+mod url;
+
+pub use accounts::{SessionToken, SignUp, SESSION_DAYS};
+pub use boards::{Membership, NewBoard};
+pub use db::{Db, StorageError};
+pub use url::{redact, Backend};
