@@ -1,6 +1,7 @@
 //! Streetboard's shared code: the pages, components and (later) wire types and server
 //! functions that both the server (feature `ssr`) and the browser (feature `hydrate`) compile.
 
+pub mod api;
 pub mod components;
 pub mod hooks;
 pub mod model;

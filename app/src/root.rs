@@ -7,15 +7,18 @@ use leptos_router::{
     path,
 };
 
-use crate::components::{BottomNav, SiteHeader};
+use crate::components::{form::provide_failed_submission, BottomNav, SiteHeader};
 use crate::hooks::use_hydrated_marker;
-use crate::pages::{HomePage, MePage, NotFoundPage, PostPage};
+use crate::pages::{
+    HomePage, JoinPage, MePage, NewBoardPage, NotFoundPage, PostPage, SignInPage, SignUpPage,
+};
 use crate::APP_NAME;
 
 /// The whole app, rendered on the server and hydrated in the browser.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_failed_submission();
     use_hydrated_marker();
 
     view! {
@@ -33,6 +36,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("post") view=PostPage />
                     <Route path=path!("me") view=MePage />
+                    <Route path=path!("signup") view=SignUpPage />
+                    <Route path=path!("signin") view=SignInPage />
+                    <Route path=path!("boards/new") view=NewBoardPage />
+                    <Route path=path!("join/:code") view=JoinPage />
                 </Routes>
             </main>
             <BottomNav />

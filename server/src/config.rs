@@ -17,6 +17,11 @@ pub struct Config {
     pub site_root: String,
     /// `STREETBOARD_MAX_BODY_BYTES`: larger request bodies are refused with 413.
     pub max_body_bytes: usize,
+    /// `STREETBOARD_SECURE_COOKIES`: mark the session cookie `Secure` (serve over HTTPS).
+    pub secure_cookies: bool,
+    /// `STREETBOARD_TRUST_PROXY`: take the client's address from `X-Forwarded-For` (only
+    /// behind a reverse proxy that sets it).
+    pub trust_proxy: bool,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -65,7 +70,21 @@ impl Config {
                 reason: "expected a whole number of bytes, at least 1024".into(),
             })?;
 
+        let flag = |name: &'static str| -> Result<bool, ConfigError> {
+            match get(name, "false").to_lowercase().as_str() {
+                "true" | "1" | "yes" => Ok(true),
+                "false" | "0" | "no" | "" => Ok(false),
+                other => Err(ConfigError {
+                    name,
+                    value: other.to_string(),
+                    reason: "expected true or false".into(),
+                }),
+            }
+        };
+
         Ok(Self {
+            secure_cookies: flag("STREETBOARD_SECURE_COOKIES")?,
+            trust_proxy: flag("STREETBOARD_TRUST_PROXY")?,
             addr,
             database_url: get("DATABASE_URL", DEFAULT_DATABASE_URL),
             log_filter: get("RUST_LOG", DEFAULT_LOG_FILTER),
@@ -130,6 +149,17 @@ mod tests {
             "{message}"
         );
         assert!(message.contains(DEFAULT_ADDR), "{message}");
+    }
+
+    #[test]
+    fn flags_are_true_or_false() {
+        assert!(
+            config(&[("STREETBOARD_SECURE_COOKIES", "true")])
+                .expect("valid")
+                .secure_cookies
+        );
+        assert!(!config(&[]).expect("valid").secure_cookies);
+        assert!(config(&[("STREETBOARD_TRUST_PROXY", "perhaps")]).is_err());
     }
 
     #[test]

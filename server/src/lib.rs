@@ -2,8 +2,10 @@
 //! clean start and stop. `main.rs` only wires these together, so tests can build the same
 //! router in-process without a port.
 
+pub mod client_address;
 pub mod config;
 pub mod health;
+pub mod plain_forms;
 pub mod router;
 pub mod security_headers;
 pub mod shutdown;

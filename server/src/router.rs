@@ -2,9 +2,13 @@
 //! middleware every response passes through. Built by a function so tests can drive it
 //! in-process with `oneshot`, no port needed.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use app::{shell, App};
+use app::{
+    api::{backend::Backend, server::SessionSettings},
+    shell, App,
+};
 use axum::{extract::DefaultBodyLimit, http::header, routing::get, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
@@ -13,7 +17,14 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{config::Config, health::healthz, security_headers, state::AppState};
+use crate::{
+    client_address,
+    config::Config,
+    health::healthz,
+    plain_forms::{self, PlainForms},
+    security_headers,
+    state::AppState,
+};
 
 /// How long one ordinary request may take before the server gives up on it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -21,7 +32,12 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The whole application as one axum `Router`.
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
-    let page_context = page_context(state.clone());
+    let page_context = page_context(
+        state.clone(),
+        SessionSettings {
+            secure_cookies: config.secure_cookies,
+        },
+    );
 
     let mut router = Router::new()
         .route("/healthz", get(healthz))
@@ -32,13 +48,25 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(page_context, shell))
-        .with_state(state);
+        >(page_context.clone(), shell))
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            PlainForms {
+                state,
+                page_context: Arc::new(page_context),
+                max_body_bytes: config.max_body_bytes,
+            },
+            plain_forms::rerender_failures,
+        ));
 
     for layer in security_headers::layers() {
         router = router.layer(layer);
     }
+    let trust_proxy = config.trust_proxy;
     router
+        .layer(axum::middleware::from_fn(move |request, next| {
+            client_address::record(trust_proxy, request, next)
+        }))
         .layer(CompressionLayer::new())
         // Both limits: axum's extractors read `DefaultBodyLimit`; the tower layer refuses any
         // body (server functions included) past the limit with 413 before it is read.
@@ -53,9 +81,13 @@ pub fn router(state: AppState, config: &Config) -> Router {
 
 /// What every server-rendered page and server function can reach through Leptos' context,
 /// plus this response's Content-Security-Policy carrying the nonce Leptos generated for it.
-fn page_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
+fn page_context(
+    state: AppState,
+    session: SessionSettings,
+) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
-        provide_context(state.db.clone());
+        provide_context::<Arc<dyn Backend>>(Arc::new(state.db.clone()));
+        provide_context(session);
         if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) {
             if let Ok(value) = header::HeaderValue::from_str(
                 &security_headers::content_security_policy(Some(&nonce)),

@@ -2,6 +2,7 @@
 
 mod bottom_nav;
 mod connection_status;
+pub mod form;
 mod site_header;
 
 pub use bottom_nav::BottomNav;

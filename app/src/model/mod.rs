@@ -6,8 +6,8 @@ pub mod error;
 pub mod ids;
 pub mod mutation;
 pub mod post;
-pub mod rules;
 pub mod role;
+pub mod rules;
 pub mod validate;
 pub mod views;
 

@@ -30,7 +30,8 @@ pub fn permissions(facts: &PostFacts<'_>) -> PostPermissions {
         is_organiser,
         can_claim: facts.kind.is_claimable() && open && !is_author,
         can_release: claimed && (is_author || is_claimant),
-        can_mark_done: facts.kind.is_claimable() && ((is_author && live) || (is_claimant && claimed)),
+        can_mark_done: facts.kind.is_claimable()
+            && ((is_author && live) || (is_claimant && claimed)),
         can_withdraw: is_author && live,
         can_pin: is_organiser && facts.kind == PostKind::Notice && live,
         can_remove: is_organiser,
@@ -55,21 +56,54 @@ pub fn sees_contact_of_other_party(facts: &PostFacts<'_>) -> bool {
 mod tests {
     use super::*;
 
-    fn facts<'a>(kind: PostKind, status: PostStatus, claimed_by: Option<&'a str>, viewer: &'a str, role: Role) -> PostFacts<'a> {
-        PostFacts { kind, status, author_id: "author", claimed_by, viewer_id: viewer, viewer_role: role }
+    fn facts<'a>(
+        kind: PostKind,
+        status: PostStatus,
+        claimed_by: Option<&'a str>,
+        viewer: &'a str,
+        role: Role,
+    ) -> PostFacts<'a> {
+        PostFacts {
+            kind,
+            status,
+            author_id: "author",
+            claimed_by,
+            viewer_id: viewer,
+            viewer_role: role,
+        }
     }
 
     #[test]
     fn a_neighbour_can_claim_an_open_request_but_not_their_own() {
-        let other = permissions(&facts(PostKind::Request, PostStatus::Open, None, "sam", Role::Neighbour));
+        let other = permissions(&facts(
+            PostKind::Request,
+            PostStatus::Open,
+            None,
+            "sam",
+            Role::Neighbour,
+        ));
         assert!(other.can_claim && !other.can_withdraw && !other.can_release);
-        let own = permissions(&facts(PostKind::Request, PostStatus::Open, None, "author", Role::Neighbour));
+        let own = permissions(&facts(
+            PostKind::Request,
+            PostStatus::Open,
+            None,
+            "author",
+            Role::Neighbour,
+        ));
         assert!(!own.can_claim && own.can_withdraw && own.can_mark_done);
     }
 
     #[test]
     fn a_claimed_request_can_be_released_by_either_party_only() {
-        let claimed = |viewer| permissions(&facts(PostKind::Request, PostStatus::Claimed, Some("helper"), viewer, Role::Neighbour));
+        let claimed = |viewer| {
+            permissions(&facts(
+                PostKind::Request,
+                PostStatus::Claimed,
+                Some("helper"),
+                viewer,
+                Role::Neighbour,
+            ))
+        };
         assert!(claimed("author").can_release && claimed("helper").can_release);
         assert!(!claimed("someone").can_release && !claimed("someone").can_claim);
         assert!(claimed("helper").can_mark_done && !claimed("helper").can_withdraw);
@@ -78,28 +112,94 @@ mod tests {
     #[test]
     fn closed_posts_take_no_more_actions_except_removal() {
         for status in [PostStatus::Done, PostStatus::Withdrawn, PostStatus::Expired] {
-            let p = permissions(&facts(PostKind::Request, status, None, "author", Role::Organiser));
-            assert!(!(p.can_claim || p.can_release || p.can_mark_done || p.can_withdraw || p.can_pin));
+            let p = permissions(&facts(
+                PostKind::Request,
+                status,
+                None,
+                "author",
+                Role::Organiser,
+            ));
+            assert!(
+                !(p.can_claim || p.can_release || p.can_mark_done || p.can_withdraw || p.can_pin)
+            );
             assert!(p.can_remove);
         }
     }
 
     #[test]
     fn only_organisers_pin_and_only_notices() {
-        assert!(permissions(&facts(PostKind::Notice, PostStatus::Open, None, "x", Role::Organiser)).can_pin);
-        assert!(!permissions(&facts(PostKind::Notice, PostStatus::Open, None, "x", Role::Neighbour)).can_pin);
-        assert!(!permissions(&facts(PostKind::Request, PostStatus::Open, None, "x", Role::Organiser)).can_pin);
-        assert!(!permissions(&facts(PostKind::Notice, PostStatus::Open, None, "x", Role::Organiser)).can_claim);
+        assert!(
+            permissions(&facts(
+                PostKind::Notice,
+                PostStatus::Open,
+                None,
+                "x",
+                Role::Organiser
+            ))
+            .can_pin
+        );
+        assert!(
+            !permissions(&facts(
+                PostKind::Notice,
+                PostStatus::Open,
+                None,
+                "x",
+                Role::Neighbour
+            ))
+            .can_pin
+        );
+        assert!(
+            !permissions(&facts(
+                PostKind::Request,
+                PostStatus::Open,
+                None,
+                "x",
+                Role::Organiser
+            ))
+            .can_pin
+        );
+        assert!(
+            !permissions(&facts(
+                PostKind::Notice,
+                PostStatus::Open,
+                None,
+                "x",
+                Role::Organiser
+            ))
+            .can_claim
+        );
     }
 
     #[test]
     fn contact_goes_only_to_whoever_is_helping_while_claimed() {
-        let request = |viewer, status| sees_contact_of_other_party(&facts(PostKind::Request, status, Some("helper"), viewer, Role::Organiser));
+        let request = |viewer, status| {
+            sees_contact_of_other_party(&facts(
+                PostKind::Request,
+                status,
+                Some("helper"),
+                viewer,
+                Role::Organiser,
+            ))
+        };
         assert!(request("helper", PostStatus::Claimed));
         assert!(!request("author", PostStatus::Claimed));
-        assert!(!request("someone", PostStatus::Claimed), "not even an organiser");
-        assert!(!request("helper", PostStatus::Done), "only while the claim is active");
-        let offer = |viewer| sees_contact_of_other_party(&facts(PostKind::Offer, PostStatus::Claimed, Some("taker"), viewer, Role::Neighbour));
+        assert!(
+            !request("someone", PostStatus::Claimed),
+            "not even an organiser"
+        );
+        assert!(
+            !request("helper", PostStatus::Done),
+            "only while the claim is active"
+        );
+        let offer = |viewer| {
+            sees_contact_of_other_party(&facts(
+                PostKind::Offer,
+                PostStatus::Claimed,
+                Some("taker"),
+                viewer,
+                Role::Neighbour,
+            ))
+        };
         assert!(offer("author") && !offer("taker"));
     }
 }

@@ -33,21 +33,38 @@ pub struct SignUp {
 }
 
 fn name_key(display_name: &str) -> String {
-    display_name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    display_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Db {
     pub async fn sign_up(&self, form: SignUp) -> Result<(Viewer, SessionToken), AppError> {
-        let display_name = form.display_name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let display_name = form
+            .display_name
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut errors = FieldErrors::new();
         errors.check("display_name", validate::display_name(&display_name));
-        errors.check("password", validate::password(&form.password, &display_name));
+        errors.check(
+            "password",
+            validate::password(&form.password, &display_name),
+        );
         if !app::model::ids::is_valid_id(&form.user_id) {
-            errors.check("id", Err("This form is out of date; please reload the page.".into()));
+            errors.check(
+                "id",
+                Err("This form is out of date; please reload the page.".into()),
+            );
         }
         errors.into_result()?;
 
@@ -74,7 +91,10 @@ impl Db {
             }
             Err(e) => return Err(e).internal(),
         }
-        let viewer = Viewer { user_id: form.user_id, display_name };
+        let viewer = Viewer {
+            user_id: form.user_id,
+            display_name,
+        };
         let token = self.create_session(&viewer.user_id).await?;
         Ok((viewer, token))
     }
@@ -89,8 +109,10 @@ impl Db {
         let now = now_ms();
         let account_key = format!("name:{}", name_key(display_name));
         let address_key = format!("addr:{address}");
-        self.refuse_if_rate_limited(&account_key, MAX_FAILURES_PER_ACCOUNT, now).await?;
-        self.refuse_if_rate_limited(&address_key, MAX_FAILURES_PER_ADDRESS, now).await?;
+        self.refuse_if_rate_limited(&account_key, MAX_FAILURES_PER_ACCOUNT, now)
+            .await?;
+        self.refuse_if_rate_limited(&address_key, MAX_FAILURES_PER_ADDRESS, now)
+            .await?;
 
         let found: Option<(String, String, String)> =
             sqlx::query_as("SELECT id, display_name, password_hash FROM users WHERE name_key = $1")
@@ -99,7 +121,13 @@ impl Db {
                 .await
                 .internal()?;
         let (stored_hash, user) = match found {
-            Some((id, name, hash)) => (Some(hash), Some(Viewer { user_id: id, display_name: name })),
+            Some((id, name, hash)) => (
+                Some(hash),
+                Some(Viewer {
+                    user_id: id,
+                    display_name: name,
+                }),
+            ),
             None => (None, None),
         };
         let matches = password::verify(password, stored_hash).await?;
@@ -142,7 +170,9 @@ impl Db {
         .internal()?;
         if count >= max {
             let retry_after_ms = oldest.unwrap_or(now) + FAILURE_WINDOW_MS - now;
-            return Err(AppError::TooManyAttempts { retry_after_secs: (retry_after_ms.max(1000) / 1000) as u64 });
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: (retry_after_ms.max(1000) / 1000) as u64,
+            });
         }
         Ok(())
     }
@@ -174,12 +204,52 @@ impl Db {
         .fetch_optional(self.pool())
         .await
         .internal()?;
-        Ok(row.map(|(user_id, display_name)| Viewer { user_id, display_name }))
+        Ok(row.map(|(user_id, display_name)| Viewer {
+            user_id,
+            display_name,
+        }))
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
+            .execute(self.pool())
+            .await
+            .internal()?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// The viewer's own contact details, private to them (and to whoever helps them).
+    pub async fn profile(&self, viewer: &Viewer) -> Result<app::model::views::Profile, AppError> {
+        let (display_name, phone, email): (String, String, String) =
+            sqlx::query_as("SELECT display_name, phone, email FROM users WHERE id = $1")
+                .bind(&viewer.user_id)
+                .fetch_one(self.pool())
+                .await
+                .internal()?;
+        Ok(app::model::views::Profile {
+            display_name,
+            phone,
+            email,
+        })
+    }
+
+    /// Changes the viewer's phone and email (the display name stays: it is how they sign in).
+    pub async fn update_profile(
+        &self,
+        viewer: &Viewer,
+        profile: app::model::views::Profile,
+    ) -> Result<(), AppError> {
+        let mut errors = FieldErrors::new();
+        errors.check("phone", validate::phone(&profile.phone));
+        errors.check("email", validate::email(&profile.email));
+        errors.into_result()?;
+        sqlx::query("UPDATE users SET phone = $1, email = $2 WHERE id = $3")
+            .bind(profile.phone.trim())
+            .bind(profile.email.trim())
+            .bind(&viewer.user_id)
             .execute(self.pool())
             .await
             .internal()?;

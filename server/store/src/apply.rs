@@ -3,14 +3,13 @@
 //! outcome under the id. A repeat of the id returns the recorded outcome and changes nothing.
 
 use app::model::{
-    ids::now_ms,
-    rules::permissions,
-    views::Viewer,
-    AppError, Mutation, MutationKind, Outcome, PostKind, PostStatus,
+    ids::now_ms, rules::permissions, views::Viewer, AppError, Mutation, MutationKind, Outcome,
+    PostKind, PostStatus,
 };
 use sqlx::{Any, Transaction};
 
 use crate::{
+    boards::membership_in,
     error::{is_unique_violation, OrInternal},
     posts::PostRow,
     Backend, Db,
@@ -55,23 +54,30 @@ impl Db {
             // and answer as the first did.
             Err(e) if is_unique_violation(&e) => {
                 let _ = tx.rollback().await;
-                self.recorded_outcome(viewer, &mutation.id).await?.ok_or(AppError::Internal)
+                self.recorded_outcome(viewer, &mutation.id)
+                    .await?
+                    .ok_or(AppError::Internal)
             }
             Err(e) => Err(e).internal(),
         }
     }
 
-    async fn recorded_outcome(&self, viewer: &Viewer, id: &str) -> Result<Option<Outcome>, AppError> {
-        let row: Option<(String, String)> = sqlx::query_as("SELECT user_id, outcome FROM mutations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
-            .internal()?;
+    async fn recorded_outcome(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+    ) -> Result<Option<Outcome>, AppError> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT user_id, outcome FROM mutations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await
+                .internal()?;
         match row {
             None => Ok(None),
-            Some((user_id, _)) if user_id != viewer.user_id => {
-                Err(AppError::Conflict("This change has an id that is already in use; please try again.".into()))
-            }
+            Some((user_id, _)) if user_id != viewer.user_id => Err(AppError::Conflict(
+                "This change has an id that is already in use; please try again.".into(),
+            )),
             Some((_, outcome)) => serde_json::from_str(&outcome).map(Some).map_err(|e| {
                 tracing::error!("stored outcome of mutation {id} is unreadable: {e}");
                 AppError::Internal
@@ -95,12 +101,22 @@ impl Db {
         mutation: &Mutation,
     ) -> Result<Outcome, AppError> {
         let now = now_ms();
-        if let MutationKind::CreatePost { post_id, board_id, post_kind, category, title, details, urgency, expires_in_days } =
-            &mutation.kind
+        if let MutationKind::CreatePost {
+            post_id,
+            board_id,
+            post_kind,
+            category,
+            title,
+            details,
+            urgency,
+            expires_in_days,
+        } = &mutation.kind
         {
-            let membership = self.membership_by_board_id(viewer, board_id).await?;
+            let membership = membership_in(&mut **tx, viewer, board_id).await?;
             if *post_kind == PostKind::Notice && !membership.role.is_organiser() {
-                return Err(AppError::Forbidden("Only the board's organisers can post notices.".into()));
+                return Err(AppError::Forbidden(
+                    "Only the board's organisers can post notices.".into(),
+                ));
             }
             let exists: Option<String> = sqlx::query_scalar("SELECT id FROM posts WHERE id = $1")
                 .bind(post_id)
@@ -137,7 +153,9 @@ impl Db {
         let post_id = mutation.kind.post_id();
         let gone = || AppError::NotFound("This post is no longer on the board.".into());
         let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
-        let membership = self.membership_by_board_id(viewer, &post.board_id).await.map_err(|_| gone())?;
+        let membership = membership_in(&mut **tx, viewer, &post.board_id)
+            .await
+            .map_err(|_| gone())?;
         let may = permissions(&post.facts(viewer, membership.role));
 
         let change = match &mutation.kind {
@@ -168,7 +186,13 @@ impl Db {
                 if !may.can_release {
                     return Ok(not_now(&post, "let go of"));
                 }
-                set_post(tx, post_id, "status = 'open', claimed_by = NULL, claimed_at_ms = NULL", now).await?;
+                set_post(
+                    tx,
+                    post_id,
+                    "status = 'open', claimed_by = NULL, claimed_at_ms = NULL",
+                    now,
+                )
+                .await?;
                 Change::Post
             }
             MutationKind::MarkDone { .. } => {
@@ -180,7 +204,9 @@ impl Db {
             }
             MutationKind::Withdraw { .. } => {
                 if !may.is_author {
-                    return Err(AppError::Forbidden("Only the person who posted this can withdraw it.".into()));
+                    return Err(AppError::Forbidden(
+                        "Only the person who posted this can withdraw it.".into(),
+                    ));
                 }
                 if !may.can_withdraw {
                     return Ok(not_now(&post, "withdraw"));
@@ -190,28 +216,37 @@ impl Db {
             }
             MutationKind::SetPinned { pinned, .. } => {
                 if !may.is_organiser {
-                    return Err(AppError::Forbidden("Only the board's organisers can pin posts.".into()));
+                    return Err(AppError::Forbidden(
+                        "Only the board's organisers can pin posts.".into(),
+                    ));
                 }
                 if !may.can_pin {
                     return Ok(rejected("Only open notices can be pinned."));
                 }
-                let assignment = if *pinned { "pinned = TRUE" } else { "pinned = FALSE" };
+                let assignment = if *pinned {
+                    "pinned = TRUE"
+                } else {
+                    "pinned = FALSE"
+                };
                 set_post(tx, post_id, assignment, now).await?;
                 Change::Post
             }
             MutationKind::Remove { .. } => {
                 if !may.can_remove {
-                    return Err(AppError::Forbidden("Only the board's organisers can remove posts.".into()));
+                    return Err(AppError::Forbidden(
+                        "Only the board's organisers can remove posts.".into(),
+                    ));
                 }
                 set_post(tx, post_id, "removed = TRUE", now).await?;
                 Change::Post
             }
             MutationKind::Reply { reply_id, body, .. } => {
-                let exists: Option<String> = sqlx::query_scalar("SELECT id FROM replies WHERE id = $1")
-                    .bind(reply_id)
-                    .fetch_optional(&mut **tx)
-                    .await
-                    .internal()?;
+                let exists: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM replies WHERE id = $1")
+                        .bind(reply_id)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .internal()?;
                 if exists.is_some() {
                     return Ok(rejected("This reply has already been sent."));
                 }
@@ -257,7 +292,9 @@ enum Change<'a> {
 }
 
 fn rejected(reason: impl Into<String>) -> Outcome {
-    Outcome::Rejected { reason: reason.into() }
+    Outcome::Rejected {
+        reason: reason.into(),
+    }
 }
 
 /// Why a claim did not go through, naming whoever has it.
@@ -294,19 +331,29 @@ fn not_now(post: &PostRow, action: &str) -> Outcome {
     rejected(format!("You cannot {action} this now: it is {state}."))
 }
 
-async fn set_post(tx: &mut Transaction<'static, Any>, post_id: &str, assignment: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query(&format!("UPDATE posts SET {assignment}, updated_at_ms = $1 WHERE id = $2"))
-        .bind(now)
-        .bind(post_id)
-        .execute(&mut **tx)
-        .await
-        .internal()?;
+async fn set_post(
+    tx: &mut Transaction<'static, Any>,
+    post_id: &str,
+    assignment: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(&format!(
+        "UPDATE posts SET {assignment}, updated_at_ms = $1 WHERE id = $2"
+    ))
+    .bind(now)
+    .bind(post_id)
+    .execute(&mut **tx)
+    .await
+    .internal()?;
     Ok(())
 }
 
 /// The board's next change number, taken under the board row's lock so that, per board,
 /// changes commit in the order of their numbers (pulls by cursor never skip one).
-async fn bump_sequence(tx: &mut Transaction<'static, Any>, board_id: &str) -> Result<i64, AppError> {
+async fn bump_sequence(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &str,
+) -> Result<i64, AppError> {
     sqlx::query_scalar("UPDATE boards SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
         .bind(board_id)
         .fetch_one(&mut **tx)

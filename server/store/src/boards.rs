@@ -1,7 +1,9 @@
 //! Boards and memberships: start a board, join by invite code, new invite codes, leave, and
 //! the boards a person belongs to. Boards are visible to their members only.
 
-use app::model::{ids::now_ms, validate, views::BoardSummary, views::Viewer, AppError, FieldErrors, Role};
+use app::model::{
+    ids::now_ms, validate, views::BoardSummary, views::Viewer, AppError, FieldErrors, Role,
+};
 use rand::Rng as _;
 
 use crate::{
@@ -33,7 +35,9 @@ pub struct Membership {
 
 fn new_invite_code() -> String {
     let mut rng = rand::rng();
-    (0..INVITE_LENGTH).map(|_| INVITE_ALPHABET[rng.random_range(0..INVITE_ALPHABET.len())] as char).collect()
+    (0..INVITE_LENGTH)
+        .map(|_| INVITE_ALPHABET[rng.random_range(0..INVITE_ALPHABET.len())] as char)
+        .collect()
 }
 
 /// "Elm Road & Ash Grove" becomes "elm-road-ash-grove".
@@ -46,7 +50,11 @@ pub fn slug_of(name: &str) -> String {
             slug.push('-');
         }
     }
-    let slug = slug.trim_end_matches('-').chars().take(40).collect::<String>();
+    let slug = slug
+        .trim_end_matches('-')
+        .chars()
+        .take(40)
+        .collect::<String>();
     if slug.is_empty() {
         "board".to_string()
     } else {
@@ -57,21 +65,41 @@ pub fn slug_of(name: &str) -> String {
 fn pick_street(streets: &[String], chosen: &str) -> Result<String, AppError> {
     let chosen = chosen.trim();
     if chosen.is_empty() {
-        return streets.first().cloned().ok_or_else(|| AppError::field("streets", "Name at least one street."));
+        return streets
+            .first()
+            .cloned()
+            .ok_or_else(|| AppError::field("streets", "Name at least one street."));
     }
-    streets.iter().find(|s| s.eq_ignore_ascii_case(chosen)).cloned().ok_or_else(|| {
-        AppError::field("street", format!("Choose one of this board's streets: {}.", streets.join(", ")))
-    })
+    streets
+        .iter()
+        .find(|s| s.eq_ignore_ascii_case(chosen))
+        .cloned()
+        .ok_or_else(|| {
+            AppError::field(
+                "street",
+                format!(
+                    "Choose one of this board's streets: {}.",
+                    streets.join(", ")
+                ),
+            )
+        })
 }
 
 impl Db {
-    pub async fn create_board(&self, viewer: &Viewer, form: NewBoard) -> Result<BoardSummary, AppError> {
+    pub async fn create_board(
+        &self,
+        viewer: &Viewer,
+        form: NewBoard,
+    ) -> Result<BoardSummary, AppError> {
         let mut errors = FieldErrors::new();
         errors.check("name", validate::board_name(&form.name));
         errors.check("streets", validate::streets(&form.streets));
         errors.check("house_number", validate::house_number(&form.house_number));
         if !app::model::ids::is_valid_id(&form.board_id) {
-            errors.check("id", Err("This form is out of date; please reload the page.".into()));
+            errors.check(
+                "id",
+                Err("This form is out of date; please reload the page.".into()),
+            );
         }
         errors.into_result()?;
         let streets = validate::parse_streets(&form.streets);
@@ -84,7 +112,11 @@ impl Db {
         }
         let base = slug_of(&name);
         for attempt in 1..=20 {
-            let slug = if attempt == 1 { base.clone() } else { format!("{base}-{attempt}") };
+            let slug = if attempt == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{attempt}")
+            };
             let mut tx = self.pool().begin().await.internal()?;
             let inserted = sqlx::query(
                 "INSERT INTO boards (id, slug, name, streets, invite_code, created_by, created_at_ms) \
@@ -124,16 +156,23 @@ impl Db {
                 .await?
                 .ok_or(AppError::Internal);
         }
-        Err(AppError::field("name", "Many boards already have a name like this; please choose another."))
+        Err(AppError::field(
+            "name",
+            "Many boards already have a name like this; please choose another.",
+        ))
     }
 
     /// The board's name and streets for the invite page (anyone holding the code may see them).
-    pub async fn invite_preview(&self, code: &str) -> Result<Option<(String, Vec<String>)>, AppError> {
-        let row: Option<(String, String)> = sqlx::query_as("SELECT name, streets FROM boards WHERE invite_code = $1")
-            .bind(code.trim())
-            .fetch_optional(self.pool())
-            .await
-            .internal()?;
+    pub async fn invite_preview(
+        &self,
+        code: &str,
+    ) -> Result<Option<(String, Vec<String>)>, AppError> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT name, streets FROM boards WHERE invite_code = $1")
+                .bind(code.trim())
+                .fetch_optional(self.pool())
+                .await
+                .internal()?;
         Ok(row.map(|(name, streets)| (name, streets.lines().map(String::from).collect())))
     }
 
@@ -182,7 +221,9 @@ impl Db {
     pub async fn new_invite(&self, viewer: &Viewer, slug: &str) -> Result<String, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         if !membership.role.is_organiser() {
-            return Err(AppError::Forbidden("Only the board's organisers can make a new invite link.".into()));
+            return Err(AppError::Forbidden(
+                "Only the board's organisers can make a new invite link.".into(),
+            ));
         }
         let code = new_invite_code();
         sqlx::query("UPDATE boards SET invite_code = $1 WHERE id = $2")
@@ -214,12 +255,24 @@ impl Db {
         Ok(rows.into_iter().map(BoardRow::into_summary).collect())
     }
 
-    async fn board_summary_by_id(&self, viewer: &Viewer, board_id: &str) -> Result<Option<BoardSummary>, AppError> {
-        Ok(self.my_boards(viewer).await?.into_iter().find(|b| b.id == board_id))
+    async fn board_summary_by_id(
+        &self,
+        viewer: &Viewer,
+        board_id: &str,
+    ) -> Result<Option<BoardSummary>, AppError> {
+        Ok(self
+            .my_boards(viewer)
+            .await?
+            .into_iter()
+            .find(|b| b.id == board_id))
     }
 
     /// The viewer's membership of the board `slug`, or a refusal that gives nothing away.
-    pub async fn require_membership(&self, viewer: &Viewer, slug: &str) -> Result<Membership, AppError> {
+    pub async fn require_membership(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+    ) -> Result<Membership, AppError> {
         let row: Option<(String, String, String, String)> = sqlx::query_as(
             "SELECT b.id, m.role, m.street, m.house_number FROM boards b \
              JOIN memberships m ON m.board_id = b.id AND m.user_id = $1 WHERE b.slug = $2",
@@ -233,20 +286,40 @@ impl Db {
     }
 
     /// The viewer's membership of the board with this id.
-    pub async fn membership_by_board_id(&self, viewer: &Viewer, board_id: &str) -> Result<Membership, AppError> {
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
-            "SELECT board_id, role, street, house_number FROM memberships WHERE user_id = $1 AND board_id = $2",
-        )
-        .bind(&viewer.user_id)
-        .bind(board_id)
-        .fetch_optional(self.pool())
-        .await
-        .internal()?;
-        not_a_member_unless(row)
+    pub async fn membership_by_board_id(
+        &self,
+        viewer: &Viewer,
+        board_id: &str,
+    ) -> Result<Membership, AppError> {
+        membership_in(self.pool(), viewer, board_id).await
     }
 }
 
-fn not_a_member_unless(row: Option<(String, String, String, String)>) -> Result<Membership, AppError> {
+/// The viewer's membership of the board with this id, read through `executor`. Inside a write
+/// transaction this must be the transaction's own connection: taking a second one from the
+/// pool deadlocks (until the acquire timeout) once a burst of writers holds every connection.
+pub(crate) async fn membership_in<'e, E>(
+    executor: E,
+    viewer: &Viewer,
+    board_id: &str,
+) -> Result<Membership, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT board_id, role, street, house_number FROM memberships WHERE user_id = $1 AND board_id = $2",
+    )
+    .bind(&viewer.user_id)
+    .bind(board_id)
+    .fetch_optional(executor)
+    .await
+    .internal()?;
+    not_a_member_unless(row)
+}
+
+fn not_a_member_unless(
+    row: Option<(String, String, String, String)>,
+) -> Result<Membership, AppError> {
     match row {
         Some((board_id, role, street, house_number)) => Ok(Membership {
             board_id,

@@ -19,5 +19,7 @@ impl<T> OrInternal<T> for Result<T, sqlx::Error> {
 
 /// Whether `error` is a unique-constraint violation (by kind, never by message text).
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
-    error.as_database_error().is_some_and(|e| e.is_unique_violation())
+    error
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod apply;
+mod backend;
 mod boards;
 mod db;
 mod error;

@@ -35,7 +35,11 @@ pub(crate) async fn verify(password: String, hash: Option<String>) -> Result<boo
         let known = hash.is_some();
         let stored = hash.unwrap_or_else(|| DUMMY_HASH.to_string());
         let matches = PasswordHash::new(&stored)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         known && matches
     })
@@ -58,8 +62,14 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let hashed = hash("kettle orange bicycle".into()).await.unwrap();
         assert!(hashed.0.starts_with("$argon2id$"));
-        assert!(verify("kettle orange bicycle".into(), Some(hashed.0.clone())).await.unwrap());
-        assert!(!verify("kettle orange bicycles".into(), Some(hashed.0)).await.unwrap());
+        assert!(
+            verify("kettle orange bicycle".into(), Some(hashed.0.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!verify("kettle orange bicycles".into(), Some(hashed.0))
+            .await
+            .unwrap());
         assert!(!verify("anything".into(), None).await.unwrap());
     }
 }

@@ -20,7 +20,7 @@ const POST_COLUMNS: &str = "\
     CASE WHEN p.status = 'open' AND p.expires_at_ms IS NOT NULL AND p.expires_at_ms <= $1 \
          THEN 'expired' ELSE p.status END AS status, \
     p.street, p.author_id, a.display_name AS author_name, p.claimed_by, \
-    c.display_name AS claimed_by_name, p.pinned, p.created_at_ms, p.expires_at_ms, \
+    c.display_name AS claimed_by_name, CASE WHEN p.pinned THEN 1 ELSE 0 END AS pinned, p.created_at_ms, p.expires_at_ms, \
     (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id) AS reply_count";
 
 const POST_JOINS: &str = "\
@@ -43,7 +43,8 @@ pub(crate) struct PostRow {
     pub author_name: String,
     pub claimed_by: Option<String>,
     pub claimed_by_name: Option<String>,
-    pub pinned: bool,
+    /// 1 or 0: sqlx's `Any` driver cannot read SQLite's BOOLEAN columns (sqlx#2778).
+    pub pinned: i64,
     pub created_at_ms: i64,
     pub expires_at_ms: Option<i64>,
     pub reply_count: i64,
@@ -81,7 +82,7 @@ impl PostRow {
             street: self.street.clone(),
             author_name: self.author_name.clone(),
             claimed_by_name: self.claimed_by_name.clone(),
-            pinned: self.pinned,
+            pinned: self.pinned != 0,
             created_at_ms: self.created_at_ms,
             expires_at_ms: self.expires_at_ms,
             reply_count: self.reply_count,
@@ -91,19 +92,30 @@ impl PostRow {
 
 impl Db {
     /// One post with expiry applied, not removed; `None` when there is no such post.
-    pub(crate) async fn post_row<'e, E>(&self, executor: E, post_id: &str) -> Result<Option<PostRow>, AppError>
+    pub(crate) async fn post_row<'e, E>(
+        &self,
+        executor: E,
+        post_id: &str,
+    ) -> Result<Option<PostRow>, AppError>
     where
         E: sqlx::Executor<'e, Database = sqlx::Any>,
     {
-        sqlx::query_as(&format!("SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.id = $2 AND p.removed = FALSE"))
-            .bind(now_ms())
-            .bind(post_id)
-            .fetch_optional(executor)
-            .await
-            .internal()
+        sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.id = $2 AND p.removed = FALSE"
+        ))
+        .bind(now_ms())
+        .bind(post_id)
+        .fetch_optional(executor)
+        .await
+        .internal()
     }
 
-    pub async fn board_page(&self, viewer: &Viewer, slug: &str, filter: &BoardFilter) -> Result<BoardPage, AppError> {
+    pub async fn board_page(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        filter: &BoardFilter,
+    ) -> Result<BoardPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         let board = self
             .my_boards(viewer)
@@ -112,7 +124,9 @@ impl Db {
             .find(|b| b.id == membership.board_id)
             .ok_or(AppError::Internal)?;
 
-        let mut sql = format!("SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.board_id = $2 AND p.removed = FALSE");
+        let mut sql = format!(
+            "SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.board_id = $2 AND p.removed = FALSE"
+        );
         let mut binds: Vec<&'static str> = Vec::new();
         if let Some(kind) = filter.kind {
             binds.push(kind.as_str());
@@ -134,7 +148,9 @@ impl Db {
             "SELECT * FROM ({sql}) AS board_posts WHERE {status_condition} \
              ORDER BY pinned DESC, created_at_ms DESC LIMIT {BOARD_PAGE_LIMIT}"
         );
-        let mut query = sqlx::query_as::<_, PostRow>(&sql).bind(now_ms()).bind(&membership.board_id);
+        let mut query = sqlx::query_as::<_, PostRow>(&sql)
+            .bind(now_ms())
+            .bind(&membership.board_id);
         for value in binds {
             query = query.bind(value);
         }
@@ -149,18 +165,37 @@ impl Db {
         } else {
             None
         };
-        Ok(BoardPage { board, invite_code, posts: rows.iter().map(PostRow::card).collect() })
+        Ok(BoardPage {
+            board,
+            invite_code,
+            posts: rows.iter().map(PostRow::card).collect(),
+        })
     }
 
-    pub async fn post_detail(&self, viewer: &Viewer, post_id: &str) -> Result<PostDetail, AppError> {
-        let not_found = || AppError::NotFound("This post is not on any board you belong to.".into());
-        let row = self.post_row(self.pool(), post_id).await?.ok_or_else(not_found)?;
+    pub async fn post_detail(
+        &self,
+        viewer: &Viewer,
+        post_id: &str,
+    ) -> Result<PostDetail, AppError> {
+        let not_found =
+            || AppError::NotFound("This post is not on any board you belong to.".into());
+        let row = self
+            .post_row(self.pool(), post_id)
+            .await?
+            .ok_or_else(not_found)?;
         // Someone who is not a member learns nothing, not even that the post exists.
-        let membership = self.membership_by_board_id(viewer, &row.board_id).await.map_err(|_| not_found())?;
+        let membership = self
+            .membership_by_board_id(viewer, &row.board_id)
+            .await
+            .map_err(|_| not_found())?;
         let facts = row.facts(viewer, membership.role);
 
         let contact = if sees_contact_of_other_party(&facts) {
-            let other = if row.kind() == PostKind::Request { Some(row.author_id.as_str()) } else { row.claimed_by.as_deref() };
+            let other = if row.kind() == PostKind::Request {
+                Some(row.author_id.as_str())
+            } else {
+                row.claimed_by.as_deref()
+            };
             match other {
                 Some(user_id) => self.contact_details(user_id, &row.board_id).await?,
                 None => None,
@@ -189,13 +224,22 @@ impl Db {
             details: row.details.clone(),
             replies: replies
                 .into_iter()
-                .map(|(id, author_name, body, created_at_ms)| ReplyView { id, author_name, body, created_at_ms })
+                .map(|(id, author_name, body, created_at_ms)| ReplyView {
+                    id,
+                    author_name,
+                    body,
+                    created_at_ms,
+                })
                 .collect(),
             contact,
         })
     }
 
-    async fn contact_details(&self, user_id: &str, board_id: &str) -> Result<Option<ContactDetails>, AppError> {
+    async fn contact_details(
+        &self,
+        user_id: &str,
+        board_id: &str,
+    ) -> Result<Option<ContactDetails>, AppError> {
         let row: Option<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT u.display_name, u.phone, u.email, m.street, m.house_number FROM users u \
              JOIN memberships m ON m.user_id = u.id AND m.board_id = $2 WHERE u.id = $1",
@@ -206,17 +250,22 @@ impl Db {
         .await
         .internal()?;
         let non_empty = |s: String| if s.trim().is_empty() { None } else { Some(s) };
-        Ok(row.map(|(name, phone, email, street, house_number)| ContactDetails {
-            name,
-            phone: non_empty(phone),
-            email: non_empty(email),
-            street,
-            house_number: non_empty(house_number),
-        }))
+        Ok(row.map(
+            |(name, phone, email, street, house_number)| ContactDetails {
+                name,
+                phone: non_empty(phone),
+                email: non_empty(email),
+                street,
+                house_number: non_empty(house_number),
+            },
+        ))
     }
 
     /// The viewer's own posts and the ones they have claimed, across their boards.
-    pub async fn my_activity(&self, viewer: &Viewer) -> Result<(Vec<PostCard>, Vec<PostCard>), AppError> {
+    pub async fn my_activity(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<(Vec<PostCard>, Vec<PostCard>), AppError> {
         let mine: Vec<PostRow> = sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} {POST_JOINS} JOIN memberships m ON m.board_id = p.board_id AND m.user_id = $2 \
              WHERE p.author_id = $2 AND p.removed = FALSE ORDER BY p.created_at_ms DESC LIMIT 100"
@@ -235,6 +284,9 @@ impl Db {
         .fetch_all(self.pool())
         .await
         .internal()?;
-        Ok((mine.iter().map(PostRow::card).collect(), claimed.iter().map(PostRow::card).collect()))
+        Ok((
+            mine.iter().map(PostRow::card).collect(),
+            claimed.iter().map(PostRow::card).collect(),
+        ))
     }
 }

@@ -1,0 +1,126 @@
+//! Boards: start one, join by invite, new invite link, leave, and read a board's page.
+
+use leptos::prelude::*;
+
+use crate::model::{
+    views::{BoardPage as BoardView, BoardSummary, Profile as ProfileView},
+    AppError,
+};
+
+#[server(prefix = "/api", endpoint = "my_boards")]
+pub async fn my_boards() -> Result<Vec<BoardSummary>, AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    respond(backend()?.my_boards(viewer).await)
+}
+
+#[server(prefix = "/api", endpoint = "create_board")]
+pub async fn create_board(
+    id: String,
+    name: String,
+    streets: String,
+    my_street: String,
+    house_number: String,
+) -> Result<(), AppError> {
+    use super::{backend::NewBoardForm, server::*};
+    let viewer = require_viewer().await?;
+    let form = NewBoardForm {
+        board_id: id,
+        name,
+        streets,
+        my_street,
+        house_number,
+    };
+    let board = respond(backend()?.create_board(viewer, form).await)?;
+    leptos_axum::redirect(&format!("/b/{}", board.slug));
+    Ok(())
+}
+
+/// The board's name and streets, shown on the invite page before joining.
+#[server(prefix = "/api", endpoint = "invite_preview")]
+pub async fn invite_preview(code: String) -> Result<Option<(String, Vec<String>)>, AppError> {
+    use super::server::*;
+    respond(backend()?.invite_preview(code).await)
+}
+
+#[server(prefix = "/api", endpoint = "join_board")]
+pub async fn join_board(
+    code: String,
+    street: String,
+    house_number: String,
+) -> Result<(), AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    let slug = respond(
+        backend()?
+            .join_board(viewer, code, street, house_number)
+            .await,
+    )?;
+    leptos_axum::redirect(&format!("/b/{slug}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "new_invite")]
+pub async fn new_invite(slug: String) -> Result<(), AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    respond(backend()?.new_invite(viewer, slug.clone()).await)?;
+    leptos_axum::redirect(&format!("/b/{slug}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "leave_board")]
+pub async fn leave_board(slug: String) -> Result<(), AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    respond(backend()?.leave_board(viewer, slug).await)?;
+    leptos_axum::redirect("/me");
+    Ok(())
+}
+
+/// A board's page. Filters are the names from the query string; unknown ones are ignored.
+#[server(prefix = "/api", endpoint = "board_page")]
+pub async fn load_board(
+    slug: String,
+    kind: Option<String>,
+    category: Option<String>,
+    status: Option<String>,
+) -> Result<BoardView, AppError> {
+    use super::server::*;
+    use crate::model::{views::BoardFilter, Category, PostKind, PostStatus};
+    let viewer = require_viewer().await?;
+    let filter = BoardFilter {
+        kind: kind.as_deref().and_then(PostKind::parse),
+        category: category.as_deref().and_then(Category::parse),
+        status: status.as_deref().and_then(PostStatus::parse),
+    };
+    respond(backend()?.board_page(viewer, slug, filter).await)
+}
+
+#[server(prefix = "/api", endpoint = "profile")]
+pub async fn load_profile() -> Result<ProfileView, AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    respond(backend()?.profile(viewer).await)
+}
+
+#[server(prefix = "/api", endpoint = "update_profile")]
+pub async fn update_profile(phone: String, email: String) -> Result<(), AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    let display_name = viewer.display_name.clone();
+    respond(
+        backend()?
+            .update_profile(
+                viewer,
+                ProfileView {
+                    display_name,
+                    phone,
+                    email,
+                },
+            )
+            .await,
+    )?;
+    leptos_axum::redirect("/me");
+    Ok(())
+}

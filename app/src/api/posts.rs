@@ -1,0 +1,147 @@
+//! Posts: read one, "my activity", and every write as a mutation with a client-made id, so a
+//! repeated form post or a retry changes nothing twice.
+
+// A form's server function takes one argument per field; the generated client functions
+// carry them all, so the lint is off for this module rather than for one function.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use crate::model::{
+    views::{PostCard, PostDetail as PostView},
+    AppError,
+};
+#[cfg(feature = "ssr")]
+use crate::model::{Category, Mutation, MutationKind, PostKind, Urgency};
+
+#[server(prefix = "/api", endpoint = "post_detail")]
+pub async fn load_post(post_id: String) -> Result<PostView, AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    respond(backend()?.post_detail(viewer, post_id).await)
+}
+
+/// (my posts, posts I have claimed)
+#[server(prefix = "/api", endpoint = "my_activity")]
+pub async fn my_activity() -> Result<(Vec<PostCard>, Vec<PostCard>), AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    respond(backend()?.my_activity(viewer).await)
+}
+
+/// Applies `kind` as mutation `id`; a rejection becomes a 409 that says why.
+#[cfg(feature = "ssr")]
+async fn submit(id: String, kind: MutationKind) -> Result<(), AppError> {
+    use super::server::*;
+    use crate::model::{ids::now_ms, Outcome};
+    let viewer = require_viewer().await?;
+    let mutation = Mutation {
+        id,
+        created_at_ms: now_ms(),
+        kind,
+    };
+    match respond(backend()?.apply(viewer, mutation).await)? {
+        Outcome::Applied => Ok(()),
+        Outcome::Rejected { reason } => Err(fail(AppError::Conflict(reason))),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "create_post")]
+pub async fn create_post(
+    id: String,
+    post_id: String,
+    board_id: String,
+    post_kind: String,
+    category: String,
+    title: String,
+    details: String,
+    urgency: String,
+    expires_in_days: Option<String>,
+) -> Result<(), AppError> {
+    use super::server::fail;
+    let choice = |field: &str, message: &str| fail(AppError::field(field, message));
+    let post_kind = PostKind::parse(&post_kind)
+        .ok_or_else(|| choice("post_kind", "Choose whether you are asking or offering."))?;
+    let category = Category::parse(&category)
+        .ok_or_else(|| choice("category", "Choose a category from the list."))?;
+    let urgency = Urgency::parse(&urgency)
+        .ok_or_else(|| choice("urgency", "Choose how soon from the list."))?;
+    let expires_in_days = match expires_in_days.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(days) => Some(days.parse().map_err(|_| {
+            choice(
+                "expires_in_days",
+                "Choose when it should expire from the list.",
+            )
+        })?),
+    };
+    let kind = MutationKind::CreatePost {
+        post_id: post_id.clone(),
+        board_id,
+        post_kind,
+        category,
+        title,
+        details,
+        urgency,
+        expires_in_days,
+    };
+    submit(id, kind).await?;
+    leptos_axum::redirect(&format!("/p/{post_id}"));
+    Ok(())
+}
+
+/// The buttons on a post: `claim`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`.
+#[server(prefix = "/api", endpoint = "post_action")]
+pub async fn post_action(id: String, post_id: String, action: String) -> Result<(), AppError> {
+    use super::server::fail;
+    let post = post_id.clone();
+    let kind = match action.as_str() {
+        "claim" => MutationKind::Claim { post_id: post },
+        "release" => MutationKind::Release { post_id: post },
+        "done" => MutationKind::MarkDone { post_id: post },
+        "withdraw" => MutationKind::Withdraw { post_id: post },
+        "pin" => MutationKind::SetPinned {
+            post_id: post,
+            pinned: true,
+        },
+        "unpin" => MutationKind::SetPinned {
+            post_id: post,
+            pinned: false,
+        },
+        "remove" => MutationKind::Remove { post_id: post },
+        _ => {
+            return Err(fail(AppError::field(
+                "action",
+                "That is not something you can do to a post.",
+            )))
+        }
+    };
+    let removed = action == "remove";
+    submit(id, kind).await?;
+    leptos_axum::redirect(&if removed {
+        "/".to_string()
+    } else {
+        format!("/p/{post_id}")
+    });
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "reply")]
+pub async fn reply(
+    id: String,
+    reply_id: String,
+    post_id: String,
+    body: String,
+) -> Result<(), AppError> {
+    submit(
+        id,
+        MutationKind::Reply {
+            reply_id,
+            post_id: post_id.clone(),
+            body,
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/p/{post_id}#replies"));
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Server-only helpers for server functions: the backend, the session cookie, the client's
+//! address, and setting an error's HTTP status.
+
+use std::sync::Arc;
+
+use http::{header, HeaderValue};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use super::backend::Backend;
+use crate::model::{views::Viewer, AppError};
+
+pub const SESSION_COOKIE: &str = "sb_session";
+
+/// How the session cookie is set; from the server's configuration.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SessionSettings {
+    /// Add `Secure` (the site is served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// The client's network address as the server determined it (for rate limiting).
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
+pub fn backend() -> Result<Arc<dyn Backend>, AppError> {
+    use_context::<Arc<dyn Backend>>().ok_or_else(|| {
+        tracing_missing("backend");
+        AppError::Internal
+    })
+}
+
+fn tracing_missing(what: &str) {
+    leptos::logging::error!("server function context is missing the {what}");
+}
+
+/// Sets the response status for `error` and returns it, for `return Err(fail(e))`.
+///
+/// Only when answering a server function's own request: a page that calls server functions
+/// while it renders (say, the home page asking for a signed-out person's boards) decides its
+/// own status.
+pub fn fail(error: AppError) -> AppError {
+    let answering_server_function = use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.uri.path().starts_with("/api/"));
+    if let Some(response) = use_context::<ResponseOptions>().filter(|_| answering_server_function) {
+        response.set_status(
+            http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::BAD_REQUEST),
+        );
+    }
+    error
+}
+
+/// `result`, with the HTTP status set when it is an error.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    result.map_err(fail)
+}
+
+/// The session token from the request's cookie, if any.
+pub fn session_token() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// Who is asking, if they are signed in.
+pub async fn viewer() -> Result<Option<Viewer>, AppError> {
+    match session_token() {
+        Some(token) => backend()?.viewer(token).await,
+        None => Ok(None),
+    }
+}
+
+/// Who is asking; a 401 asking them to sign in otherwise.
+pub async fn require_viewer() -> Result<Viewer, AppError> {
+    respond(viewer().await?.ok_or(AppError::NotSignedIn))
+}
+
+pub fn client_address() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
+        .map(|a| a.0)
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn cookie(value: &str, max_age_secs: i64) -> String {
+    let secure = use_context::<SessionSettings>()
+        .unwrap_or_default()
+        .secure_cookies;
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn set_session_cookie(token: &str, days: i64) {
+    set_cookie(&cookie(token, days * 24 * 3600));
+}
+
+pub fn clear_session_cookie() {
+    set_cookie(&cookie("", 0));
+}
+
+fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,58 @@
+//! Starting a board for one's street: a name and the streets it covers.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::boards::CreateBoard,
+    components::form::{form_error, use_fresh_id, ErrorSummary, FieldMessage, HiddenId, TextField},
+    model::validate::{BOARD_NAME_MAX, HOUSE_NUMBER_MAX},
+};
+
+#[component]
+pub fn NewBoardPage() -> impl IntoView {
+    let action = ServerAction::<CreateBoard>::new();
+    let error = form_error(action);
+    let id = use_fresh_id(action);
+    view! {
+        <Title text="Start a board" />
+        <h1>"Start a board for your street"</h1>
+        <p>"You will be its organiser. Then share the invite link with your neighbours."</p>
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <ErrorSummary error=error />
+            <HiddenId name="id" value=id />
+            <TextField
+                name="name"
+                label="Board name"
+                hint="e.g. \"Elm Road and Ash Grove\""
+                maxlength=BOARD_NAME_MAX
+                required=true
+                error=error
+            />
+            <div class="field">
+                <label for="streets">"Streets it covers"</label>
+                <p class="hint" id="streets-hint">
+                    "One per line, or separated by commas. Street names only, never house numbers."
+                </p>
+                <textarea id="streets" name="streets" rows="3" required=true aria-describedby="streets-hint streets-error"></textarea>
+                <FieldMessage name="streets" error=error />
+            </div>
+            <TextField
+                name="my_street"
+                label="Your street"
+                hint="Shown on your posts. Leave empty to use the first street above."
+                error=error
+            />
+            <TextField
+                name="house_number"
+                label="Your house number or name (private)"
+                hint="Only a neighbour who is helping you will see it."
+                maxlength=HOUSE_NUMBER_MAX
+                error=error
+            />
+            <button type="submit" class="button">
+                "Start the board"
+            </button>
+        </ActionForm>
+    }
+}
