@@ -22,6 +22,8 @@ pub struct Config {
     /// `STREETBOARD_TRUST_PROXY`: take the client's address from `X-Forwarded-For` (only
     /// behind a reverse proxy that sets it).
     pub trust_proxy: bool,
+    /// `STREETBOARD_DEMO`: fill a demo street at start-up (once) for trying the app out.
+    pub demo: bool,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -85,6 +87,7 @@ impl Config {
         Ok(Self {
             secure_cookies: flag("STREETBOARD_SECURE_COOKIES")?,
             trust_proxy: flag("STREETBOARD_TRUST_PROXY")?,
+            demo: flag("STREETBOARD_DEMO")?,
             addr,
             database_url: get("DATABASE_URL", DEFAULT_DATABASE_URL),
             log_filter: get("RUST_LOG", DEFAULT_LOG_FILTER),

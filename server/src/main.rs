@@ -31,6 +31,17 @@ async fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     tracing::info!(backend = db.backend().name(), "database ready");
+    if config.demo
+        && db
+            .seed_demo()
+            .await
+            .map_err(|e| format!("filling the demo street: {e}"))?
+    {
+        tracing::info!(
+            "demo street added: sign in as Margaret, Sam K., Priya or Tom with the password {:?}",
+            store::DEMO_PASSWORD
+        );
+    }
 
     let state = AppState::new(db.clone(), config.leptos_options());
     let app = router(state, &config);

@@ -17,6 +17,7 @@ usage: cargo xtask <command>
 commands:
   serve   install what is missing, build in release mode and serve the app
           (STREETBOARD_ADDR, default 127.0.0.1:3000; DATABASE_URL, default an SQLite file in ./data/)
+          --demo  also fill a demo street to try it out (sign in as Margaret, password \"streetboard demo\")
   test    install what is missing and run every test: Rust unit and storage tests on SQLite and
           PostgreSQL, end-to-end tests in headless Chromium; then rustfmt and clippy (server
           and browser builds)";
@@ -24,7 +25,7 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("serve") => serve(),
+        Some("serve") => serve(args.iter().any(|a| a == "--demo")),
         Some("test") => test(),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
@@ -50,11 +51,15 @@ pub fn root() -> PathBuf {
         .unwrap_or(manifest_dir)
 }
 
-fn serve() -> Result<(), String> {
+fn serve(demo: bool) -> Result<(), String> {
     let tools = tools::ensure_build_tools()?;
     release::build(&tools)?;
     cmd::step("serving (Ctrl-C stops)");
-    let status = release::server_command()
+    let mut server = release::server_command();
+    if demo {
+        server.env("STREETBOARD_DEMO", "true");
+    }
+    let status = server
         .status()
         .map_err(|e| format!("cannot start the server: {e}"))?;
     // 130 is the usual status after Ctrl-C: a normal way to stop serving.

@@ -73,3 +73,15 @@ async fn an_unreachable_postgres_is_one_line_without_the_password() {
     assert!(!message.contains("hunter2"), "password leaked: {message}");
     assert!(!message.contains('\n'), "{message}");
 }
+
+on_both_backends! {
+    async fn the_demo_street_is_filled_once(backend: Backend) {
+        let db = fresh_db(backend).await;
+        assert!(db.seed_demo().await.expect("seed"));
+        assert!(!db.seed_demo().await.expect("second seed is a no-op"));
+        let posts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM posts").fetch_one(db.pool()).await.expect("count");
+        assert_eq!(posts, 5);
+        let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships").fetch_one(db.pool()).await.expect("count");
+        assert_eq!(members, 4);
+    }
+}
