@@ -109,10 +109,37 @@ impl Db {
         let now = now_ms();
         let account_key = format!("name:{}", name_key(display_name));
         let address_key = format!("addr:{address}");
-        self.refuse_if_rate_limited(&account_key, MAX_FAILURES_PER_ACCOUNT, now)
-            .await?;
-        self.refuse_if_rate_limited(&address_key, MAX_FAILURES_PER_ADDRESS, now)
-            .await?;
+        // Forget attempts older than the window, so the table stays small.
+        sqlx::query("DELETE FROM sign_in_failures WHERE at_ms <= $1")
+            .bind(now - FAILURE_WINDOW_MS)
+            .execute(self.pool())
+            .await
+            .internal()?;
+        // Record the attempt before checking the password, so guesses made in parallel count
+        // against each other; a successful sign-in takes it back.
+        let attempt_id = app::model::ids::new_id();
+        for key in [&account_key, &address_key] {
+            sqlx::query(
+                "INSERT INTO sign_in_failures (attempt_id, limit_key, at_ms) VALUES ($1, $2, $3)",
+            )
+            .bind(&attempt_id)
+            .bind(key)
+            .bind(now)
+            .execute(self.pool())
+            .await
+            .internal()?;
+        }
+        let limits = [
+            (&account_key, MAX_FAILURES_PER_ACCOUNT),
+            (&address_key, MAX_FAILURES_PER_ADDRESS),
+        ];
+        for (key, max) in limits {
+            if let Err(refusal) = self.refuse_if_rate_limited(key, max, now).await {
+                // A refused attempt was never checked: it does not extend the wait.
+                self.forget_attempt(&attempt_id).await?;
+                return Err(refusal);
+            }
+        }
 
         let found: Option<(String, String, String)> =
             sqlx::query_as("SELECT id, display_name, password_hash FROM users WHERE name_key = $1")
@@ -138,24 +165,24 @@ impl Db {
                     .execute(self.pool())
                     .await
                     .internal()?;
+                self.forget_attempt(&attempt_id).await?;
                 let token = self.create_session(&viewer.user_id).await?;
                 Ok((viewer, token))
             }
-            None => {
-                for key in [&account_key, &address_key] {
-                    sqlx::query("INSERT INTO sign_in_failures (limit_key, at_ms) VALUES ($1, $2)")
-                        .bind(key)
-                        .bind(now)
-                        .execute(self.pool())
-                        .await
-                        .internal()?;
-                }
-                Err(AppError::field(
-                    "password",
-                    "That name and password do not match. Check both and try again.",
-                ))
-            }
+            None => Err(AppError::field(
+                "password",
+                "That name and password do not match. Check both and try again.",
+            )),
         }
+    }
+
+    async fn forget_attempt(&self, attempt_id: &str) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .execute(self.pool())
+            .await
+            .internal()?;
+        Ok(())
     }
 
     async fn refuse_if_rate_limited(&self, key: &str, max: i64, now: i64) -> Result<(), AppError> {
@@ -168,7 +195,8 @@ impl Db {
         .fetch_one(self.pool())
         .await
         .internal()?;
-        if count >= max {
+        // The count includes the attempt being made.
+        if count > max {
             let retry_after_ms = oldest.unwrap_or(now) + FAILURE_WINDOW_MS - now;
             return Err(AppError::TooManyAttempts {
                 retry_after_secs: (retry_after_ms.max(1000) / 1000) as u64,

@@ -146,7 +146,7 @@ impl Db {
         };
         let sql = format!(
             "SELECT * FROM ({sql}) AS board_posts WHERE {status_condition} \
-             ORDER BY pinned DESC, created_at_ms DESC LIMIT {BOARD_PAGE_LIMIT}"
+             ORDER BY pinned DESC, created_at_ms DESC, id DESC LIMIT {BOARD_PAGE_LIMIT}"
         );
         let mut query = sqlx::query_as::<_, PostRow>(&sql)
             .bind(now_ms())

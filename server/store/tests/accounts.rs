@@ -225,3 +225,24 @@ on_both_backends! {
             .expect("failures were cleared by the success");
     }
 }
+
+on_both_backends! {
+    async fn guesses_made_in_parallel_still_count_against_the_limit(backend: Backend) {
+        let db = store::testing::fresh_db(backend).await;
+        person(&db, "Ben").await;
+        // Twelve wrong guesses at once: each is recorded before its password is checked, so
+        // no more than the limit can get through to the (slow) check.
+        let mut guesses = tokio::task::JoinSet::new();
+        for i in 0..12 {
+            let db = db.clone();
+            guesses.spawn(async move { db.sign_in("Ben", format!("wrong guess {i}"), "10.0.0.9").await });
+        }
+        let mut refused = 0;
+        while let Some(result) = guesses.join_next().await {
+            if let Err(AppError::TooManyAttempts { .. }) = result.expect("task") {
+                refused += 1;
+            }
+        }
+        assert!(refused >= 12 - 5, "only {refused} of 12 parallel guesses were refused");
+    }
+}

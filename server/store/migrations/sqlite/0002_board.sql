@@ -25,6 +25,8 @@ CREATE INDEX sessions_by_user ON sessions (user_id);
 -- Failed sign-ins, per account ("name:…") and per address ("addr:…"), for rate limiting
 -- that holds across server processes.
 CREATE TABLE sign_in_failures (
+    -- One sign-in attempt (recorded under both of its keys).
+    attempt_id TEXT NOT NULL,
     limit_key TEXT NOT NULL,
     at_ms BIGINT NOT NULL
 );
