@@ -43,17 +43,23 @@ pub fn ensure_npm_packages() -> Result<(), String> {
     std::fs::write(&stamp, lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 
-/// Starts the server, runs Playwright against it, stops the server.
-pub fn run() -> Result<Counts, String> {
-    step("end-to-end tests in headless Chromium (phone-sized)");
-    let scratch = std::env::temp_dir().join(format!("streetboard-e2e-{}", std::process::id()));
+/// Starts the server on `database_url` (an SQLite file in a scratch folder when `None`), runs
+/// Playwright against it, stops the server.
+pub fn run(label: &str, database_url: Option<String>) -> Result<Counts, String> {
+    step(&format!(
+        "end-to-end tests in headless Chromium (phone-sized) on {label}"
+    ));
+    let scratch =
+        std::env::temp_dir().join(format!("streetboard-e2e-{}-{label}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
 
     let addr = format!("127.0.0.1:{}", free_port()?);
     let log_path = scratch.join("server.log");
-    let server = Server::start(&addr, &scratch.join("e2e.db"), &log_path)?;
+    let database_url =
+        database_url.unwrap_or_else(|| format!("sqlite://{}", scratch.join("e2e.db").display()));
+    let server = Server::start(&addr, &database_url, &log_path)?;
     server.wait_until_healthy(&addr, &log_path)?;
     println!("    server on http://{addr} (log: {})", log_path.display());
 
@@ -88,13 +94,13 @@ fn free_port() -> Result<u16, String> {
 struct Server(Child);
 
 impl Server {
-    fn start(addr: &str, db_file: &Path, log_path: &Path) -> Result<Self, String> {
+    fn start(addr: &str, database_url: &str, log_path: &Path) -> Result<Self, String> {
         let log =
             std::fs::File::create(log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
         let log_err = log.try_clone().map_err(|e| e.to_string())?;
         let child = server_command()
             .env("STREETBOARD_ADDR", addr)
-            .env("DATABASE_URL", format!("sqlite://{}", db_file.display()))
+            .env("DATABASE_URL", database_url)
             .env("RUST_LOG", "info")
             .stdout(Stdio::from(log))
             .stderr(Stdio::from(log_err))

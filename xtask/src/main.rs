@@ -94,8 +94,11 @@ fn test() -> Result<(), String> {
     totals.add("Rust", rust);
 
     release::build(&tools)?;
-    let e2e = e2e::run()?;
-    totals.add("Playwright", e2e);
+    totals.add("Playwright on SQLite", e2e::run("sqlite", None)?);
+    totals.add(
+        "Playwright on PostgreSQL",
+        e2e::run("postgres", Some(postgres.e2e_url()))?,
+    );
     drop(postgres);
 
     let lint = lint::check();

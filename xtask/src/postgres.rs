@@ -28,33 +28,51 @@ impl RunDatabase {
              CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'; END IF; END $$;"
         ))?;
         let name = format!("streetboard_test_{}", std::process::id());
-        psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
-        psql(&format!("CREATE DATABASE {name} OWNER {ROLE}"))?;
-        println!(
-            "    ok: database {name} on PostgreSQL {} (port {})",
-            cluster.version, cluster.port
-        );
-        Ok(Self {
+        let run = Self {
             name,
             port: cluster.port,
-        })
+        };
+        for database in run.databases() {
+            psql(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))?;
+            psql(&format!("CREATE DATABASE {database} OWNER {ROLE}"))?;
+        }
+        println!(
+            "    ok: databases {} on PostgreSQL {} (port {})",
+            run.databases().join(" and "),
+            cluster.version,
+            cluster.port
+        );
+        Ok(run)
+    }
+
+    /// The storage tests' database (each test makes its own schema in it), and an empty one
+    /// for the server the end-to-end tests drive.
+    fn databases(&self) -> [String; 2] {
+        [self.name.clone(), format!("{}_e2e", self.name)]
+    }
+
+    fn url_of(&self, database: &str) -> String {
+        format!(
+            "postgres://{ROLE}:{PASSWORD}@127.0.0.1:{}/{database}",
+            self.port
+        )
     }
 
     pub fn url(&self) -> String {
-        format!(
-            "postgres://{ROLE}:{PASSWORD}@127.0.0.1:{}/{}",
-            self.port, self.name
-        )
+        self.url_of(&self.databases()[0])
+    }
+
+    pub fn e2e_url(&self) -> String {
+        self.url_of(&self.databases()[1])
     }
 }
 
 impl Drop for RunDatabase {
     fn drop(&mut self) {
-        if let Err(e) = psql(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        )) {
-            eprintln!("    could not drop the test database {}: {e}", self.name);
+        for database in self.databases() {
+            if let Err(e) = psql(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")) {
+                eprintln!("    could not drop the test database {database}: {e}");
+            }
         }
     }
 }
