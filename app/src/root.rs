@@ -4,13 +4,14 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::components::{form::provide_failed_submission, BottomNav, SiteHeader};
 use crate::hooks::use_hydrated_marker;
 use crate::pages::{
-    HomePage, JoinPage, MePage, NewBoardPage, NotFoundPage, PostPage, SignInPage, SignUpPage,
+    BoardScreen, ComposePage, HomePage, JoinPage, MePage, NewBoardPage, NotFoundPage, PostPage,
+    PostScreen, SignInPage, SignUpPage,
 };
 use crate::APP_NAME;
 
@@ -32,14 +33,19 @@ pub fn App() -> impl IntoView {
             </a>
             <SiteHeader />
             <main id="main" tabindex="-1">
+                // Every route waits for its data on the server (`SsrMode::Async`), so the page
+                // arrives whole: it works without JavaScript, with its title and status.
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("") view=HomePage />
-                    <Route path=path!("post") view=PostPage />
-                    <Route path=path!("me") view=MePage />
-                    <Route path=path!("signup") view=SignUpPage />
-                    <Route path=path!("signin") view=SignInPage />
-                    <Route path=path!("boards/new") view=NewBoardPage />
-                    <Route path=path!("join/:code") view=JoinPage />
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("post") view=PostPage ssr=SsrMode::Async />
+                    <Route path=path!("me") view=MePage ssr=SsrMode::Async />
+                    <Route path=path!("signup") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("boards/new") view=NewBoardPage ssr=SsrMode::Async />
+                    <Route path=path!("join/:code") view=JoinPage ssr=SsrMode::Async />
+                    <Route path=path!("b/:slug") view=BoardScreen ssr=SsrMode::Async />
+                    <Route path=path!("b/:slug/new") view=ComposePage ssr=SsrMode::Async />
+                    <Route path=path!("p/:id") view=PostScreen ssr=SsrMode::Async />
                 </Routes>
             </main>
             <BottomNav />

@@ -4,52 +4,64 @@ import { test as base, expect, type Page } from '@playwright/test';
 // Chromium's own log line when a fetched resource answers with an error status.
 const FAILED_LOAD = /^Failed to load resource: the server responded with a status of \d+/;
 
+/**
+ * Starts collecting a page's console errors and uncaught errors; the returned function lists
+ * them (an empty list when all is well).
+ */
+export function watchForErrors(page: Page): () => string[] {
+  const consoleErrors: { text: string; url: string; where: string }[] = [];
+  const pageErrors: string[] = [];
+  // Top-level documents that answered 4xx/5xx: their status is the test's to assert, not an error.
+  const errorDocuments = new Set<string>();
+
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location();
+    const where = loc.url ? ` — from ${loc.url} line ${loc.lineNumber + 1}` : '';
+    consoleErrors.push({ text: msg.text(), url: loc.url, where });
+  });
+  page.on('pageerror', (err) => {
+    // One line per error: multi-line stacks would be mistaken for the fixture's own stack in the report.
+    const frame = err.stack?.split('\n').find((line) => line.trim().startsWith('at '));
+    const where = frame ? ` — from ${frame.trim().slice(3).replace(/:(\d+):\d+(\)?)$/, ' line $1$2')}` : '';
+    pageErrors.push(`uncaught page error: ${err.name}: ${err.message}${where}`);
+  });
+  page.on('response', (res) => {
+    const req = res.request();
+    if (res.status() >= 400 && req.isNavigationRequest() && req.frame() === page.mainFrame()) {
+      errorDocuments.add(res.url());
+    }
+  });
+
+  return () => [
+    ...consoleErrors
+      .filter(({ text, url }) => {
+        if (!FAILED_LOAD.test(text)) return true;
+        if (errorDocuments.has(url)) return false; // e.g. the 404 page itself
+        // Chromium asks for /favicon.ico on its own, at a racy moment; ignore it so tests are not flaky.
+        return !url || new URL(url).pathname !== '/favicon.ico';
+      })
+      .map(({ text, where }) => `console.error: ${text}${where}`),
+    ...pageErrors,
+  ];
+}
+
+/** Throws, listing them, when a page reported errors. */
+export function failOnErrors(problems: string[]): void {
+  if (problems.length > 0) {
+    const message =
+      `The page reported ${problems.length} error(s):\n` + problems.map((p, i) => `  ${i + 1}. ${p}`).join('\n');
+    const error = new Error(message);
+    error.stack = `Error: ${message}`; // keep the report readable: the teardown stack says nothing useful
+    throw error;
+  }
+}
+
 export const test = base.extend({
   page: async ({ page }, use) => {
-    const consoleErrors: { text: string; url: string; where: string }[] = [];
-    const pageErrors: string[] = [];
-    // Top-level documents that answered 4xx/5xx: their status is the test's to assert, not an error.
-    const errorDocuments = new Set<string>();
-
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      const loc = msg.location();
-      const where = loc.url ? ` — from ${loc.url} line ${loc.lineNumber + 1}` : '';
-      consoleErrors.push({ text: msg.text(), url: loc.url, where });
-    });
-    page.on('pageerror', (err) => {
-      // One line per error: multi-line stacks would be mistaken for the fixture's own stack in the report.
-      const frame = err.stack?.split('\n').find((line) => line.trim().startsWith('at '));
-      const where = frame ? ` — from ${frame.trim().slice(3).replace(/:(\d+):\d+(\)?)$/, ' line $1$2')}` : '';
-      pageErrors.push(`uncaught page error: ${err.name}: ${err.message}${where}`);
-    });
-    page.on('response', (res) => {
-      const req = res.request();
-      if (res.status() >= 400 && req.isNavigationRequest() && req.frame() === page.mainFrame()) {
-        errorDocuments.add(res.url());
-      }
-    });
-
+    const problems = watchForErrors(page);
     await use(page);
-
-    const problems = [
-      ...consoleErrors
-        .filter(({ text, url }) => {
-          if (!FAILED_LOAD.test(text)) return true;
-          if (errorDocuments.has(url)) return false; // e.g. the 404 page itself
-          // Chromium asks for /favicon.ico on its own, at a racy moment; ignore it so tests are not flaky.
-          return !url || new URL(url).pathname !== '/favicon.ico';
-        })
-        .map(({ text, where }) => `console.error: ${text}${where}`),
-      ...pageErrors,
-    ];
-    if (problems.length > 0) {
-      const message =
-        `The page reported ${problems.length} error(s):\n` + problems.map((p, i) => `  ${i + 1}. ${p}`).join('\n');
-      const error = new Error(message);
-      error.stack = `Error: ${message}`; // keep the report readable: the teardown stack says nothing useful
-      throw error;
-    }
+    failOnErrors(problems());
   },
 });
 

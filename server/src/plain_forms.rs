@@ -84,7 +84,8 @@ pub async fn rerender_failures(
         error,
     };
 
-    // Render the form's page as a GET of that page, with the person's cookies.
+    // Render the form's page as a GET of that page, with the person's cookies, whole (not
+    // streamed): the person has no JavaScript to fill in streamed parts.
     let page = page_of(parts.headers.get(header::REFERER));
     let mut get = Request::builder().method(Method::GET).uri(page);
     for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
@@ -97,7 +98,7 @@ pub async fn rerender_failures(
     };
     let options = forms.state.leptos_options.clone();
     let context = forms.page_context.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
+    let render = leptos_axum::render_app_async_with_context(
         move || {
             context();
             leptos::prelude::provide_context(failure.clone());

@@ -1,17 +1,23 @@
 //! One module per page (route) of the app.
 
 mod auth;
+mod board;
 mod board_new;
 mod choose_board;
+mod compose;
 mod home;
 mod join;
 mod me;
 mod not_found;
+mod post;
 
 pub use auth::{SignInPage, SignUpPage};
+pub use board::BoardScreen;
 pub use board_new::NewBoardPage;
 pub use choose_board::PostPage;
+pub use compose::ComposePage;
 pub use home::HomePage;
 pub use join::JoinPage;
 pub use me::MePage;
 pub use not_found::NotFoundPage;
+pub use post::PostScreen;

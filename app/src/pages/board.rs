@@ -1,0 +1,321 @@
+//! A street board's page: its posts, newest first, with filters; the buttons to ask or offer;
+//! and for organisers the invite link. Also what the post page shares: badges, dates, and
+//! reloading after a write.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
+
+use super::compose::LoadProblem;
+use crate::{
+    api::boards::{load_board, NewInvite},
+    components::form::form_error,
+    model::{
+        views::{BoardPage as BoardView, PostCard},
+        AppError, Category, PostKind, PostStatus, Urgency,
+    },
+};
+
+/// `/b/:slug`: one board, filtered by the query string (`kind`, `category`, `status`).
+#[component]
+pub fn BoardScreen() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let new_invite = ServerAction::<NewInvite>::new();
+    let invites_made = successes(new_invite);
+    let board = Resource::new(
+        move || {
+            let slug = params.with(|p| p.get("slug").unwrap_or_default());
+            let filter = query.with(|q| (q.get("kind"), q.get("category"), q.get("status")));
+            (slug, filter, invites_made.get())
+        },
+        |(slug, (kind, category, status), _)| load_board(slug, kind, category, status),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Loading the board…"</p> }>
+            {move || {
+                board
+                    .get()
+                    .map(|result| match result {
+                        Ok(page) => view! { <BoardContents page new_invite /> }.into_any(),
+                        Err(error) => view! { <LoadProblem error with_heading=true /> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn BoardContents(page: BoardView, new_invite: ServerAction<NewInvite>) -> impl IntoView {
+    let (board, invite_code, posts) = (page.board, page.invite_code, page.posts);
+    let members = match board.member_count {
+        1 => "1 member".to_string(),
+        n => format!("{n} members"),
+    };
+    let new_post = |kind: &str| format!("/b/{}/new?kind={kind}", board.slug);
+    view! {
+        <Title text=board.name.clone() />
+        <h1>{board.name.clone()}</h1>
+        <p class="board-summary">{board.streets.join(", ")} " · " {members}</p>
+        <p class="actions board-actions">
+            <A href=new_post("request") attr:class="button">
+                "Ask for help"
+            </A>
+            <A href=new_post("offer") attr:class="button">
+                "Offer help"
+            </A>
+        </p>
+        {invite_code
+            .map(|code| view! { <InviteBox code slug=board.slug.clone() action=new_invite /> })}
+        <FilterForm />
+        {if posts.is_empty() {
+            view! { <p class="empty-state">"Nothing here yet. Be the first to ask or offer."</p> }
+                .into_any()
+        } else {
+            view! {
+                <ul class="post-list">
+                    {posts.into_iter().map(|card| view! { <PostCardItem card /> }).collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+    }
+}
+
+/// Organisers only: the board's invite link, and a way to replace it.
+#[component]
+fn InviteBox(code: String, slug: String, action: ServerAction<NewInvite>) -> impl IntoView {
+    let error = form_error(action);
+    view! {
+        <section class="invite-box" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">"Invite neighbours"</h2>
+            <p>
+                "Send this link to neighbours on your streets. "
+                "Anyone who has it can join the board."
+            </p>
+            <div class="field">
+                <label for="invite-link">"Invite link"</label>
+                <input
+                    id="invite-link"
+                    type="text"
+                    readonly=true
+                    value=format!("/join/{code}")
+                />
+            </div>
+            <ActionForm action=action attr:class="invite-renew">
+                <input type="hidden" name="slug" value=slug />
+                <p>
+                    "If the link reached the wrong people, make a new one: "
+                    "the old link stops working."
+                </p>
+                <button type="submit" class="button button-secondary">
+                    "Make a new invite link"
+                </button>
+            </ActionForm>
+            {move || {
+                error
+                    .get()
+                    .map(|e| view! { <p class="action-error" role="alert">{problem_text(&e)}</p> })
+            }}
+        </section>
+    }
+}
+
+/// A plain GET form to this same page, so filtering works with or without JavaScript.
+#[component]
+fn FilterForm() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let chosen = move |name: &str| query.get(name).unwrap_or_default();
+    let (kind, category, status) = (chosen("kind"), chosen("category"), chosen("status"));
+    let option = move |value: &'static str, label: &'static str, current: &str| {
+        view! { <option value=value selected=value == current>{label}</option> }
+    };
+    let kinds = [
+        ("", "Any"),
+        ("request", "Requests"),
+        ("offer", "Offers"),
+        ("notice", "Notices"),
+    ];
+    view! {
+        <form method="get" class="filters" aria-label="Filter the posts">
+            <div class="field">
+                <label for="filter-kind">"Type"</label>
+                <select id="filter-kind" name="kind">
+                    {kinds
+                        .into_iter()
+                        .map(|(value, label)| option(value, label, &kind))
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-category">"Category"</label>
+                <select id="filter-category" name="category">
+                    {option("", "Any", &category)}
+                    {Category::ALL
+                        .iter()
+                        .map(|c| option(c.as_str(), c.label(), &category))
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" name="status">
+                    {option("", "Open and claimed", &status)}
+                    {PostStatus::ALL
+                        .iter()
+                        .map(|s| option(s.as_str(), s.label(), &status))
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button button-secondary">
+                "Show"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn PostCardItem(card: PostCard) -> impl IntoView {
+    let replies = match card.reply_count {
+        1 => "1 reply".to_string(),
+        n => format!("{n} replies"),
+    };
+    let class = if card.pinned {
+        "post-card post-card-pinned"
+    } else {
+        "post-card"
+    };
+    view! {
+        <li>
+            <article class=class>
+                <h2 class="post-card-title">
+                    <A href=format!("/p/{}", card.id)>{card.title.clone()}</A>
+                </h2>
+                <PostBadges kind=card.kind urgency=card.urgency pinned=card.pinned />
+                <p class="post-meta">
+                    {card.author_name} " · " {card.street} " · "
+                    <PostDate ms=card.created_at_ms />
+                </p>
+                <p class="post-meta">
+                    {card.category.label()} " · " {status_text(card.kind, card.status)} " · "
+                    {replies}
+                </p>
+            </article>
+        </li>
+    }
+}
+
+/// Kind, how soon (requests and offers), the status when given, and "Pinned".
+#[component]
+pub(super) fn PostBadges(
+    kind: PostKind,
+    urgency: Urgency,
+    #[prop(optional)] status: Option<PostStatus>,
+    #[prop(optional)] pinned: bool,
+) -> impl IntoView {
+    let urgency_class = format!("badge badge-urgency-{}", urgency.as_str());
+    view! {
+        <p class="badges">
+            {pinned.then(|| view! { <span class="badge badge-pinned">"Pinned"</span> })}
+            <span class=format!("badge badge-kind-{}", kind.as_str())>{kind.label()}</span>
+            {kind
+                .is_claimable()
+                .then(|| {
+                    view! {
+                        <span class=urgency_class>
+                            <span class="visually-hidden">"When: "</span>
+                            {urgency.label()}
+                        </span>
+                    }
+                })}
+            {status
+                .map(|s| {
+                    let class = format!("badge badge-status-{}", s.as_str());
+                    view! { <span class=class>{status_text(kind, s)}</span> }
+                })}
+        </p>
+    }
+}
+
+/// A post's status in words; a claimed offer is "taken up" rather than "helped with".
+pub(super) fn status_text(kind: PostKind, status: PostStatus) -> &'static str {
+    match (kind, status) {
+        (PostKind::Offer, PostStatus::Claimed) => "Taken up",
+        (_, status) => status.label(),
+    }
+}
+
+/// A day such as "23 Nov", in UTC, the same on the server and in the browser.
+#[component]
+pub(super) fn PostDate(ms: i64) -> impl IntoView {
+    let (year, month, day) = utc_date(ms);
+    view! { <time datetime=format!("{year:04}-{month:02}-{day:02}")>{day_and_month(ms)}</time> }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "23 Nov" for `ms` since the Unix epoch.
+pub(super) fn day_and_month(ms: i64) -> String {
+    let (_, month, day) = utc_date(ms);
+    format!("{day} {}", MONTHS[(month - 1) as usize])
+}
+
+/// (year, month 1–12, day 1–31) in UTC: Howard Hinnant's `civil_from_days`.
+fn utc_date(ms: i64) -> (i64, u32, u32) {
+    let days = ms.div_euclid(86_400_000) + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = (shifted_month + 2) % 12 + 1;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month as u32, day as u32)
+}
+
+/// Counts the times `action` succeeded, so a page can reload its data after each write.
+pub(super) fn successes<S>(action: ServerAction<S>) -> Signal<usize>
+where
+    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let count = RwSignal::new(0);
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count.into()
+}
+
+/// An action's error in words: the field's own message when it is about a (hidden) field.
+pub(super) fn problem_text(error: &AppError) -> String {
+    match error {
+        AppError::Invalid(fields) => fields
+            .0
+            .first()
+            .map(|(_, message)| message.clone())
+            .unwrap_or_else(|| error.to_string()),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_in_utc() {
+        assert_eq!(utc_date(0), (1970, 1, 1));
+        assert_eq!(utc_date(1_763_900_000_000), (2025, 11, 23));
+        assert_eq!(day_and_month(1_763_900_000_000), "23 Nov");
+        assert_eq!(utc_date(951_782_400_000), (2000, 2, 29));
+        assert_eq!(utc_date(-1), (1969, 12, 31));
+    }
+}

@@ -1,0 +1,317 @@
+//! Writing a post on a board: asking for help, offering it, or (organisers) a notice. Also
+//! what this and the board and post pages show when they cannot load.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::A,
+    hooks::{use_location, use_params_map, use_query_map},
+};
+
+use crate::{
+    api::{boards::load_board, posts::CreatePost},
+    components::form::{
+        form_error, typed_value, use_fresh_id, ErrorSummary, FieldMessage, FormError, HiddenId,
+        TextField,
+    },
+    model::{
+        validate::{DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
+        views::BoardSummary,
+        AppError, Category, PostKind, Urgency,
+    },
+};
+
+/// The urgency chosen until the person picks another.
+const DEFAULT_URGENCY: Urgency = Urgency::ThisWeek;
+
+/// `/b/:slug/new?kind=request|offer|notice`: the form for a new post on the board.
+#[component]
+pub fn ComposePage() -> impl IntoView {
+    let params = use_params_map();
+    let board = Resource::new(
+        move || params.with(|p| p.get("slug").unwrap_or_default()),
+        |slug| load_board(slug, None, None, None),
+    );
+    view! {
+        <Title text="Ask or offer" />
+        <h1>"Ask or offer"</h1>
+        <Suspense fallback=|| view! { <p>"Loading the form…"</p> }>
+            {move || {
+                board
+                    .get()
+                    .map(|result| match result {
+                        Ok(page) => view! { <ComposeForm board=page.board /> }.into_any(),
+                        Err(error) => view! { <LoadProblem error /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ComposeForm(board: BoardSummary) -> impl IntoView {
+    let action = ServerAction::<CreatePost>::new();
+    let (error, id, post_id) = (
+        form_error(action),
+        use_fresh_id(action),
+        use_fresh_id(action),
+    );
+    let BoardSummary {
+        id: board_id,
+        slug,
+        name,
+        role,
+        ..
+    } = board;
+    let (board_href, board_link_text) = (format!("/b/{slug}"), name.clone());
+    let kinds: Vec<PostKind> = PostKind::ALL
+        .iter()
+        .copied()
+        .filter(|kind| *kind != PostKind::Notice || role.is_organiser())
+        .collect();
+    // After a failed post without JavaScript, the page comes back with what was chosen.
+    let typed = |field: &str| typed_value(field).unwrap_or_default();
+    let wanted_kind = use_query_map()
+        .with_untracked(|q| q.get("kind"))
+        .unwrap_or_default();
+    let chosen_kind = [typed("post_kind"), wanted_kind]
+        .iter()
+        .find_map(|name| PostKind::parse(name).filter(|kind| kinds.contains(kind)))
+        .unwrap_or(PostKind::Request);
+    let chosen_urgency = Urgency::parse(&typed("urgency")).unwrap_or(DEFAULT_URGENCY);
+    let (chosen_category, chosen_expiry) = (typed("category"), typed("expires_in_days"));
+    view! {
+        <p>"On " <A href=board_href exact=true>{board_link_text}</A></p>
+        <ActionForm action=action attr:class="form compose-form" attr:novalidate=true>
+            <ErrorSummary error=error />
+            <FieldMessage name="id" error=error />
+            <HiddenId name="id" value=id />
+            <HiddenId name="post_id" value=post_id />
+            <input type="hidden" name="board_id" value=board_id />
+            <fieldset class="choices" aria-describedby="post_kind-error">
+                <legend>"What is this?"</legend>
+                {kinds
+                    .into_iter()
+                    .map(|kind| {
+                        let label = kind_choice_label(kind);
+                        let checked = kind == chosen_kind;
+                        view! { <Choice name="post_kind" value=kind.as_str() label checked /> }
+                    })
+                    .collect_view()}
+                <FieldMessage name="post_kind" error=error />
+            </fieldset>
+            <div class="field">
+                <label for="category">"Category"</label>
+                <select
+                    id="category"
+                    name="category"
+                    aria-describedby="category-error"
+                    aria-invalid=invalid(error, "category")
+                >
+                    <option value="">"Choose one"</option>
+                    {Category::ALL
+                        .iter()
+                        .map(|c| {
+                            let selected = c.as_str() == chosen_category;
+                            view! {
+                                <option value=c.as_str() selected=selected>
+                                    {c.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <FieldMessage name="category" error=error />
+            </div>
+            <TextField
+                name="title"
+                label="Title"
+                hint="A few words, e.g. \"Milk and bread from the corner shop\""
+                maxlength=TITLE_MAX
+                required=true
+                error=error
+            />
+            <DetailsField error=error />
+            <fieldset class="choices" aria-describedby="urgency-error">
+                <legend>"How soon?"</legend>
+                {Urgency::ALL
+                    .iter()
+                    .map(|u| {
+                        let checked = *u == chosen_urgency;
+                        view! { <Choice name="urgency" value=u.as_str() label=u.label() checked /> }
+                    })
+                    .collect_view()}
+                <FieldMessage name="urgency" error=error />
+            </fieldset>
+            <div class="field">
+                <label for="expires_in_days">"Expires"</label>
+                <p class="hint" id="expires_in_days-hint">
+                    "If nobody has taken it up by then, it leaves the board."
+                </p>
+                <select
+                    id="expires_in_days"
+                    name="expires_in_days"
+                    aria-describedby="expires_in_days-hint expires_in_days-error"
+                    aria-invalid=invalid(error, "expires_in_days")
+                >
+                    <option value="">"No expiry"</option>
+                    {EXPIRY_CHOICES
+                        .iter()
+                        .map(|days| {
+                            let (value, label) = (days.to_string(), expiry_label(*days));
+                            let selected = value == chosen_expiry;
+                            view! { <option value=value selected=selected>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <FieldMessage name="expires_in_days" error=error />
+            </div>
+            <button type="submit" class="button">
+                "Post to "
+                {name}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The free-text details, with the reminder to keep the house number private.
+#[component]
+fn DetailsField(error: FormError) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="details">"Details (optional)"</label>
+            <p class="hint" id="details-hint">
+                "Anything that helps. "
+                "Don't write your house number: only the neighbour who helps will see it."
+            </p>
+            <textarea
+                id="details"
+                name="details"
+                rows="5"
+                maxlength=DETAILS_MAX.to_string()
+                aria-describedby="details-hint details-error"
+                aria-invalid=invalid(error, "details")
+            >
+                {typed_value("details")}
+            </textarea>
+            <FieldMessage name="details" error=error />
+        </div>
+    }
+}
+
+/// One radio button with its label.
+#[component]
+fn Choice(
+    name: &'static str,
+    value: &'static str,
+    label: &'static str,
+    checked: bool,
+) -> impl IntoView {
+    let id = format!("{name}-{value}");
+    view! {
+        <div class="choice">
+            <input type="radio" id=id.clone() name=name value=value checked=checked />
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+fn kind_choice_label(kind: PostKind) -> &'static str {
+    match kind {
+        PostKind::Request => "I'm asking for help",
+        PostKind::Offer => "I'm offering help",
+        PostKind::Notice => "A notice for everyone on the board",
+    }
+}
+
+/// "In 3 days", "In 1 week".
+fn expiry_label(days: u32) -> String {
+    match days {
+        1 => "In 1 day".to_string(),
+        7 => "In 1 week".to_string(),
+        d if d % 7 == 0 => format!("In {} weeks", d / 7),
+        d => format!("In {d} days"),
+    }
+}
+
+/// `aria-invalid` for a field the form's last error has a message for.
+pub(super) fn invalid(error: FormError, field: &'static str) -> impl Fn() -> Option<&'static str> {
+    move || {
+        error
+            .get()
+            .and_then(|e| e.field_message(field).map(|_| "true"))
+    }
+}
+
+/// Why a page could not load: a way to sign in, or what went wrong. With `with_heading`, also
+/// the page's title and heading, for pages whose own heading needed what failed to load.
+#[component]
+pub(super) fn LoadProblem(error: AppError, #[prop(optional)] with_heading: bool) -> impl IntoView {
+    // The page is sent with the error's status when it is not yet on its way (`SsrMode::Async`).
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let status = http::StatusCode::from_u16(error.status());
+        response.set_status(status.unwrap_or(http::StatusCode::BAD_REQUEST));
+    }
+    let heading = match &error {
+        AppError::NotSignedIn => "Please sign in",
+        AppError::NotFound(_) => "Not found",
+        AppError::Forbidden(_) => "Not available to you",
+        _ => "This page could not be loaded",
+    };
+    let heading = with_heading.then(|| view! { <Title text=heading /> <h1>{heading}</h1> });
+    let problem = match error {
+        AppError::NotSignedIn => {
+            let next = query_value(&use_location().pathname.get_untracked());
+            view! {
+                <p>
+                    "Boards are only for the neighbours on them. "
+                    <A href=format!("/signin?next={next}")>"Sign in"</A> " to see this page."
+                </p>
+            }
+            .into_any()
+        }
+        other => view! { <p role="alert">{other.to_string()}</p> }.into_any(),
+    };
+    view! { {heading} {problem} }
+}
+
+/// `text` made safe as a query-string value, the same on the server and in the browser.
+fn query_value(text: &str) -> String {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || b"-_.~/".contains(&b);
+    text.bytes()
+        .map(|b| {
+            if keep(b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_returns_to_the_same_page() {
+        assert_eq!(query_value("/b/elm-road"), "/b/elm-road");
+        assert_eq!(query_value("/b/a&b?c d"), "/b/a%26b%3Fc%20d");
+    }
+
+    #[test]
+    fn expiry_choices_read_naturally() {
+        let labels: Vec<String> = EXPIRY_CHOICES.iter().map(|d| expiry_label(*d)).collect();
+        assert_eq!(
+            labels,
+            [
+                "In 1 day",
+                "In 3 days",
+                "In 1 week",
+                "In 2 weeks",
+                "In 30 days"
+            ]
+        );
+    }
+}

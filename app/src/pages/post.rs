@@ -1,0 +1,316 @@
+//! One post's page: what is asked or offered, who is helping, how to reach the person being
+//! helped (only for their helper), the buttons the viewer may use, and the replies.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::{
+    board::{problem_text, successes, PostBadges, PostDate},
+    compose::{invalid, LoadProblem},
+};
+use crate::{
+    api::posts::{load_post, PostAction, Reply},
+    components::form::{
+        form_error, typed_value, use_fresh_id, ErrorSummary, FieldMessage, HiddenId,
+    },
+    model::{
+        validate::REPLY_MAX,
+        views::{ContactDetails, PostCard, PostDetail, ReplyView},
+        PostKind, PostStatus,
+    },
+};
+
+/// `/p/:id`: a post, loaded again after each button pressed or reply sent.
+#[component]
+pub fn PostScreen() -> impl IntoView {
+    let params = use_params_map();
+    let post_action = ServerAction::<PostAction>::new();
+    let reply = ServerAction::<Reply>::new();
+    // After any button (its outcome may be that someone else got there first), and after a
+    // reply that was sent: one that failed keeps what was typed.
+    let replies_sent = successes(reply);
+    let post = Resource::new(
+        move || {
+            let post_id = params.with(|p| p.get("id").unwrap_or_default());
+            (post_id, post_action.version().get(), replies_sent.get())
+        },
+        |(post_id, _, _)| load_post(post_id),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Loading the post…"</p> }>
+            {move || {
+                post.get()
+                    .map(|result| match result {
+                        Ok(detail) => {
+                            view! { <PostContents detail post_action reply /> }.into_any()
+                        }
+                        Err(error) => view! { <LoadProblem error with_heading=true /> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn PostContents(
+    detail: PostDetail,
+    post_action: ServerAction<PostAction>,
+    reply: ServerAction<Reply>,
+) -> impl IntoView {
+    let buttons = available_actions(&detail);
+    let PostDetail {
+        card,
+        board_name,
+        details,
+        replies,
+        contact,
+        ..
+    } = detail;
+    let claimed = claimed_line(&card);
+    let paragraphs: Vec<String> = details
+        .replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|paragraph| !paragraph.is_empty())
+        .map(str::to_string)
+        .collect();
+    view! {
+        <Title text=card.title.clone() />
+        <p class="back-link">
+            <A href=format!("/b/{}", card.board_slug)>"Back to " {board_name}</A>
+        </p>
+        <article class="post">
+            <h1>{card.title.clone()}</h1>
+            <PostBadges kind=card.kind urgency=card.urgency status=card.status pinned=card.pinned />
+            <p class="post-meta">
+                {card.author_name.clone()} " · " {card.street.clone()} " · "
+                <PostDate ms=card.created_at_ms />
+            </p>
+            {paragraphs
+                .into_iter()
+                .map(|paragraph| view! { <p class="post-details">{paragraph}</p> })
+                .collect_view()}
+            {claimed.map(|line| view! { <p class="post-claimed">{line}</p> })}
+        </article>
+        {contact.map(|contact| view! { <ContactBox contact /> })}
+        <ActionButtons buttons post_id=card.id.clone() action=post_action />
+        <Replies replies post_id=card.id action=reply />
+    }
+}
+
+/// "Sam is helping" on a claimed request, "Sam is taking this up" on a claimed offer.
+fn claimed_line(card: &PostCard) -> Option<String> {
+    let claimed = card.status == PostStatus::Claimed;
+    let name = card.claimed_by_name.as_deref().filter(|_| claimed)?;
+    match card.kind {
+        PostKind::Request => Some(format!("{name} is helping")),
+        PostKind::Offer => Some(format!("{name} is taking this up")),
+        PostKind::Notice => None,
+    }
+}
+
+/// For the helper only: how to reach the person they are helping.
+#[component]
+fn ContactBox(contact: ContactDetails) -> impl IntoView {
+    let given = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
+    let address = match given(contact.house_number) {
+        Some(number) => format!("{number} {}", contact.street),
+        None => contact.street,
+    };
+    let phone = given(contact.phone).map(|phone| (format!("tel:{}", dialable(&phone)), phone));
+    let email = given(contact.email).map(|email| (format!("mailto:{email}"), email));
+    view! {
+        <section class="contact-box" aria-labelledby="contact-heading">
+            <h2 id="contact-heading">"How to reach " {contact.name}</h2>
+            <ul class="contact-list">
+                {phone.map(|(href, phone)| view! { <li>"Phone: " <a href=href>{phone}</a></li> })}
+                {email.map(|(href, email)| view! { <li>"Email: " <a href=href>{email}</a></li> })}
+                <li>"Address: " {address}</li>
+            </ul>
+            <p class="contact-note">"Only you can see this, while you are helping."</p>
+        </section>
+    }
+}
+
+/// A phone number as a `tel:` link wants it: digits and a leading +.
+fn dialable(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+/// The buttons the viewer's permissions allow, as (action sent to the server, label).
+fn available_actions(detail: &PostDetail) -> Vec<(&'static str, &'static str)> {
+    let can = &detail.permissions;
+    let (offer, pinned) = (detail.card.kind == PostKind::Offer, detail.card.pinned);
+    [
+        (can.can_claim && !offer, ("claim", "I can help")),
+        (can.can_claim && offer, ("claim", "I'd like this")),
+        (can.can_mark_done, ("done", "Mark as done")),
+        (
+            can.can_release && can.is_claimant,
+            ("release", "Hand it back"),
+        ),
+        (
+            can.can_release && !can.is_claimant,
+            ("release", "Release the claim"),
+        ),
+        (can.can_withdraw, ("withdraw", "Withdraw")),
+        (can.can_pin && !pinned, ("pin", "Pin to the top")),
+        (can.can_pin && pinned, ("unpin", "Unpin")),
+        (can.can_remove, ("remove", "Remove from the board")),
+    ]
+    .into_iter()
+    .filter_map(|(allowed, button)| allowed.then_some(button))
+    .collect()
+}
+
+/// The way forward stands out; taking a post off the board is marked as such.
+fn button_class(action: &str) -> &'static str {
+    match action {
+        "claim" | "done" => "button",
+        "remove" => "button button-danger",
+        _ => "button button-secondary",
+    }
+}
+
+/// Each button is its own small form, so it works without JavaScript too.
+#[component]
+fn ActionButtons(
+    buttons: Vec<(&'static str, &'static str)>,
+    post_id: String,
+    action: ServerAction<PostAction>,
+) -> impl IntoView {
+    let (error, id) = (form_error(action), use_fresh_id(action));
+    let any = !buttons.is_empty();
+    let forms = buttons.into_iter().map(move |(name, label)| {
+        let post_id = post_id.clone();
+        view! {
+            <ActionForm action=action>
+                <HiddenId name="id" value=id />
+                <input type="hidden" name="post_id" value=post_id />
+                <input type="hidden" name="action" value=name />
+                <button type="submit" class=button_class(name)>
+                    {label}
+                </button>
+            </ActionForm>
+        }
+    });
+    // The error shows even when no button is left, e.g. "Sam is already helping with this."
+    view! {
+        {any.then(|| view! { <div class="post-actions">{forms.collect_view()}</div> })}
+        {move || {
+            error
+                .get()
+                .map(|e| view! { <p class="action-error" role="alert">{problem_text(&e)}</p> })
+        }}
+    }
+}
+
+#[component]
+fn Replies(replies: Vec<ReplyView>, post_id: String, action: ServerAction<Reply>) -> impl IntoView {
+    let error = form_error(action);
+    let (id, reply_id) = (use_fresh_id(action), use_fresh_id(action));
+    let none_yet = replies.is_empty();
+    let list = replies.into_iter().map(|reply| {
+        view! {
+            <li class="reply">
+                <p class="post-meta">
+                    <strong>{reply.author_name}</strong> " · " <PostDate ms=reply.created_at_ms />
+                </p>
+                <p class="reply-body">{reply.body}</p>
+            </li>
+        }
+    });
+    view! {
+        <section id="replies" class="replies" aria-labelledby="replies-heading">
+            <h2 id="replies-heading">"Replies"</h2>
+            {if none_yet {
+                view! { <p>"No replies yet."</p> }.into_any()
+            } else {
+                view! { <ol class="reply-list">{list.collect_view()}</ol> }.into_any()
+            }}
+            <ActionForm action=action attr:class="form reply-form" attr:novalidate=true>
+                <ErrorSummary error=error />
+                <FieldMessage name="id" error=error />
+                <HiddenId name="id" value=id />
+                <HiddenId name="reply_id" value=reply_id />
+                <input type="hidden" name="post_id" value=post_id />
+                <div class="field">
+                    <label for="reply-body">"Your reply"</label>
+                    <textarea
+                        id="reply-body"
+                        name="body"
+                        rows="3"
+                        required=true
+                        maxlength=REPLY_MAX.to_string()
+                        aria-describedby="body-error"
+                        aria-invalid=invalid(error, "body")
+                    >
+                        {typed_value("body")}
+                    </textarea>
+                    <FieldMessage name="body" error=error />
+                </div>
+                <button type="submit" class="button">
+                    "Send reply"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::views::PostPermissions;
+
+    /// A claimed post by Margaret that Sam is helping with, seen with `allowed` permissions.
+    fn detail(kind: PostKind, allowed: &[&str]) -> PostDetail {
+        let mut permissions = serde_json::to_value(PostPermissions::default()).expect("json");
+        for name in allowed {
+            permissions[*name] = true.into();
+        }
+        let card = serde_json::json!({
+            "id": "p", "board_slug": "elm-road", "kind": kind, "category": "shopping",
+            "title": "Milk", "urgency": "today", "status": "claimed", "street": "Elm Road",
+            "author_name": "Margaret", "claimed_by_name": "Sam", "pinned": false,
+            "created_at_ms": 0, "expires_at_ms": null, "reply_count": 0,
+        });
+        let detail = serde_json::json!({
+            "card": card, "board_name": "Elm Road", "details": "", "replies": [],
+            "permissions": permissions, "contact": null,
+        });
+        serde_json::from_value(detail).expect("a post's page")
+    }
+
+    fn labels(kind: PostKind, allowed: &[&str]) -> Vec<&'static str> {
+        let buttons = available_actions(&detail(kind, allowed));
+        buttons.iter().map(|(_, label)| *label).collect()
+    }
+
+    #[test]
+    fn buttons_follow_permissions_and_who_is_asking() {
+        let helper = labels(
+            PostKind::Request,
+            &["is_claimant", "can_release", "can_mark_done"],
+        );
+        assert_eq!(helper, ["Mark as done", "Hand it back"]);
+        let author = labels(
+            PostKind::Offer,
+            &["is_author", "can_release", "can_withdraw"],
+        );
+        assert_eq!(author, ["Release the claim", "Withdraw"]);
+        assert_eq!(labels(PostKind::Offer, &["can_claim"]), ["I'd like this"]);
+        assert!(labels(PostKind::Request, &[]).is_empty());
+    }
+
+    #[test]
+    fn the_claim_is_named_for_the_kind_of_post() {
+        let claimed = |kind| claimed_line(&detail(kind, &[]).card).unwrap_or_default();
+        assert_eq!(claimed(PostKind::Request), "Sam is helping");
+        assert_eq!(claimed(PostKind::Offer), "Sam is taking this up");
+        assert_eq!(dialable("+44 (0)7700 900123"), "+4407700900123");
+    }
+}
