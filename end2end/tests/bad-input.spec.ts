@@ -1,5 +1,5 @@
 // Bad input and races on the board: each gets a clear message and changes nothing else.
-import { expect, test } from './fixtures';
+import { expect, test, waitForHydration } from './fixtures';
 import { goodbye, joinBoard, neighbour, open, signUp, startBoard } from './people';
 
 const run = Date.now().toString(36).slice(-5);
@@ -24,10 +24,13 @@ test('bad posts are refused with a message beside the field, and markup in a tit
   await expect(ben.page.getByText('The title needs at least 3 characters.')).toBeVisible();
   await expect(ben.page.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true');
 
-  // 10,000 characters of details.
+  // 10,000 characters of details. The browser's maxlength stops a person typing that much, so
+  // take it off, as an older browser or another client would, to reach the server's check.
   await compose();
   await ben.page.getByLabel('Title').fill('Soup for a poorly neighbour');
-  await ben.page.getByLabel('Details (optional)').fill('x'.repeat(10_000));
+  const details = ben.page.getByLabel('Details (optional)');
+  await details.evaluate((el) => el.removeAttribute('maxlength'));
+  await details.fill('x'.repeat(10_000));
   await post();
   await expect(ben.page.getByText('The details can be at most 1,000 characters (it has 10,000).')).toBeVisible();
 
@@ -64,6 +67,7 @@ test('the second neighbour to claim a request is told who already has it', async
   await asha.page.getByLabel('Category').selectOption('lifts');
   await asha.page.getByLabel('Title').fill('Lift to the surgery');
   await asha.page.getByRole('button', { name: /^Post to / }).click();
+  await expect(asha.page.getByRole('heading', { level: 1, name: 'Lift to the surgery' })).toBeVisible();
   const postPath = new URL(asha.page.url()).pathname;
 
   for (const who of [cara, dev]) {
@@ -106,4 +110,22 @@ test('posting to a board you are not a member of is refused and leaves the board
   await open(asha, boardPath);
   await expect(asha.page.getByText('Nothing here yet')).toBeVisible();
   await goodbye(asha, eve);
+});
+
+test('the browser checks a field with the same rules as the server as soon as you leave it', async ({ page }) => {
+  await page.goto('/signup');
+  await waitForHydration(page);
+  const name = page.getByLabel('Your name');
+  await name.fill('S');
+  await name.blur();
+  await expect(page.getByText('Your name needs at least 2 characters.')).toBeVisible();
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  const password = page.getByLabel('Password', { exact: true });
+  await password.fill('qwertyuiop');
+  await password.blur();
+  await expect(page.getByText('That password is one of the most common')).toBeVisible();
+  // Fixing it clears the message.
+  await name.fill('Sam');
+  await name.blur();
+  await expect(page.getByText('Your name needs at least 2 characters.')).toBeHidden();
 });

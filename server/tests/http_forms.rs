@@ -144,3 +144,61 @@ async fn the_session_cookie_is_secure_when_configured_for_tls() {
         .expect("cookie")
         .contains("; Secure"));
 }
+
+/// Every server function that reads or changes a board refuses someone who is not signed in,
+/// whatever they send, with 401 and a message to sign in.
+#[tokio::test]
+async fn every_board_action_refuses_the_signed_out() {
+    let app = app(store::Backend::Sqlite).await;
+    let id = new_id();
+    let post = new_id();
+    let table: [(&str, Vec<(&str, &str)>); 12] = [
+        ("my_boards", vec![]),
+        (
+            "create_board",
+            vec![
+                ("id", &id),
+                ("name", "Elm Road"),
+                ("streets", "Elm Road"),
+                ("my_street", ""),
+                ("house_number", ""),
+            ],
+        ),
+        (
+            "join_board",
+            vec![("code", "abcdefghjk"), ("street", ""), ("house_number", "")],
+        ),
+        ("new_invite", vec![("slug", "elm-road")]),
+        ("leave_board", vec![("slug", "elm-road")]),
+        ("load_board", vec![("slug", "elm-road")]),
+        ("load_profile", vec![]),
+        ("update_profile", vec![("phone", ""), ("email", "")]),
+        ("load_post", vec![("post_id", &post)]),
+        ("my_activity", vec![]),
+        (
+            "post_action",
+            vec![("id", &id), ("post_id", &post), ("action", "claim")],
+        ),
+        (
+            "reply",
+            vec![
+                ("id", &id),
+                ("reply_id", &post),
+                ("post_id", &post),
+                ("body", "Thanks!"),
+            ],
+        ),
+    ];
+    for (endpoint, fields) in table {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&fields)
+            .finish();
+        let request = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        let response = app.clone().oneshot(request).await.expect("response");
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+        assert!(text(response).await.contains("NotSignedIn"), "{endpoint}");
+    }
+}

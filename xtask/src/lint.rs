@@ -15,6 +15,8 @@ pub fn check() -> Result<(), String> {
             "-p",
             "server",
             "-p",
+            "store",
+            "-p",
             "xtask",
             "--features",
             "app/ssr",

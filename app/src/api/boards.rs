@@ -79,7 +79,7 @@ pub async fn leave_board(slug: String) -> Result<(), AppError> {
 }
 
 /// A board's page. Filters are the names from the query string; unknown ones are ignored.
-#[server(prefix = "/api", endpoint = "board_page")]
+#[server(prefix = "/api", endpoint = "load_board")]
 pub async fn load_board(
     slug: String,
     kind: Option<String>,
@@ -97,7 +97,7 @@ pub async fn load_board(
     respond(backend()?.board_page(viewer, slug, filter).await)
 }
 
-#[server(prefix = "/api", endpoint = "profile")]
+#[server(prefix = "/api", endpoint = "load_profile")]
 pub async fn load_profile() -> Result<ProfileView, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;

@@ -14,7 +14,7 @@ use crate::model::{
 #[cfg(feature = "ssr")]
 use crate::model::{Category, Mutation, MutationKind, PostKind, Urgency};
 
-#[server(prefix = "/api", endpoint = "post_detail")]
+#[server(prefix = "/api", endpoint = "load_post")]
 pub async fn load_post(post_id: String) -> Result<PostView, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;

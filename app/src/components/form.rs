@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{ids::new_id, AppError};
 
+/// A validator from `model::validate`: `Err` holds the message that says what to fix.
+pub type FieldCheck = fn(&str) -> Result<(), String>;
+
 /// The error of a form's last submission, if it failed.
 pub type FormError = Signal<Option<AppError>>;
 
@@ -125,14 +128,27 @@ pub fn TextField(
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
+    /// The same validator the server runs, checked in the browser as the person leaves the
+    /// field, so they hear about a mistake before sending.
+    #[prop(optional)]
+    check: Option<FieldCheck>,
 ) -> impl IntoView {
     let value = value.or_else(|| typed_value(&name));
+    let checked = RwSignal::new(None::<String>);
     let field_name = name.clone();
-    let invalid = move || {
-        error
+    // The server's word (after a submission) wins; otherwise what the browser found.
+    let error: FormError = Signal::derive(move || {
+        let from_server = error
             .get()
-            .is_some_and(|e| e.field_message(&field_name).is_some())
+            .filter(|e| e.field_message(&field_name).is_some());
+        from_server.or_else(|| checked.get().map(|m| AppError::field(&field_name, m)))
+    });
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(check) = check {
+            checked.set(check(&event_target_value(&ev)).err());
+        }
     };
+    let invalid = move || error.get().is_some();
     let hint_id = hint.as_ref().map(|_| format!("{name}-hint"));
     let described_by = [hint_id.clone(), Some(format!("{name}-error"))]
         .into_iter()
@@ -153,6 +169,7 @@ pub fn TextField(
                 maxlength=maxlength.map(|m| m.to_string())
                 aria-invalid=move || invalid().then_some("true")
                 aria-describedby=described_by
+                on:change=on_change
             />
             <FieldMessage name=name error=error />
         </div>

@@ -7,7 +7,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 use crate::{
     api::auth::{SignIn, SignUp},
     components::form::{form_error, use_fresh_id, ErrorSummary, HiddenId, TextField},
-    model::validate::{DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN},
+    model::validate::{self, DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN},
 };
 
 fn next_from_query() -> Option<String> {
@@ -34,6 +34,7 @@ pub fn SignUpPage() -> impl IntoView {
             <input type="hidden" name="next" value=next />
             <TextField
                 name="display_name"
+                check=validate::display_name
                 label="Your name"
                 hint="Shown on your posts, e.g. \"Margaret\" or \"Sam K.\". You sign in with it too."
                 autocomplete="nickname"
@@ -43,6 +44,7 @@ pub fn SignUpPage() -> impl IntoView {
             />
             <TextField
                 name="password"
+                check=password_check
                 label="Password"
                 hint=format!("At least {PASSWORD_MIN} characters. Three or four ordinary words are easy to remember and hard to guess.")
                 input_type="password"
@@ -85,4 +87,9 @@ pub fn SignInPage() -> impl IntoView {
         </ActionForm>
         <p>"New here? " <A href="/signup">"Join Streetboard"</A></p>
     }
+}
+
+/// The password rules as the browser can check them (the server also checks the name).
+fn password_check(password: &str) -> Result<(), String> {
+    validate::password(password, "")
 }

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::{
     api::boards::CreateBoard,
     components::form::{form_error, use_fresh_id, ErrorSummary, FieldMessage, HiddenId, TextField},
-    model::validate::{BOARD_NAME_MAX, HOUSE_NUMBER_MAX},
+    model::validate::{self, BOARD_NAME_MAX, HOUSE_NUMBER_MAX},
 };
 
 #[component]
@@ -23,6 +23,7 @@ pub fn NewBoardPage() -> impl IntoView {
             <HiddenId name="id" value=id />
             <TextField
                 name="name"
+                check=validate::board_name
                 label="Board name"
                 hint="e.g. \"Elm Road and Ash Grove\""
                 maxlength=BOARD_NAME_MAX
@@ -45,6 +46,7 @@ pub fn NewBoardPage() -> impl IntoView {
             />
             <TextField
                 name="house_number"
+                check=validate::house_number
                 label="Your house number or name (private)"
                 hint="Only a neighbour who is helping you will see it."
                 maxlength=HOUSE_NUMBER_MAX

@@ -15,7 +15,7 @@ use crate::{
         TextField,
     },
     model::{
-        validate::{DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
+        validate::{self, DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
         views::BoardSummary,
         AppError, Category, PostKind, Urgency,
     },
@@ -125,6 +125,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
             </div>
             <TextField
                 name="title"
+                check=validate::title
                 label="Title"
                 hint="A few words, e.g. \"Milk and bread from the corner shop\""
                 maxlength=TITLE_MAX

@@ -7,7 +7,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 use crate::{
     api::boards::{invite_preview, JoinBoard},
     components::form::{form_error, ErrorSummary, FieldMessage, TextField},
-    model::validate::HOUSE_NUMBER_MAX,
+    model::validate::{self, HOUSE_NUMBER_MAX},
 };
 
 #[component]
@@ -48,6 +48,7 @@ pub fn JoinPage() -> impl IntoView {
                                     </div>
                                     <TextField
                                         name="house_number"
+                check=validate::house_number
                                         label="Your house number or name (private)"
                                         hint="Only a neighbour who is helping you will see it."
                                         maxlength=HOUSE_NUMBER_MAX

@@ -12,7 +12,7 @@ use crate::{
         posts::my_activity,
     },
     components::form::{form_error, ErrorSummary, TextField},
-    model::{views::PostCard, AppError},
+    model::{validate, views::PostCard, AppError},
 };
 
 #[component]
@@ -108,8 +108,10 @@ fn ContactForm(phone: String, email: String) -> impl IntoView {
             <p class="hint">"Private: shown only to a neighbour who is helping you, while they help."</p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <ErrorSummary error=error />
-                <TextField name="phone" label="Phone" input_type="tel" autocomplete="tel" value=phone error=error />
-                <TextField name="email" label="Email" input_type="email" autocomplete="email" value=email error=error />
+                <TextField name="phone"
+                check=validate::phone label="Phone" input_type="tel" autocomplete="tel" value=phone error=error />
+                <TextField name="email"
+                check=validate::email label="Email" input_type="email" autocomplete="email" value=email error=error />
                 <button type="submit" class="button">
                     "Save"
                 </button>
