@@ -101,7 +101,8 @@ impl Server {
         let child = server_command()
             .env("STREETBOARD_ADDR", addr)
             .env("DATABASE_URL", database_url)
-            .env("RUST_LOG", "info")
+            // Requests with their timings, so a failure can be read against the server's side.
+            .env("RUST_LOG", "info,tower_http=debug")
             .stdout(Stdio::from(log))
             .stderr(Stdio::from(log_err))
             .spawn()

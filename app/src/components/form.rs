@@ -175,3 +175,18 @@ pub fn TextField(
         </div>
     }
 }
+
+/// The private house number (or name) a member gives when starting or joining a board.
+#[component]
+pub fn HouseNumberField(error: FormError) -> impl IntoView {
+    view! {
+        <TextField
+            name="house_number"
+            check=crate::model::validate::house_number
+            label="Your house number or name (private)"
+            hint="Only a neighbour who is helping you will see it."
+            maxlength=crate::model::validate::HOUSE_NUMBER_MAX
+            error=error
+        />
+    }
+}

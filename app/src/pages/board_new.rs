@@ -5,8 +5,10 @@ use leptos_meta::Title;
 
 use crate::{
     api::boards::CreateBoard,
-    components::form::{form_error, use_fresh_id, ErrorSummary, FieldMessage, HiddenId, TextField},
-    model::validate::{self, BOARD_NAME_MAX, HOUSE_NUMBER_MAX},
+    components::form::{
+        form_error, use_fresh_id, ErrorSummary, FieldMessage, HiddenId, HouseNumberField, TextField,
+    },
+    model::validate::{self, BOARD_NAME_MAX},
 };
 
 #[component]
@@ -44,14 +46,7 @@ pub fn NewBoardPage() -> impl IntoView {
                 hint="Shown on your posts. Leave empty to use the first street above."
                 error=error
             />
-            <TextField
-                name="house_number"
-                check=validate::house_number
-                label="Your house number or name (private)"
-                hint="Only a neighbour who is helping you will see it."
-                maxlength=HOUSE_NUMBER_MAX
-                error=error
-            />
+            <HouseNumberField error=error />
             <button type="submit" class="button">
                 "Start the board"
             </button>

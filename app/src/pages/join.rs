@@ -6,8 +6,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::{
     api::boards::{invite_preview, JoinBoard},
-    components::form::{form_error, ErrorSummary, FieldMessage, TextField},
-    model::validate::{self, HOUSE_NUMBER_MAX},
+    components::form::{form_error, ErrorSummary, FieldMessage, HouseNumberField},
 };
 
 #[component]
@@ -46,14 +45,7 @@ pub fn JoinPage() -> impl IntoView {
                                         </select>
                                         <FieldMessage name="street" error=error />
                                     </div>
-                                    <TextField
-                                        name="house_number"
-                check=validate::house_number
-                                        label="Your house number or name (private)"
-                                        hint="Only a neighbour who is helping you will see it."
-                                        maxlength=HOUSE_NUMBER_MAX
-                                        error=error
-                                    />
+                                    <HouseNumberField error=error />
                                     <button type="submit" class="button">
                                         "Join the board"
                                     </button>

@@ -266,27 +266,33 @@ impl Db {
         &self,
         viewer: &Viewer,
     ) -> Result<(Vec<PostCard>, Vec<PostCard>), AppError> {
-        let mine: Vec<PostRow> = sqlx::query_as(&format!(
-            "SELECT {POST_COLUMNS} {POST_JOINS} JOIN memberships m ON m.board_id = p.board_id AND m.user_id = $2 \
-             WHERE p.author_id = $2 AND p.removed = FALSE ORDER BY p.created_at_ms DESC LIMIT 100"
-        ))
-        .bind(now_ms())
-        .bind(&viewer.user_id)
-        .fetch_all(self.pool())
-        .await
-        .internal()?;
-        let claimed: Vec<PostRow> = sqlx::query_as(&format!(
-            "SELECT {POST_COLUMNS} {POST_JOINS} JOIN memberships m ON m.board_id = p.board_id AND m.user_id = $2 \
-             WHERE p.claimed_by = $2 AND p.removed = FALSE ORDER BY p.created_at_ms DESC LIMIT 100"
-        ))
-        .bind(now_ms())
-        .bind(&viewer.user_id)
-        .fetch_all(self.pool())
-        .await
-        .internal()?;
-        Ok((
-            mine.iter().map(PostRow::card).collect(),
-            claimed.iter().map(PostRow::card).collect(),
-        ))
+        let mine = self.posts_of(viewer, PostsOf::Author).await?;
+        let claimed = self.posts_of(viewer, PostsOf::Claimant).await?;
+        Ok((mine, claimed))
     }
+
+    /// The viewer's most recent posts in one role, on boards they still belong to.
+    async fn posts_of(&self, viewer: &Viewer, role: PostsOf) -> Result<Vec<PostCard>, AppError> {
+        let column = match role {
+            PostsOf::Author => "p.author_id",
+            PostsOf::Claimant => "p.claimed_by",
+        };
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} {POST_JOINS} \
+             JOIN memberships m ON m.board_id = p.board_id AND m.user_id = $2 \
+             WHERE {column} = $2 AND p.removed = FALSE ORDER BY p.created_at_ms DESC LIMIT 100"
+        ))
+        .bind(now_ms())
+        .bind(&viewer.user_id)
+        .fetch_all(self.pool())
+        .await
+        .internal()?;
+        Ok(rows.iter().map(PostRow::card).collect())
+    }
+}
+
+/// Which of the viewer's posts "my activity" lists.
+enum PostsOf {
+    Author,
+    Claimant,
 }

@@ -9,7 +9,7 @@ use app::model::{
     views::{BoardFilter, ContactDetails, Profile},
     AppError, Category, MutationKind, Outcome, PostKind, PostStatus,
 };
-use common::{claim, mark_done, pin, release, reply, street, withdraw};
+use common::{act, claim, mark_done, new_post, pin, release, reply, street, withdraw};
 use store::on_both_backends;
 
 /// Posts are ordered by creation time in milliseconds; a short pause keeps two posts made
@@ -290,5 +290,25 @@ on_both_backends! {
             Ok(Outcome::Rejected { reason }) => assert!(reason.contains("expired"), "{reason}"),
             other => panic!("an expired request cannot be claimed: {other:?}"),
         }
+    }
+}
+
+on_both_backends! {
+    async fn my_activity_lists_my_posts_and_what_i_have_taken_on(backend: Backend) {
+        let s = street(backend).await;
+        let request = new_post(&s.board, PostKind::Request, Category::Meals, "Soup for a poorly neighbour");
+        let post_id = request.post_id().to_string();
+        act(&s.db, &s.ben, request).await.expect("post");
+        act(&s.db, &s.cara, claim(&post_id)).await.expect("claim");
+
+        let (bens, ben_helping) = s.db.my_activity(&s.ben).await.expect("activity");
+        assert_eq!(bens.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [post_id.as_str()]);
+        assert!(ben_helping.is_empty());
+        let (caras, cara_helping) = s.db.my_activity(&s.cara).await.expect("activity");
+        assert!(caras.is_empty());
+        assert_eq!(cara_helping[0].id, post_id);
+        // Leaving the board takes its posts out of "my activity".
+        s.db.leave_board(&s.cara, &s.board.slug).await.expect("leave");
+        assert!(s.db.my_activity(&s.cara).await.expect("activity").1.is_empty());
     }
 }
