@@ -9,6 +9,7 @@ pub mod pages;
 mod root;
 #[cfg(feature = "ssr")]
 mod shell;
+pub mod sync;
 
 pub use root::App;
 #[cfg(feature = "ssr")]

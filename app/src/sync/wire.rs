@@ -1,0 +1,76 @@
+//! The push and pull messages between the browser's sync engine and the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Mutation, Outcome};
+
+/// The most mutations one push may carry; the outbox sends larger queues in several batches.
+pub const MAX_PUSH_BATCH: usize = 50;
+
+/// Writes the browser sends, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub mutations: Vec<Mutation>,
+}
+
+/// What became of each pushed mutation, by its id, in the order sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub id: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// "What changed on this board since `since`?" (`since` is the cursor the last pull returned,
+/// 0 the first time).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub board_id: String,
+    pub since: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MutationKind;
+
+    #[test]
+    fn push_results_are_flat_json() {
+        let response = PushResponse {
+            results: vec![
+                PushResult {
+                    id: "a".into(),
+                    outcome: Outcome::Applied,
+                },
+                PushResult {
+                    id: "b".into(),
+                    outcome: Outcome::Rejected {
+                        reason: "Sam is already helping with this.".into(),
+                    },
+                },
+            ],
+        };
+        let json = serde_json::to_string(&response).unwrap();
+        assert_eq!(
+            json,
+            r#"{"results":[{"id":"a","outcome":"applied"},{"id":"b","outcome":"rejected","reason":"Sam is already helping with this."}]}"#
+        );
+        let request = PushRequest {
+            mutations: vec![Mutation {
+                id: "m".into(),
+                created_at_ms: 1,
+                kind: MutationKind::Claim {
+                    post_id: "p".into(),
+                },
+            }],
+        };
+        let back: PushRequest =
+            serde_json::from_str(&serde_json::to_string(&request).unwrap()).unwrap();
+        assert_eq!(back, request);
+    }
+}
