@@ -10,6 +10,7 @@ pub mod router;
 pub mod security_headers;
 pub mod shutdown;
 pub mod state;
+pub mod sync_api;
 
 pub use config::Config;
 pub use router::router;

@@ -9,7 +9,12 @@ use app::{
     api::{backend::Backend, server::SessionSettings},
     shell, App,
 };
-use axum::{extract::DefaultBodyLimit, http::header, routing::get, Router};
+use axum::{
+    extract::DefaultBodyLimit,
+    http::header,
+    routing::{get, post},
+    Router,
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use tower_http::{
@@ -24,6 +29,7 @@ use crate::{
     plain_forms::{self, PlainForms},
     security_headers,
     state::AppState,
+    sync_api,
 };
 
 /// How long one ordinary request may take before the server gives up on it.
@@ -41,6 +47,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
 
     let mut router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/sync/push", post(sync_api::push))
+        .route("/sync/pull", get(sync_api::pull))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Mutation, Outcome};
+use crate::model::{views::PostCard, Mutation, Outcome};
 
 /// The most mutations one push may carry; the outbox sends larger queues in several batches.
 pub const MAX_PUSH_BATCH: usize = 50;
@@ -32,6 +32,19 @@ pub struct PushResult {
 pub struct PullRequest {
     pub board_id: String,
     pub since: i64,
+}
+
+/// The most changes one pull returns; the client pulls again while `more` is true.
+pub const PULL_PAGE: i64 = 200;
+
+/// Changes since the cursor, oldest first: cards as they are now, and the ids of posts that
+/// left the board (tombstones). `cursor` goes in the next pull's `since`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub cards: Vec<PostCard>,
+    pub removed: Vec<String>,
+    pub cursor: i64,
+    pub more: bool,
 }
 
 #[cfg(test)]

@@ -255,31 +255,29 @@ impl Db {
         };
 
         let seq = bump_sequence(tx, &post.board_id).await?;
-        match change {
-            Change::Post => {
-                sqlx::query("UPDATE posts SET seq = $1 WHERE id = $2")
-                    .bind(seq)
-                    .bind(post_id)
-                    .execute(&mut **tx)
-                    .await
-                    .internal()?;
-            }
-            Change::Reply { reply_id, body } => {
-                sqlx::query(
-                    "INSERT INTO replies (id, post_id, board_id, author_id, body, created_at_ms, seq) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(reply_id)
-                .bind(post_id)
-                .bind(&post.board_id)
-                .bind(&viewer.user_id)
-                .bind(body.trim())
-                .bind(now)
-                .bind(seq)
-                .execute(&mut **tx)
-                .await
-                .internal()?;
-            }
+        // The post's card changes either way (a reply changes its count), so a pull by
+        // sequence brings it.
+        sqlx::query("UPDATE posts SET seq = $1 WHERE id = $2")
+            .bind(seq)
+            .bind(post_id)
+            .execute(&mut **tx)
+            .await
+            .internal()?;
+        if let Change::Reply { reply_id, body } = change {
+            sqlx::query(
+                "INSERT INTO replies (id, post_id, board_id, author_id, body, created_at_ms, seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(reply_id)
+            .bind(post_id)
+            .bind(&post.board_id)
+            .bind(&viewer.user_id)
+            .bind(body.trim())
+            .bind(now)
+            .bind(seq)
+            .execute(&mut **tx)
+            .await
+            .internal()?;
         }
         Ok(Outcome::Applied)
     }

@@ -11,6 +11,7 @@ mod demo;
 mod error;
 mod password;
 mod posts;
+mod sync;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod url;

@@ -15,7 +15,7 @@ const BOARD_PAGE_LIMIT: i64 = 200;
 
 /// Columns for a `PostRow`. `$1` is always "now", so expiry is applied as posts are read:
 /// an open post past its expiry reads as expired, with no background job needed.
-const POST_COLUMNS: &str = "\
+pub(crate) const POST_COLUMNS: &str = "\
     p.id, b.slug AS board_slug, p.board_id, p.kind, p.category, p.title, p.details, p.urgency, \
     CASE WHEN p.status = 'open' AND p.expires_at_ms IS NOT NULL AND p.expires_at_ms <= $1 \
          THEN 'expired' ELSE p.status END AS status, \
@@ -23,7 +23,7 @@ const POST_COLUMNS: &str = "\
     c.display_name AS claimed_by_name, CASE WHEN p.pinned THEN 1 ELSE 0 END AS pinned, p.created_at_ms, p.expires_at_ms, \
     (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id) AS reply_count";
 
-const POST_JOINS: &str = "\
+pub(crate) const POST_JOINS: &str = "\
     FROM posts p JOIN boards b ON b.id = p.board_id JOIN users a ON a.id = p.author_id \
     LEFT JOIN users c ON c.id = p.claimed_by";
 
@@ -70,7 +70,7 @@ impl PostRow {
         }
     }
 
-    fn card(&self) -> PostCard {
+    pub(crate) fn card(&self) -> PostCard {
         PostCard {
             id: self.id.clone(),
             board_slug: self.board_slug.clone(),

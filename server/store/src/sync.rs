@@ -1,0 +1,98 @@
+//! Sync for the offline-first browser: push a batch of mutations (each applied exactly once,
+//! each answered), and pull a board's changes since a cursor, paged, with tombstones.
+
+use app::{
+    model::{ids::now_ms, views::Viewer, AppError, Mutation, Outcome},
+    sync::wire::{PullResponse, PushResult, MAX_PUSH_BATCH, PULL_PAGE},
+};
+
+use crate::{error::OrInternal, posts::PostRow, Db};
+
+#[derive(sqlx::FromRow)]
+struct PullRow {
+    #[sqlx(flatten)]
+    post: PostRow,
+    seq: i64,
+    removed_flag: i64,
+}
+
+impl Db {
+    /// Applies `mutations` in order. Each gets an answer: applied, or rejected with a reason
+    /// the person can read (a write that is not valid or not allowed is rejected too, so the
+    /// browser stops sending it and says why). A failure on our side stops the batch with an
+    /// error: the unanswered writes stay in the browser's outbox and come again.
+    pub async fn push(
+        &self,
+        viewer: &Viewer,
+        mutations: &[Mutation],
+    ) -> Result<Vec<PushResult>, AppError> {
+        if mutations.len() > MAX_PUSH_BATCH {
+            return Err(AppError::field(
+                "mutations",
+                format!(
+                    "Send at most {MAX_PUSH_BATCH} changes at a time (this batch has {}).",
+                    mutations.len()
+                ),
+            ));
+        }
+        let mut results = Vec::with_capacity(mutations.len());
+        for mutation in mutations {
+            let outcome = match self.apply(viewer, mutation).await {
+                Ok(outcome) => outcome,
+                Err(AppError::Invalid(errors)) => Outcome::Rejected {
+                    reason: errors
+                        .0
+                        .into_iter()
+                        .map(|(_, message)| message)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                },
+                Err(
+                    e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Conflict(_)),
+                ) => Outcome::Rejected {
+                    reason: e.to_string(),
+                },
+                Err(e) => return Err(e),
+            };
+            results.push(PushResult {
+                id: mutation.id.clone(),
+                outcome,
+            });
+        }
+        Ok(results)
+    }
+
+    /// The board's changes after `since`, oldest first, at most `PULL_PAGE` of them.
+    pub async fn pull(
+        &self,
+        viewer: &Viewer,
+        board_id: &str,
+        since: i64,
+    ) -> Result<PullResponse, AppError> {
+        self.membership_by_board_id(viewer, board_id).await?;
+        let columns = crate::posts::POST_COLUMNS;
+        let joins = crate::posts::POST_JOINS;
+        let rows: Vec<PullRow> = sqlx::query_as(&format!(
+            "SELECT {columns}, p.seq AS seq, CASE WHEN p.removed THEN 1 ELSE 0 END AS removed_flag {joins} \
+             WHERE p.board_id = $2 AND p.seq > $3 ORDER BY p.seq LIMIT $4"
+        ))
+        .bind(now_ms())
+        .bind(board_id)
+        .bind(since)
+        .bind(PULL_PAGE + 1)
+        .fetch_all(self.pool())
+        .await
+        .internal()?;
+        let more = rows.len() as i64 > PULL_PAGE;
+        let page = &rows[..rows.len().min(PULL_PAGE as usize)];
+        let cursor = page.last().map_or(since, |r| r.seq);
+        let (removed, kept): (Vec<&PullRow>, Vec<&PullRow>) =
+            page.iter().partition(|r| r.removed_flag != 0);
+        Ok(PullResponse {
+            cards: kept.into_iter().map(|r| r.post.card()).collect(),
+            removed: removed.into_iter().map(|r| r.post.id.clone()).collect(),
+            cursor,
+            more,
+        })
+    }
+}

@@ -1,0 +1,202 @@
+//! The sync endpoints through the whole router, on SQLite and PostgreSQL: a pushed batch is
+//! applied exactly once however often it is sent, every write gets an answer, bad and
+//! unauthorised pushes change nothing, and pulls page through changes with tombstones.
+
+use app::{
+    model::{ids::new_id, views::Viewer, Category, Mutation, MutationKind, PostKind, Urgency},
+    sync::wire::{PullResponse, PushResponse, MAX_PUSH_BATCH},
+};
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use server::{router, AppState, Config};
+use store::{on_both_backends, testing, Db, NewBoard, SignUp};
+use tower::ServiceExt;
+
+struct World {
+    app: Router,
+    db: Db,
+    board_id: String,
+    ben: (Viewer, String),
+}
+
+async fn world(backend: store::Backend) -> World {
+    let db = testing::fresh_db(backend).await;
+    let config = Config::from_lookup(|_| None).expect("config");
+    let app = router(AppState::new(db.clone(), config.leptos_options()), &config);
+    let sign_up = |name: &str| SignUp {
+        user_id: new_id(),
+        display_name: name.into(),
+        password: "kettle orange bicycle".into(),
+    };
+    let (ben, token) = db.sign_up(sign_up("Ben")).await.expect("sign up");
+    let form = NewBoard {
+        board_id: new_id(),
+        name: "Elm Road".into(),
+        streets: "Elm Road".into(),
+        my_street: String::new(),
+        house_number: "12".into(),
+    };
+    let board = db.create_board(&ben, form).await.expect("board");
+    World {
+        app,
+        db,
+        board_id: board.id,
+        ben: (ben, token.0),
+    }
+}
+
+fn create(board_id: &str, title: &str) -> Mutation {
+    Mutation {
+        id: new_id(),
+        created_at_ms: 0,
+        kind: MutationKind::CreatePost {
+            post_id: new_id(),
+            board_id: board_id.into(),
+            post_kind: PostKind::Request,
+            category: Category::Shopping,
+            title: title.into(),
+            details: String::new(),
+            urgency: Urgency::Today,
+            expires_in_days: None,
+        },
+    }
+}
+
+async fn push(app: &Router, token: Option<&str>, body: String) -> (StatusCode, String) {
+    let mut request = Request::post("/sync/push").header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::COOKIE, format!("sb_session={token}"));
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(body)).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    (
+        status,
+        String::from_utf8(
+            response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes()
+                .to_vec(),
+        )
+        .expect("utf-8"),
+    )
+}
+
+async fn pull(app: &Router, token: &str, board_id: &str, since: i64) -> PullResponse {
+    let request = Request::get(format!("/sync/pull?board_id={board_id}&since={since}"))
+        .header(header::COOKIE, format!("sb_session={token}"))
+        .body(Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    serde_json::from_slice(
+        &response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes(),
+    )
+    .expect("pull json")
+}
+
+async fn posts(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM posts")
+        .fetch_one(db.pool())
+        .await
+        .expect("count")
+}
+
+on_both_backends! {
+    async fn a_batch_pushed_twice_is_applied_once_and_answered_the_same(backend: Backend) {
+        let w = world(backend).await;
+        let batch = serde_json::json!({ "mutations": [create(&w.board_id, "Milk and bread"), create(&w.board_id, "A lift on Thursday")] }).to_string();
+        let (status, first) = push(&w.app, Some(&w.ben.1), batch.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        // The reply was lost on the way back: the browser sends the same batch again.
+        let (_, second) = push(&w.app, Some(&w.ben.1), batch).await;
+        assert_eq!(first, second);
+        let answers: PushResponse = serde_json::from_str(&first).expect("json");
+        assert_eq!(answers.results.len(), 2);
+        assert_eq!(posts(&w.db).await, 2);
+    }
+}
+
+on_both_backends! {
+    async fn bad_and_unauthorised_pushes_change_nothing(backend: Backend) {
+        let w = world(backend).await;
+        let good = serde_json::json!({ "mutations": [create(&w.board_id, "Milk and bread")] }).to_string();
+        let (status, body) = push(&w.app, None, good.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        let (status, body) = push(&w.app, Some("not-a-session"), good).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        let (status, body) = push(&w.app, Some(&w.ben.1), "{\"mutations\": [{\"id\": 5}]}".into()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("could not be read"), "{body}");
+        let too_many: Vec<Mutation> = (0..=MAX_PUSH_BATCH).map(|i| create(&w.board_id, &format!("Post {i}"))).collect();
+        let (status, body) = push(&w.app, Some(&w.ben.1), serde_json::json!({ "mutations": too_many }).to_string()).await;
+        assert!(status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::PAYLOAD_TOO_LARGE, "{status} {body}");
+        assert_eq!(posts(&w.db).await, 0);
+    }
+}
+
+on_both_backends! {
+    async fn an_invalid_write_in_a_batch_is_rejected_with_its_reason_and_the_rest_apply(backend: Backend) {
+        let w = world(backend).await;
+        let batch = serde_json::json!({ "mutations": [create(&w.board_id, ""), create(&w.board_id, "Milk and bread")] }).to_string();
+        let (status, body) = push(&w.app, Some(&w.ben.1), batch).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains(r#""outcome":"rejected","reason":"The title needs at least 3 characters.""#), "{body}");
+        assert_eq!(posts(&w.db).await, 1);
+    }
+}
+
+on_both_backends! {
+    async fn pulls_bring_changes_since_the_cursor_with_tombstones(backend: Backend) {
+        let w = world(backend).await;
+        let first = create(&w.board_id, "Milk and bread");
+        let first_post = first.kind.post_id().to_string();
+        w.db.apply(&w.ben.0, &first).await.expect("apply");
+        let all = pull(&w.app, &w.ben.1, &w.board_id, 0).await;
+        assert_eq!(all.cards.len(), 1);
+        assert!(!all.more);
+        // Nothing new: an empty page and the same cursor.
+        let none = pull(&w.app, &w.ben.1, &w.board_id, all.cursor).await;
+        assert!(none.cards.is_empty() && none.removed.is_empty());
+        assert_eq!(none.cursor, all.cursor);
+        // A removal arrives as a tombstone.
+        let remove = Mutation { id: new_id(), created_at_ms: 0, kind: MutationKind::Remove { post_id: first_post.clone() } };
+        w.db.apply(&w.ben.0, &remove).await.expect("remove");
+        let after = pull(&w.app, &w.ben.1, &w.board_id, all.cursor).await;
+        assert_eq!(after.removed, [first_post]);
+        assert!(after.cards.is_empty());
+        assert!(after.cursor > all.cursor);
+    }
+}
+
+on_both_backends! {
+    async fn only_members_can_pull_a_board(backend: Backend) {
+        let w = world(backend).await;
+        w.db.apply(&w.ben.0, &create(&w.board_id, "Milk and bread")).await.expect("apply");
+        let eve = SignUp { user_id: new_id(), display_name: "Eve".into(), password: "kettle orange bicycle".into() };
+        let (_, eve_token) = w.db.sign_up(eve).await.expect("sign up");
+        let request = Request::get(format!("/sync/pull?board_id={}&since=0", w.board_id))
+            .header(header::COOKIE, format!("sb_session={}", eve_token.0))
+            .body(Body::empty())
+            .expect("request");
+        let response = w.app.clone().oneshot(request).await.expect("response");
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let body = response.into_body().collect().await.expect("body").to_bytes();
+        assert!(!String::from_utf8_lossy(&body).contains("Milk"), "nothing of the board leaks");
+    }
+}
