@@ -2,13 +2,13 @@
 //! mutations, JSON) and `GET /sync/pull?board_id=…&since=…`. Session by cookie, as for pages.
 
 use app::{
-    api::server::SESSION_COOKIE,
+    api::server::session_token_in,
     model::{views::Viewer, AppError},
     sync::wire::{PullRequest, PullResponse, PushRequest, PushResponse},
 };
 use axum::{
     extract::{rejection::JsonRejection, Query, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -46,14 +46,7 @@ impl From<AppError> for SyncError {
 }
 
 async fn viewer(db: &Db, headers: &HeaderMap) -> Result<Viewer, SyncError> {
-    let token = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_string());
+    let token = session_token_in(headers);
     match token {
         Some(token) => db
             .viewer(&token)

@@ -57,9 +57,12 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 /// The session token from the request's cookie, if any.
 pub fn session_token() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    session_token_in(&use_context::<http::request::Parts>()?.headers)
+}
+
+/// The session token in these request headers' cookies, if any (also used by the sync API).
+pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
