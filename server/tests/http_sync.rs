@@ -168,18 +168,18 @@ on_both_backends! {
         let first_post = first.kind.post_id().to_string();
         w.db.apply(&w.ben.0, &first).await.expect("apply");
         let all = pull(&w.app, &w.ben.1, &w.board_id, 0).await;
-        assert_eq!(all.cards.len(), 1);
+        assert_eq!(all.posts.len(), 1);
         assert!(!all.more);
         // Nothing new: an empty page and the same cursor.
         let none = pull(&w.app, &w.ben.1, &w.board_id, all.cursor).await;
-        assert!(none.cards.is_empty() && none.removed.is_empty());
+        assert!(none.posts.is_empty() && none.removed.is_empty());
         assert_eq!(none.cursor, all.cursor);
         // A removal arrives as a tombstone.
         let remove = Mutation { id: new_id(), created_at_ms: 0, kind: MutationKind::Remove { post_id: first_post.clone() } };
         w.db.apply(&w.ben.0, &remove).await.expect("remove");
         let after = pull(&w.app, &w.ben.1, &w.board_id, all.cursor).await;
         assert_eq!(after.removed, [first_post]);
-        assert!(after.cards.is_empty());
+        assert!(after.posts.is_empty());
         assert!(after.cursor > all.cursor);
     }
 }

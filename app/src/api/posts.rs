@@ -12,7 +12,7 @@ use crate::model::{
     AppError,
 };
 #[cfg(feature = "ssr")]
-use crate::model::{Category, Mutation, MutationKind, PostKind, Urgency};
+use crate::model::{Mutation, MutationKind};
 
 #[server(prefix = "/api", endpoint = "load_post")]
 pub async fn load_post(post_id: String) -> Result<PostView, AppError> {
@@ -59,32 +59,19 @@ pub async fn create_post(
     expires_in_days: Option<String>,
 ) -> Result<(), AppError> {
     use super::server::fail;
-    let choice = |field: &str, message: &str| fail(AppError::field(field, message));
-    let post_kind = PostKind::parse(&post_kind)
-        .ok_or_else(|| choice("post_kind", "Choose whether you are asking or offering."))?;
-    let category = Category::parse(&category)
-        .ok_or_else(|| choice("category", "Choose a category from the list."))?;
-    let urgency = Urgency::parse(&urgency)
-        .ok_or_else(|| choice("urgency", "Choose how soon from the list."))?;
-    let expires_in_days = match expires_in_days.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(days) => Some(days.parse().map_err(|_| {
-            choice(
-                "expires_in_days",
-                "Choose when it should expire from the list.",
-            )
-        })?),
-    };
-    let kind = MutationKind::CreatePost {
-        post_id: post_id.clone(),
-        board_id,
-        post_kind,
-        category,
-        title,
-        details,
-        urgency,
-        expires_in_days,
-    };
+    use crate::model::form_writes::PostForm;
+    let kind = PostForm {
+        post_id: &post_id,
+        board_id: &board_id,
+        post_kind: &post_kind,
+        category: &category,
+        title: &title,
+        details: &details,
+        urgency: &urgency,
+        expires_in_days: expires_in_days.as_deref(),
+    }
+    .to_mutation()
+    .map_err(fail)?;
     submit(id, kind).await?;
     leptos_axum::redirect(&format!("/p/{post_id}"));
     Ok(())
@@ -94,28 +81,7 @@ pub async fn create_post(
 #[server(prefix = "/api", endpoint = "post_action")]
 pub async fn post_action(id: String, post_id: String, action: String) -> Result<(), AppError> {
     use super::server::fail;
-    let post = post_id.clone();
-    let kind = match action.as_str() {
-        "claim" => MutationKind::Claim { post_id: post },
-        "release" => MutationKind::Release { post_id: post },
-        "done" => MutationKind::MarkDone { post_id: post },
-        "withdraw" => MutationKind::Withdraw { post_id: post },
-        "pin" => MutationKind::SetPinned {
-            post_id: post,
-            pinned: true,
-        },
-        "unpin" => MutationKind::SetPinned {
-            post_id: post,
-            pinned: false,
-        },
-        "remove" => MutationKind::Remove { post_id: post },
-        _ => {
-            return Err(fail(AppError::field(
-                "action",
-                "That is not something you can do to a post.",
-            )))
-        }
-    };
+    let kind = crate::model::form_writes::post_action(&post_id, &action).map_err(fail)?;
     let removed = action == "remove";
     submit(id, kind).await?;
     leptos_axum::redirect(&if removed {

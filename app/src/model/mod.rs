@@ -3,6 +3,7 @@
 //! both sides agree on what is valid.
 
 pub mod error;
+pub mod form_writes;
 pub mod ids;
 pub mod mutation;
 pub mod post;

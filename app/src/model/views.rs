@@ -96,10 +96,22 @@ pub struct BoardFilter {
     pub status: Option<PostStatus>,
 }
 
+/// The viewer as a member of one board: what their own writes show before the server has
+/// them (their name and street), and who they are for the permission rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardMember {
+    pub user_id: String,
+    pub display_name: String,
+    /// Their street on this board; the house number never leaves the server here.
+    pub street: String,
+}
+
 /// A board page's contents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardPage {
     pub board: BoardSummary,
+    /// The viewer on this board.
+    pub me: BoardMember,
     /// Only for organisers: the current invite code.
     pub invite_code: Option<String>,
     pub posts: Vec<PostCard>,

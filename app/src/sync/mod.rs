@@ -4,6 +4,9 @@
 //! The IndexedDB and fetch adapters (browser only) stay thin around these.
 
 pub mod backoff;
+pub mod conflict;
+pub mod local;
 pub mod outbox;
 pub mod overlay;
+pub mod status;
 pub mod wire;

@@ -17,13 +17,15 @@ pub struct ShownCard {
     pub waiting: bool,
 }
 
-/// The board's cards with `pending` writes (oldest first) applied on top.
+/// The board's cards with `pending` writes (oldest first) applied on top. Posts written here
+/// for another board are left out.
 pub fn overlay<'m>(
     cards: Vec<PostCard>,
-    board_slug: &str,
+    board: (&str, &str),
     pending: impl IntoIterator<Item = &'m MutationKind>,
     me: &Me<'_>,
 ) -> Vec<ShownCard> {
+    let (board_id, board_slug) = board;
     let mut shown: Vec<ShownCard> = cards
         .into_iter()
         .map(|card| ShownCard {
@@ -36,30 +38,16 @@ pub fn overlay<'m>(
     for kind in pending {
         if let MutationKind::CreatePost {
             post_id,
-            post_kind,
-            category,
-            title,
-            urgency,
+            board_id: for_board,
             ..
         } = kind
         {
-            if !shown.iter().any(|s| &s.card.id == post_id) {
-                let card = PostCard {
-                    id: post_id.clone(),
-                    board_slug: board_slug.to_string(),
-                    kind: *post_kind,
-                    category: *category,
-                    title: title.trim().to_string(),
-                    urgency: *urgency,
-                    status: PostStatus::Open,
-                    street: me.street.to_string(),
-                    author_name: me.name.to_string(),
-                    claimed_by_name: None,
-                    pinned: false,
-                    created_at_ms: i64::MAX, // newest: not yet on the server
-                    expires_at_ms: None,
-                    reply_count: 0,
-                };
+            let known = shown.iter().any(|s| &s.card.id == post_id);
+            if let (false, true, Some(card)) = (
+                known,
+                for_board == board_id,
+                new_post_card(kind, board_slug, me),
+            ) {
                 shown.insert(
                     0,
                     ShownCard {
@@ -70,30 +58,68 @@ pub fn overlay<'m>(
             }
             continue;
         }
-        let Some(shown_card) = shown.iter_mut().find(|s| s.card.id == kind.post_id()) else {
+        if let MutationKind::Remove { post_id } = kind {
+            removed.push(post_id.clone());
             continue;
-        };
-        let card = &mut shown_card.card;
-        match kind {
-            MutationKind::Claim { .. } => {
-                card.status = PostStatus::Claimed;
-                card.claimed_by_name = Some(me.name.to_string());
-            }
-            MutationKind::Release { .. } => {
-                card.status = PostStatus::Open;
-                card.claimed_by_name = None;
-            }
-            MutationKind::MarkDone { .. } => card.status = PostStatus::Done,
-            MutationKind::Withdraw { .. } => card.status = PostStatus::Withdrawn,
-            MutationKind::SetPinned { pinned, .. } => card.pinned = *pinned,
-            MutationKind::Reply { .. } => card.reply_count += 1,
-            MutationKind::Remove { post_id } => removed.push(post_id.clone()),
-            MutationKind::CreatePost { .. } => {}
         }
-        shown_card.waiting = true;
+        if let Some(shown_card) = shown.iter_mut().find(|s| s.card.id == kind.post_id()) {
+            apply_to_card(&mut shown_card.card, kind, me);
+            shown_card.waiting = true;
+        }
     }
     shown.retain(|s| !removed.contains(&s.card.id));
     shown
+}
+
+/// The card a post written here shows before the server has it: the author's name and
+/// street, never more.
+pub fn new_post_card(kind: &MutationKind, board_slug: &str, me: &Me<'_>) -> Option<PostCard> {
+    let MutationKind::CreatePost {
+        post_id,
+        post_kind,
+        category,
+        title,
+        urgency,
+        ..
+    } = kind
+    else {
+        return None;
+    };
+    Some(PostCard {
+        id: post_id.clone(),
+        board_slug: board_slug.to_string(),
+        kind: *post_kind,
+        category: *category,
+        title: title.trim().to_string(),
+        urgency: *urgency,
+        status: PostStatus::Open,
+        street: me.street.to_string(),
+        author_name: me.name.to_string(),
+        claimed_by_name: None,
+        pinned: false,
+        created_at_ms: i64::MAX, // newest: not yet on the server
+        expires_at_ms: None,
+        reply_count: 0,
+    })
+}
+
+/// What a write not yet sent does to the card it is about, as the server will do it.
+pub fn apply_to_card(card: &mut PostCard, kind: &MutationKind, me: &Me<'_>) {
+    match kind {
+        MutationKind::Claim { .. } => {
+            card.status = PostStatus::Claimed;
+            card.claimed_by_name = Some(me.name.to_string());
+        }
+        MutationKind::Release { .. } => {
+            card.status = PostStatus::Open;
+            card.claimed_by_name = None;
+        }
+        MutationKind::MarkDone { .. } => card.status = PostStatus::Done,
+        MutationKind::Withdraw { .. } => card.status = PostStatus::Withdrawn,
+        MutationKind::SetPinned { pinned, .. } => card.pinned = *pinned,
+        MutationKind::Reply { .. } => card.reply_count += 1,
+        MutationKind::Remove { .. } | MutationKind::CreatePost { .. } => {}
+    }
 }
 
 #[cfg(test)]
@@ -120,6 +146,8 @@ mod tests {
         }
     }
 
+    const BOARD: (&str, &str) = ("b", "elm-road");
+
     const ME: Me<'static> = Me {
         name: "Cara",
         street: "Elm Road",
@@ -130,7 +158,7 @@ mod tests {
         let pending = [MutationKind::Claim {
             post_id: "p1".into(),
         }];
-        let shown = overlay(vec![card("p1"), card("p2")], "elm-road", &pending, &ME);
+        let shown = overlay(vec![card("p1"), card("p2")], BOARD, &pending, &ME);
         assert_eq!(shown[0].card.status, PostStatus::Claimed);
         assert_eq!(shown[0].card.claimed_by_name.as_deref(), Some("Cara"));
         assert!(shown[0].waiting);
@@ -152,13 +180,16 @@ mod tests {
             urgency: Urgency::Whenever,
             expires_in_days: None,
         }];
-        let shown = overlay(vec![card("p1")], "elm-road", &pending, &ME);
+        let shown = overlay(vec![card("p1")], BOARD, &pending, &ME);
         assert_eq!(shown[0].card.id, "new");
         assert_eq!(shown[0].card.title, "Shelves put up");
         assert_eq!(shown[0].card.street, "Elm Road");
         assert!(shown[0].waiting);
         // Once the server has it, the server's card is shown and nothing is doubled.
-        let shown = overlay(vec![card("new")], "elm-road", &pending, &ME);
+        let shown = overlay(vec![card("new")], BOARD, &pending, &ME);
+        assert_eq!(shown.len(), 1);
+        // Another board's page does not show it.
+        let shown = overlay(vec![card("p1")], ("other", "other"), &pending, &ME);
         assert_eq!(shown.len(), 1);
     }
 
@@ -167,7 +198,7 @@ mod tests {
         let pending = [MutationKind::Remove {
             post_id: "p1".into(),
         }];
-        let shown = overlay(vec![card("p1"), card("p2")], "elm-road", &pending, &ME);
+        let shown = overlay(vec![card("p1"), card("p2")], BOARD, &pending, &ME);
         assert_eq!(
             shown.iter().map(|s| s.card.id.as_str()).collect::<Vec<_>>(),
             ["p2"]
@@ -189,7 +220,7 @@ mod tests {
                 body: "Sorry!".into(),
             },
         ];
-        let shown = overlay(vec![card("p1")], "elm-road", &pending, &ME);
+        let shown = overlay(vec![card("p1")], BOARD, &pending, &ME);
         assert_eq!(shown[0].card.status, PostStatus::Open);
         assert_eq!(shown[0].card.claimed_by_name, None);
         assert_eq!(shown[0].card.reply_count, 1);

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{views::PostCard, Mutation, Outcome};
+use crate::model::{
+    views::{PostCard, ReplyView},
+    Mutation, Outcome,
+};
 
 /// The most mutations one push may carry; the outbox sends larger queues in several batches.
 pub const MAX_PUSH_BATCH: usize = 50;
@@ -37,11 +40,23 @@ pub struct PullRequest {
 /// The most changes one pull returns; the client pulls again while `more` is true.
 pub const PULL_PAGE: i64 = 200;
 
-/// Changes since the cursor, oldest first: cards as they are now, and the ids of posts that
+/// One post as the browser keeps it to show the board and the post's page with no signal:
+/// what every member may see (never contact details), plus the ids the permission rules need.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncedPost {
+    pub card: PostCard,
+    pub author_id: String,
+    pub claimed_by_id: Option<String>,
+    pub details: String,
+    /// Oldest first.
+    pub replies: Vec<ReplyView>,
+}
+
+/// Changes since the cursor, oldest first: posts as they are now, and the ids of posts that
 /// left the board (tombstones). `cursor` goes in the next pull's `since`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullResponse {
-    pub cards: Vec<PostCard>,
+    pub posts: Vec<SyncedPost>,
     pub removed: Vec<String>,
     pub cursor: i64,
     pub more: bool,

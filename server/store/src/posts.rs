@@ -4,7 +4,10 @@
 use app::model::{
     ids::now_ms,
     rules::{permissions, sees_contact_of_other_party, PostFacts},
-    views::{BoardFilter, BoardPage, ContactDetails, PostCard, PostDetail, ReplyView, Viewer},
+    views::{
+        BoardFilter, BoardMember, BoardPage, ContactDetails, PostCard, PostDetail, ReplyView,
+        Viewer,
+    },
     AppError, Category, PostKind, PostStatus, Role, Urgency,
 };
 
@@ -167,6 +170,11 @@ impl Db {
         };
         Ok(BoardPage {
             board,
+            me: BoardMember {
+                user_id: viewer.user_id.clone(),
+                display_name: viewer.display_name.clone(),
+                street: membership.street,
+            },
             invite_code,
             posts: rows.iter().map(PostRow::card).collect(),
         })

@@ -1,9 +1,15 @@
 //! Sync for the offline-first browser: push a batch of mutations (each applied exactly once,
 //! each answered), and pull a board's changes since a cursor, paged, with tombstones.
 
+use std::collections::HashMap;
+
 use app::{
-    model::{ids::now_ms, views::Viewer, AppError, Mutation, Outcome},
-    sync::wire::{PullResponse, PushResult, MAX_PUSH_BATCH, PULL_PAGE},
+    model::{
+        ids::now_ms,
+        views::{ReplyView, Viewer},
+        AppError, Mutation, Outcome,
+    },
+    sync::wire::{PullResponse, PushResult, SyncedPost, MAX_PUSH_BATCH, PULL_PAGE},
 };
 
 use crate::{error::OrInternal, posts::PostRow, Db};
@@ -88,11 +94,54 @@ impl Db {
         let cursor = page.last().map_or(since, |r| r.seq);
         let (removed, kept): (Vec<&PullRow>, Vec<&PullRow>) =
             page.iter().partition(|r| r.removed_flag != 0);
+        let mut replies = self.replies_of(&kept).await?;
         Ok(PullResponse {
-            cards: kept.into_iter().map(|r| r.post.card()).collect(),
+            posts: kept
+                .into_iter()
+                .map(|r| SyncedPost {
+                    card: r.post.card(),
+                    author_id: r.post.author_id.clone(),
+                    claimed_by_id: r.post.claimed_by.clone(),
+                    details: r.post.details.clone(),
+                    replies: replies.remove(&r.post.id).unwrap_or_default(),
+                })
+                .collect(),
             removed: removed.into_iter().map(|r| r.post.id.clone()).collect(),
             cursor,
             more,
         })
+    }
+
+    /// The replies of the posts in `rows`, oldest first, by post id: one query for the page.
+    async fn replies_of(
+        &self,
+        rows: &[&PullRow],
+    ) -> Result<HashMap<String, Vec<ReplyView>>, AppError> {
+        let mut by_post: HashMap<String, Vec<ReplyView>> = HashMap::new();
+        if rows.is_empty() {
+            return Ok(by_post);
+        }
+        let placeholders: Vec<String> = (1..=rows.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT r.post_id, r.id, u.display_name, r.body, r.created_at_ms FROM replies r \
+             JOIN users u ON u.id = r.author_id WHERE r.post_id IN ({}) \
+             ORDER BY r.created_at_ms, r.id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(&sql);
+        for row in rows {
+            query = query.bind(&row.post.id);
+        }
+        for (post_id, id, author_name, body, created_at_ms) in
+            query.fetch_all(self.pool()).await.internal()?
+        {
+            by_post.entry(post_id).or_default().push(ReplyView {
+                id,
+                author_name,
+                body,
+                created_at_ms,
+            });
+        }
+        Ok(by_post)
     }
 }

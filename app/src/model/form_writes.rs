@@ -1,0 +1,123 @@
+//! The write a form describes, read from its fields: one reading used by the server function
+//! (a form posted without JavaScript) and by the browser (the same form sent through the
+//! outbox), so both turn the same fields into the same mutation with the same messages.
+
+use super::{AppError, Category, MutationKind, PostKind, Urgency};
+
+/// The fields of the "Ask or offer" form, as typed.
+pub struct PostForm<'a> {
+    pub post_id: &'a str,
+    pub board_id: &'a str,
+    pub post_kind: &'a str,
+    pub category: &'a str,
+    pub title: &'a str,
+    pub details: &'a str,
+    pub urgency: &'a str,
+    pub expires_in_days: Option<&'a str>,
+}
+
+impl PostForm<'_> {
+    /// The new post, or the first choice that is not one of the form's options.
+    pub fn to_mutation(&self) -> Result<MutationKind, AppError> {
+        let choice = |field: &str, message: &str| AppError::field(field, message);
+        let post_kind = PostKind::parse(self.post_kind)
+            .ok_or_else(|| choice("post_kind", "Choose whether you are asking or offering."))?;
+        let category = Category::parse(self.category)
+            .ok_or_else(|| choice("category", "Choose a category from the list."))?;
+        let urgency = Urgency::parse(self.urgency)
+            .ok_or_else(|| choice("urgency", "Choose how soon from the list."))?;
+        let expires_in_days = match self.expires_in_days.map(str::trim) {
+            None | Some("") => None,
+            Some(days) => Some(days.parse().map_err(|_| {
+                choice(
+                    "expires_in_days",
+                    "Choose when it should expire from the list.",
+                )
+            })?),
+        };
+        Ok(MutationKind::CreatePost {
+            post_id: self.post_id.to_string(),
+            board_id: self.board_id.to_string(),
+            post_kind,
+            category,
+            title: self.title.to_string(),
+            details: self.details.to_string(),
+            urgency,
+            expires_in_days,
+        })
+    }
+}
+
+/// A post's buttons: `claim`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`.
+pub fn post_action(post_id: &str, action: &str) -> Result<MutationKind, AppError> {
+    let post_id = post_id.to_string();
+    Ok(match action {
+        "claim" => MutationKind::Claim { post_id },
+        "release" => MutationKind::Release { post_id },
+        "done" => MutationKind::MarkDone { post_id },
+        "withdraw" => MutationKind::Withdraw { post_id },
+        "pin" => MutationKind::SetPinned {
+            post_id,
+            pinned: true,
+        },
+        "unpin" => MutationKind::SetPinned {
+            post_id,
+            pinned: false,
+        },
+        "remove" => MutationKind::Remove { post_id },
+        _ => {
+            return Err(AppError::field(
+                "action",
+                "That is not something you can do to a post.",
+            ))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form<'a>(category: &'a str, expires: Option<&'a str>) -> PostForm<'a> {
+        PostForm {
+            post_id: "p",
+            board_id: "b",
+            post_kind: "request",
+            category,
+            title: "Milk",
+            details: "",
+            urgency: "today",
+            expires_in_days: expires,
+        }
+    }
+
+    #[test]
+    fn a_form_reads_into_the_mutation_or_names_the_bad_choice() {
+        let kind = form("shopping", Some("7")).to_mutation().expect("valid");
+        assert!(matches!(
+            kind,
+            MutationKind::CreatePost {
+                expires_in_days: Some(7),
+                category: Category::Shopping,
+                ..
+            }
+        ));
+        let Err(AppError::Invalid(errors)) = form("", None).to_mutation() else {
+            panic!("a category must be chosen");
+        };
+        assert!(errors.get("category").is_some());
+        let Err(AppError::Invalid(errors)) = form("shopping", Some("soon")).to_mutation() else {
+            panic!("expiry must be a number of days");
+        };
+        assert!(errors.get("expires_in_days").is_some());
+    }
+
+    #[test]
+    fn buttons_read_into_mutations() {
+        assert!(matches!(
+            post_action("p", "unpin"),
+            Ok(MutationKind::SetPinned { pinned: false, .. })
+        ));
+        assert!(post_action("p", "delete everything").is_err());
+    }
+}
