@@ -8,6 +8,7 @@ pub mod health;
 pub mod plain_forms;
 pub mod router;
 pub mod security_headers;
+pub mod service_worker;
 pub mod shutdown;
 pub mod state;
 pub mod sync_api;

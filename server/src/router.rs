@@ -1,5 +1,5 @@
-//! The HTTP router: Leptos pages and server functions, `/healthz`, static files, and the
-//! middleware every response passes through. Built by a function so tests can drive it
+//! The HTTP router: Leptos pages and server functions, `/healthz`, `/sw.js`, static files, and
+//! the middleware every response passes through. Built by a function so tests can drive it
 //! in-process with `oneshot`, no port needed.
 
 use std::sync::Arc;
@@ -28,6 +28,7 @@ use crate::{
     health::healthz,
     plain_forms::{self, PlainForms},
     security_headers,
+    service_worker::ServiceWorker,
     state::AppState,
     sync_api,
 };
@@ -45,8 +46,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
         },
     );
 
+    // Made once, from this build's asset names; see `service_worker`.
+    let service_worker = Arc::new(ServiceWorker::for_site(&state.leptos_options));
+
     let mut router = Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/sw.js",
+            get(move || async move { service_worker.response() }),
+        )
         .route("/sync/push", post(sync_api::push))
         .route("/sync/pull", get(sync_api::pull))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {

@@ -9,6 +9,7 @@ mod home;
 mod join;
 mod me;
 mod not_found;
+pub mod offline;
 mod post;
 
 pub use auth::{SignInPage, SignUpPage};
@@ -20,4 +21,5 @@ pub use home::HomePage;
 pub use join::JoinPage;
 pub use me::MePage;
 pub use not_found::NotFoundPage;
+pub use offline::OfflinePage;
 pub use post::PostScreen;
