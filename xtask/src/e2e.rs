@@ -16,6 +16,9 @@ use crate::{
     tools::CHROMIUM,
 };
 
+/// The log of the servers the offline spec starts itself, beside the main server's log.
+const OWN_SERVER_LOG: &str = "own-server.log";
+
 /// How long the server may take to answer `/healthz` after starting.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -57,6 +60,12 @@ pub fn run(label: &str, database_url: Option<String>) -> Result<Counts, String> 
 
     let addr = format!("127.0.0.1:{}", free_port()?);
     let log_path = scratch.join("server.log");
+    // The offline spec stops and restarts a server of its own: on PostgreSQL it shares the
+    // run's database (several processes may), on SQLite it gets a file of its own.
+    let own_database_url = database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", scratch.join("own-server.db").display()));
+    let own_log_path = scratch.join(OWN_SERVER_LOG);
     let database_url =
         database_url.unwrap_or_else(|| format!("sqlite://{}", scratch.join("e2e.db").display()));
     let server = Server::start(&addr, &database_url, &log_path)?;
@@ -68,12 +77,23 @@ pub fn run(label: &str, database_url: Option<String>) -> Result<Counts, String> 
             .args(["playwright", "test"])
             .current_dir(end2end_dir())
             .env("BASE_URL", format!("http://{addr}"))
-            .env("CHROMIUM_PATH", CHROMIUM),
+            .env("CHROMIUM_PATH", CHROMIUM)
+            // What end2end/tests/own-server.ts needs to start (and restart) a server itself.
+            .env(
+                "STREETBOARD_BIN",
+                crate::root().join("target/release/streetboard"),
+            )
+            .env("STREETBOARD_SITE_ROOT", crate::root().join("target/site"))
+            .env("STREETBOARD_E2E_DATABASE_URL", &own_database_url)
+            .env("STREETBOARD_E2E_SERVER_LOG", &own_log_path),
         count_playwright_line,
     )?;
     drop(server);
     if counts.failed > 0 {
         print_log_tail(&log_path);
+        if own_log_path.exists() {
+            print_log_tail(&own_log_path);
+        }
     } else {
         let _ = std::fs::remove_dir_all(&scratch);
     }
