@@ -1,0 +1,260 @@
+// Offline, end to end (issue 4): the board with no signal, writes that wait on the phone and
+// reach the server exactly once however the connection, the server or the session fails.
+import { expect, test, waitForHydration } from './fixtures';
+import {
+  card,
+  connection,
+  expectLandedOnce,
+  goOffline,
+  goOnline,
+  goodbyeExpecting,
+  netError,
+  OFFLINE,
+  openBoardReady,
+  PASSWORD,
+  SEND_TIMEOUT,
+  settled,
+  street,
+  syncPanel,
+  WAITING,
+  writeOffline,
+  type Street,
+} from './offline-helpers';
+import { OwnServer } from './own-server';
+import { open } from './people';
+
+/** Names unique to this run, so the suite can run against a database that already has data. */
+const run = Date.now().toString(36).slice(-5);
+
+/** A refused or failed sync request Chromium logs on its own (the page handles it). */
+const syncStatus = (status: number) => new RegExp(`status of ${status}\\b.*/sync/(push|pull)`);
+
+/** Back to the board from a post's page, by its "Back to …" link. */
+async function backToBoard(s: Street): Promise<void> {
+  await s.asha.page.getByRole('link', { name: `Back to ${s.board}` }).click();
+  await expect(s.asha.page.getByRole('heading', { level: 1, name: s.board })).toBeVisible();
+}
+
+test('with no signal, a reload still shows the board and its posts', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const s = await street(browser, `${run}a`);
+  const page = s.asha.page;
+  await openBoardReady(s.asha, s);
+
+  await goOffline(s.asha);
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 1, name: s.board })).toBeVisible();
+  await expect(card(page, s.bensRequest)).toBeVisible();
+  await expect(card(page, s.bensRequest)).toContainText(s.ben.name);
+  await expect(card(page, s.bensRequest)).not.toContainText(WAITING);
+  await expect(connection(page)).toHaveText('Offline');
+  await expect(page.locator('html')).toHaveAttribute('data-sync', 'offline');
+
+  await goodbyeExpecting([OFFLINE], s.asha, s.ben);
+});
+
+test('a request posted and a claim made with no signal survive a reload, marked "Waiting to send"', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const tag = `${run}b`;
+  const s = await street(browser, tag);
+  const page = s.asha.page;
+  const title = `Milk and bread ${tag}`;
+  await openBoardReady(s.asha, s);
+  await goOffline(s.asha);
+  await writeOffline(s, title);
+
+  // Reload the board with no signal: both writes are still there, still waiting.
+  await backToBoard(s);
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 1, name: s.board })).toBeVisible();
+  await expect(card(page, title)).toContainText(WAITING);
+  await expect(card(page, s.bensRequest)).toContainText(WAITING);
+  await expect(page.locator('html')).toHaveAttribute('data-waiting', '2');
+  await expect(syncPanel(page)).toContainText('2 waiting to send');
+
+  // The new post's own page, which the server has never sent, also comes back after a reload.
+  await card(page, title).getByRole('link', { name: title, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(page.getByRole('main').getByText(WAITING).first()).toBeVisible();
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(page.getByRole('main').getByText(WAITING).first()).toBeVisible();
+
+  // Nothing has reached the server: Ben, online, sees neither.
+  await open(s.ben, s.boardPath);
+  await expect(s.ben.page.getByRole('heading', { level: 1, name: s.board })).toBeVisible();
+  await expect(card(s.ben.page, s.bensRequest)).toBeVisible();
+  await expect(s.ben.page.getByRole('link', { name: title, exact: true })).toHaveCount(0);
+  await expect(card(s.ben.page, s.bensRequest)).not.toContainText('Someone is helping');
+
+  await goodbyeExpecting([OFFLINE], s.asha, s.ben);
+});
+
+test('back online, writes made with no signal reach the server exactly once and a neighbour sees them', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const tag = `${run}c`;
+  const s = await street(browser, tag);
+  const page = s.asha.page;
+  const title = `Milk and bread ${tag}`;
+  await openBoardReady(s.asha, s);
+  await goOffline(s.asha);
+  await writeOffline(s, title);
+  await backToBoard(s);
+
+  await goOnline(s.asha);
+  await settled(page);
+  await expect(card(page, title)).not.toContainText(WAITING);
+  await expect(card(page, s.bensRequest)).not.toContainText(WAITING);
+  await expect(card(page, s.bensRequest)).toContainText('Someone is helping');
+  await expect(page.getByRole('link', { name: title, exact: true })).toHaveCount(1);
+  await expect(syncPanel(page)).toContainText('Brought up to date');
+
+  await expectLandedOnce(s, title);
+
+  await goodbyeExpecting([OFFLINE], s.asha, s.ben);
+});
+
+test('a push cut off after the server applied it is sent again and lands exactly once', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const tag = `${run}d`;
+  const s = await street(browser, tag);
+  const title = `Milk and bread ${tag}`;
+  await openBoardReady(s.asha, s);
+  await goOffline(s.asha);
+  await writeOffline(s, title);
+
+  // The first push reaches the server, which applies it; its answer never reaches the phone.
+  // The context's route also sees requests a service worker makes.
+  const cut: { pushes: number; firstAnswer?: { status: number; body: string } } = { pushes: 0 };
+  await s.asha.context.route('**/sync/push', async (route) => {
+    cut.pushes += 1;
+    if (cut.pushes > 1) return route.continue();
+    const response = await route.fetch();
+    cut.firstAnswer = { status: response.status(), body: await response.text() };
+    await route.abort('connectionreset');
+  });
+
+  await goOnline(s.asha);
+  await expect.poll(() => cut.firstAnswer, { timeout: SEND_TIMEOUT }).toBeDefined();
+  const first = cut.firstAnswer!;
+  expect(first.status, `the server's answer to the cut push: ${first.body}`).toBe(200);
+  const results = (JSON.parse(first.body) as { results: { id: string; outcome: string }[] }).results;
+  expect(results.length).toBeGreaterThan(0);
+  for (const result of results) expect(result.outcome, first.body).toBe('applied');
+
+  // The phone did not hear back, so it sends again; the server answers without applying twice.
+  await expect(s.asha.page.locator('html')).toHaveAttribute('data-waiting', '0', { timeout: SEND_TIMEOUT });
+  expect(cut.pushes, 'the phone should have sent again after the cut').toBeGreaterThanOrEqual(2);
+  await expectLandedOnce(s, title);
+
+  await goodbyeExpecting([OFFLINE, netError('ERR_CONNECTION_RESET')], s.asha, s.ben);
+});
+
+test('a server restart between the offline write and the reconnect loses nothing', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const tag = `${run}e`;
+  const server = await OwnServer.start();
+  try {
+    const s = await street(browser, tag, server.url);
+    const title = `Milk and bread ${tag}`;
+    await openBoardReady(s.asha, s);
+    await goOffline(s.asha);
+    await writeOffline(s, title);
+
+    await server.stop();
+    await server.startAgain();
+
+    await goOnline(s.asha);
+    await expectLandedOnce(s, title);
+
+    await goodbyeExpecting([OFFLINE], s.asha, s.ben);
+  } catch (error) {
+    console.log(server.logTail());
+    throw error;
+  } finally {
+    await server.stop();
+  }
+});
+
+test('with the server down when the signal comes back, writes wait and land once it is back', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const tag = `${run}f`;
+  const server = await OwnServer.start();
+  try {
+    const s = await street(browser, tag, server.url);
+    const page = s.asha.page;
+    const title = `Milk and bread ${tag}`;
+    await openBoardReady(s.asha, s);
+    await goOffline(s.asha);
+    await writeOffline(s, title);
+    await backToBoard(s);
+
+    await server.stop();
+    await goOnline(s.asha);
+    // Sending fails and a retry is scheduled; nothing is dropped meanwhile.
+    await expect(page.locator('html')).toHaveAttribute('data-sync', 'failing', { timeout: SEND_TIMEOUT });
+    await expect(page.locator('html')).toHaveAttribute('data-waiting', '2');
+    await expect(card(page, title)).toContainText(WAITING);
+    await expect(card(page, s.bensRequest)).toContainText(WAITING);
+
+    await server.startAgain();
+    await expectLandedOnce(s, title);
+
+    await goodbyeExpecting([OFFLINE, netError('ERR_CONNECTION_REFUSED')], s.asha, s.ben);
+  } catch (error) {
+    console.log(server.logTail());
+    throw error;
+  } finally {
+    await server.stop();
+  }
+});
+
+test('when the session has expired, writes wait, the page asks to sign in, and they are sent after', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const tag = `${run}g`;
+  const s = await street(browser, tag);
+  const page = s.asha.page;
+  const title = `Milk and bread ${tag}`;
+  await openBoardReady(s.asha, s);
+  await goOffline(s.asha);
+  await writeOffline(s, title);
+  await backToBoard(s);
+
+  // The session is gone (expired, or signed out elsewhere) by the time the signal is back.
+  await s.asha.context.clearCookies();
+  await goOnline(s.asha);
+  await expect(page.locator('html')).toHaveAttribute('data-sync', 'signed-out', { timeout: SEND_TIMEOUT });
+  const panel = syncPanel(page);
+  await expect(panel).toContainText('Sign in');
+  const signIn = panel.getByRole('link', { name: 'Sign in', exact: true });
+  await expect(signIn).toBeVisible();
+  await expect(card(page, title)).toContainText(WAITING);
+  await expect(card(page, s.bensRequest)).toContainText(WAITING);
+  await expect(page.locator('html')).toHaveAttribute('data-waiting', '2');
+
+  // Asha signs in again, as herself; back on the board, the writes are sent.
+  await signIn.click();
+  await expect(page).toHaveURL(/\/signin/);
+  await waitForHydration(page);
+  await page.getByLabel('Your name').fill(s.asha.name);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).not.toHaveURL(/\/signin/);
+  await open(s.asha, s.boardPath);
+  await expect(page.getByRole('heading', { level: 1, name: s.board })).toBeVisible();
+  await settled(page);
+  await expect(card(page, title)).not.toContainText(WAITING);
+  await expect(page.getByRole('link', { name: title, exact: true })).toHaveCount(1);
+  await expectLandedOnce(s, title);
+
+  await goodbyeExpecting([OFFLINE, syncStatus(401)], s.asha, s.ben);
+});
