@@ -103,11 +103,15 @@ export async function settled(page: Page): Promise<void> {
   await expect(html).toHaveAttribute('data-sync', 'idle', { timeout: SEND_TIMEOUT });
 }
 
-/** Opens the board online and waits until the phone has it (worker active, engine idle). */
+/**
+ * Opens the board online and waits until the phone has it: the service worker active, the
+ * board pulled into the phone's store ("Brought up to date"), nothing waiting.
+ */
 export async function openBoardReady(who: Neighbour, s: Street): Promise<void> {
   await open(who, s.boardPath);
   await expect(who.page.getByRole('heading', { level: 1, name: s.board })).toBeVisible();
   await serviceWorkerActive(who.page);
+  await expect(syncPanel(who.page)).toContainText('Brought up to date', { timeout: SEND_TIMEOUT });
   await settled(who.page);
   await expect(card(who.page, s.bensRequest)).toBeVisible();
 }

@@ -234,7 +234,7 @@ test('when the session has expired, writes wait, the page asks to sign in, and t
   await goOnline(s.asha);
   await expect(page.locator('html')).toHaveAttribute('data-sync', 'signed-out', { timeout: SEND_TIMEOUT });
   const panel = syncPanel(page);
-  await expect(panel).toContainText('Sign in');
+  await expect(panel).toContainText('Sign in to send 2 waiting changes');
   const signIn = panel.getByRole('link', { name: 'Sign in', exact: true });
   await expect(signIn).toBeVisible();
   await expect(card(page, title)).toContainText(WAITING);
