@@ -1,9 +1,10 @@
-//! The header at the top of every page: the app's name (a link home) and the connection status.
+//! The header at the top of every page: the app's name (a link home), the connection status and
+//! the install button; below it, the update banner.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::ConnectionStatus;
+use crate::components::{ConnectionStatus, InstallButton, UpdatePrompt};
 use crate::APP_NAME;
 
 /// The banner landmark at the top of every page.
@@ -16,6 +17,8 @@ pub fn SiteHeader() -> impl IntoView {
                 {APP_NAME}
             </A>
             <ConnectionStatus />
+            <InstallButton />
         </header>
+        <UpdatePrompt />
     }
 }
