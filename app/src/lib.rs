@@ -5,6 +5,7 @@ pub mod api;
 pub mod components;
 pub mod hooks;
 pub mod model;
+pub mod offline;
 pub mod pages;
 mod root;
 #[cfg(feature = "ssr")]

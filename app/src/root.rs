@@ -7,8 +7,9 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::components::{form::provide_failed_submission, BottomNav, SiteHeader};
+use crate::components::{form::provide_failed_submission, BottomNav, SiteHeader, SyncPanel};
 use crate::hooks::use_hydrated_marker;
+use crate::offline::provide_sync;
 use crate::pages::{
     BoardScreen, ComposePage, HomePage, JoinPage, MePage, NewBoardPage, NotFoundPage, OfflinePage,
     PostPage, PostScreen, SignInPage, SignUpPage,
@@ -21,6 +22,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_failed_submission();
     use_hydrated_marker();
+    provide_sync();
 
     view! {
         // Every page sets its own title; this formats it as "Page · Streetboard".
@@ -33,6 +35,7 @@ pub fn App() -> impl IntoView {
             </a>
             <SiteHeader />
             <main id="main" tabindex="-1">
+                <SyncPanel />
                 // Every route waits for its data on the server (`SsrMode::Async`), so the page
                 // arrives whole: it works without JavaScript, with its title and status.
                 <Routes fallback=NotFoundPage>

@@ -87,13 +87,9 @@ pub async fn load_board(
     status: Option<String>,
 ) -> Result<BoardView, AppError> {
     use super::server::*;
-    use crate::model::{views::BoardFilter, Category, PostKind, PostStatus};
+    use crate::model::views::BoardFilter;
     let viewer = require_viewer().await?;
-    let filter = BoardFilter {
-        kind: kind.as_deref().and_then(PostKind::parse),
-        category: category.as_deref().and_then(Category::parse),
-        status: status.as_deref().and_then(PostStatus::parse),
-    };
+    let filter = BoardFilter::from_query(kind.as_deref(), category.as_deref(), status.as_deref());
     respond(backend()?.board_page(viewer, slug, filter).await)
 }
 

@@ -190,3 +190,17 @@ pub fn HouseNumberField(error: FormError) -> impl IntoView {
         />
     }
 }
+
+/// A form sent through the outbox: the mistake found in the browser (`found_here`), else the
+/// failure this page was rendered for after a plain post of the same form (`action`).
+pub fn outbox_form_error<I, O>(
+    found_here: RwSignal<Option<AppError>>,
+    action: ServerAction<I>,
+) -> FormError
+where
+    I: ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let rendered = form_error(action);
+    Signal::derive(move || found_here.get().or_else(|| rendered.get()))
+}

@@ -106,6 +106,17 @@ pub struct BoardMember {
     pub street: String,
 }
 
+impl BoardFilter {
+    /// The filters named in a board page's query string; unknown names are ignored.
+    pub fn from_query(kind: Option<&str>, category: Option<&str>, status: Option<&str>) -> Self {
+        Self {
+            kind: kind.and_then(PostKind::parse),
+            category: category.and_then(Category::parse),
+            status: status.and_then(PostStatus::parse),
+        }
+    }
+}
+
 /// A board page's contents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardPage {

@@ -12,45 +12,101 @@ use leptos_router::{
 use super::compose::LoadProblem;
 use crate::{
     api::boards::{load_board, NewInvite},
-    components::form::form_error,
+    components::{form::form_error, BoardFreshness},
     model::{
-        views::{BoardPage as BoardView, PostCard},
-        AppError, Category, PostKind, PostStatus, Urgency,
+        ids::now_ms,
+        views::{BoardFilter, BoardMember, BoardSummary, PostCard},
+        AppError, Category, MutationKind, PostKind, PostStatus, Urgency,
+    },
+    offline::use_sync,
+    sync::{
+        local::LocalBoard,
+        overlay::{overlay, Me, ShownCard},
     },
 };
 
 /// `/b/:slug`: one board, filtered by the query string (`kind`, `category`, `status`).
+///
+/// The server renders it from the database. In the browser, once the board has been pulled
+/// to the phone, it renders from that copy with the writes not yet sent on top, so it reads
+/// the same with no signal.
 #[component]
 pub fn BoardScreen() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
+    let sync = use_sync();
     let new_invite = ServerAction::<NewInvite>::new();
     let invites_made = successes(new_invite);
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
     let board = Resource::new(
         move || {
-            let slug = params.with(|p| p.get("slug").unwrap_or_default());
             let filter = query.with(|q| (q.get("kind"), q.get("category"), q.get("status")));
-            (slug, filter, invites_made.get())
+            (slug.get(), filter, invites_made.get())
         },
         |(slug, (kind, category, status), _)| load_board(slug, kind, category, status),
     );
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = board.get() {
+            sync.remember_board(&page);
+        }
+    });
+    let filter = Memo::new(move |_| {
+        query.with(|q| {
+            BoardFilter::from_query(
+                q.get_str("kind"),
+                q.get_str("category"),
+                q.get_str("status"),
+            )
+        })
+    });
     view! {
         <Transition fallback=|| view! { <p>"Loading the board…"</p> }>
             {move || {
-                board
-                    .get()
-                    .map(|result| match result {
-                        Ok(page) => view! { <BoardContents page new_invite /> }.into_any(),
-                        Err(error) => view! { <LoadProblem error with_heading=true /> }.into_any(),
-                    })
+                let server = board.get();
+                let pending = sync.pending();
+                match (sync.board(&slug.get()).filter(LocalBoard::is_synced), server) {
+                    (Some(local), _) => {
+                        let cards = local.cards(&filter.get(), now_ms());
+                        let shown = shown_cards(cards, &local.board, &local.me, &pending);
+                        let (board, invite_code) = (local.board, local.invite_code);
+                        view! { <BoardContents board invite_code shown new_invite /> }.into_any()
+                    }
+                    (None, Some(Ok(page))) => {
+                        let shown = shown_cards(page.posts, &page.board, &page.me, &pending);
+                        let (board, invite_code) = (page.board, page.invite_code);
+                        view! { <BoardContents board invite_code shown new_invite /> }.into_any()
+                    }
+                    (None, Some(Err(error))) => {
+                        view! { <LoadProblem error with_heading=true /> }.into_any()
+                    }
+                    (None, None) => ().into_any(),
+                }
             }}
         </Transition>
     }
 }
 
+/// The board's cards with this person's unsent writes shown on top.
+fn shown_cards(
+    cards: Vec<PostCard>,
+    board: &BoardSummary,
+    me: &BoardMember,
+    pending: &[MutationKind],
+) -> Vec<ShownCard> {
+    let me = Me {
+        name: &me.display_name,
+        street: &me.street,
+    };
+    overlay(cards, (&board.id, &board.slug), pending, &me)
+}
+
 #[component]
-fn BoardContents(page: BoardView, new_invite: ServerAction<NewInvite>) -> impl IntoView {
-    let (board, invite_code, posts) = (page.board, page.invite_code, page.posts);
+fn BoardContents(
+    board: BoardSummary,
+    invite_code: Option<String>,
+    shown: Vec<ShownCard>,
+    new_invite: ServerAction<NewInvite>,
+) -> impl IntoView {
     let members = match board.member_count {
         1 => "1 member".to_string(),
         n => format!("{n} members"),
@@ -58,8 +114,9 @@ fn BoardContents(page: BoardView, new_invite: ServerAction<NewInvite>) -> impl I
     let new_post = |kind: &str| format!("/b/{}/new?kind={kind}", board.slug);
     view! {
         <Title text=board.name.clone() />
-        <h1>{board.name.clone()}</h1>
+        <h1 data-board-id=board.id.clone()>{board.name.clone()}</h1>
         <p class="board-summary">{board.streets.join(", ")} " · " {members}</p>
+        <BoardFreshness slug=board.slug.clone() />
         <p class="actions board-actions">
             <A href=new_post("request") attr:class="button">
                 "Ask for help"
@@ -71,13 +128,16 @@ fn BoardContents(page: BoardView, new_invite: ServerAction<NewInvite>) -> impl I
         {invite_code
             .map(|code| view! { <InviteBox code slug=board.slug.clone() action=new_invite /> })}
         <FilterForm />
-        {if posts.is_empty() {
+        {if shown.is_empty() {
             view! { <p class="empty-state">"Nothing here yet. Be the first to ask or offer."</p> }
                 .into_any()
         } else {
             view! {
                 <ul class="post-list">
-                    {posts.into_iter().map(|card| view! { <PostCardItem card /> }).collect_view()}
+                    {shown
+                        .into_iter()
+                        .map(|ShownCard { card, waiting }| view! { <PostCardItem card waiting /> })
+                        .collect_view()}
                 </ul>
             }
                 .into_any()
@@ -178,7 +238,7 @@ fn FilterForm() -> impl IntoView {
 }
 
 #[component]
-fn PostCardItem(card: PostCard) -> impl IntoView {
+fn PostCardItem(card: PostCard, waiting: bool) -> impl IntoView {
     let replies = match card.reply_count {
         1 => "1 reply".to_string(),
         n => format!("{n} replies"),
@@ -203,9 +263,16 @@ fn PostCardItem(card: PostCard) -> impl IntoView {
                     {card.category.label()} " · " {status_text(card.kind, card.status)} " · "
                     {replies}
                 </p>
+                {waiting.then(|| view! { <WaitingBadge /> })}
             </article>
         </li>
     }
+}
+
+/// Marks something written on this phone that the server does not have yet.
+#[component]
+pub(super) fn WaitingBadge() -> impl IntoView {
+    view! { <p class="badge badge-waiting">"Waiting to send"</p> }
 }
 
 /// Kind, how soon (requests and offers), the status when given, and "Pinned".

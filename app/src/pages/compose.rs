@@ -1,24 +1,30 @@
 //! Writing a post on a board: asking for help, offering it, or (organisers) a notice. Also
 //! what this and the board and post pages show when they cannot load.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::{
     components::A,
-    hooks::{use_location, use_params_map, use_query_map},
+    hooks::{use_location, use_navigate, use_params_map, use_query_map},
 };
 
 use crate::{
     api::{boards::load_board, posts::CreatePost},
-    components::form::{
-        form_error, typed_value, use_fresh_id, ErrorSummary, FieldMessage, FormError, HiddenId,
-        TextField,
+    components::{
+        form::{
+            outbox_form_error, typed_value, ErrorSummary, FieldMessage, FormError, HiddenId,
+            TextField,
+        },
+        outbox_form::{AfterQueued, OutboxForm, ReadForm},
     },
     model::{
+        form_writes::PostForm,
+        ids::{new_id, now_ms},
         validate::{self, DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
         views::BoardSummary,
-        AppError, Category, PostKind, Urgency,
+        AppError, Category, Mutation, PostKind, Urgency,
     },
+    offline::use_sync,
 };
 
 /// The urgency chosen until the person picks another.
@@ -28,8 +34,10 @@ const DEFAULT_URGENCY: Urgency = Urgency::ThisWeek;
 #[component]
 pub fn ComposePage() -> impl IntoView {
     let params = use_params_map();
+    let sync = use_sync();
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
     let board = Resource::new(
-        move || params.with(|p| p.get("slug").unwrap_or_default()),
+        move || slug.get(),
         |slug| load_board(slug, None, None, None),
     );
     view! {
@@ -37,11 +45,15 @@ pub fn ComposePage() -> impl IntoView {
         <h1>"Ask or offer"</h1>
         <Suspense fallback=|| view! { <p>"Loading the form…"</p> }>
             {move || {
+                // With no signal, the board as kept on the phone is enough to write a post.
                 board
                     .get()
-                    .map(|result| match result {
-                        Ok(page) => view! { <ComposeForm board=page.board /> }.into_any(),
-                        Err(error) => view! { <LoadProblem error /> }.into_any(),
+                    .map(|result| match (result, sync.board(&slug.get())) {
+                        (Ok(page), _) => view! { <ComposeForm board=page.board /> }.into_any(),
+                        (Err(_), Some(local)) => {
+                            view! { <ComposeForm board=local.board /> }.into_any()
+                        }
+                        (Err(error), None) => view! { <LoadProblem error /> }.into_any(),
                     })
             }}
         </Suspense>
@@ -50,12 +62,37 @@ pub fn ComposePage() -> impl IntoView {
 
 #[component]
 fn ComposeForm(board: BoardSummary) -> impl IntoView {
+    // Never dispatched: it carries the failure of a plain (no-JavaScript) post of the form.
     let action = ServerAction::<CreatePost>::new();
-    let (error, id, post_id) = (
-        form_error(action),
-        use_fresh_id(action),
-        use_fresh_id(action),
-    );
+    let found_here = RwSignal::new(None::<AppError>);
+    let error = outbox_form_error(found_here, action);
+    let (id, post_id) = (RwSignal::new(new_id()), RwSignal::new(new_id()));
+    let navigate = use_navigate();
+    let read: ReadForm = Box::new(|fields| {
+        let kind = PostForm {
+            post_id: &fields.get("post_id"),
+            board_id: &fields.get("board_id"),
+            post_kind: &fields.get("post_kind"),
+            category: &fields.get("category"),
+            title: &fields.get("title"),
+            details: &fields.get("details"),
+            urgency: &fields.get("urgency"),
+            expires_in_days: Some(&fields.get("expires_in_days")),
+        }
+        .to_mutation()?;
+        Ok(Mutation {
+            id: fields.get("id"),
+            created_at_ms: now_ms(),
+            kind,
+        })
+    });
+    // To the new post's page, shown from the phone until the server has it.
+    let after: AfterQueued = Box::new(move |mutation| {
+        let new_post = mutation.kind.post_id().to_string();
+        id.set(new_id());
+        post_id.set(new_id());
+        navigate(&format!("/p/{new_post}"), Default::default());
+    });
     let BoardSummary {
         id: board_id,
         slug,
@@ -82,7 +119,13 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
     let (chosen_category, chosen_expiry) = (typed("category"), typed("expires_in_days"));
     view! {
         <p>"On " <A href=board_href exact=true>{board_link_text}</A></p>
-        <ActionForm action=action attr:class="form compose-form" attr:novalidate=true>
+        <OutboxForm
+            action={<CreatePost as ServerFn>::PATH}
+            class="form compose-form"
+            error=found_here
+            read
+            after
+        >
             <ErrorSummary error=error />
             <FieldMessage name="id" error=error />
             <HiddenId name="id" value=id />
@@ -171,7 +214,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
                 "Post to "
                 {name}
             </button>
-        </ActionForm>
+        </OutboxForm>
     }
 }
 
@@ -258,6 +301,7 @@ pub(super) fn LoadProblem(error: AppError, #[prop(optional)] with_heading: bool)
         AppError::NotSignedIn => "Please sign in",
         AppError::NotFound(_) => "Not found",
         AppError::Forbidden(_) => "Not available to you",
+        AppError::Transport(_) => "You're offline",
         _ => "This page could not be loaded",
     };
     let heading = with_heading.then(|| view! { <Title text=heading /> <h1>{heading}</h1> });
@@ -272,6 +316,13 @@ pub(super) fn LoadProblem(error: AppError, #[prop(optional)] with_heading: bool)
             }
             .into_any()
         }
+        AppError::Transport(_) => view! {
+            <p role="alert">
+                "This page is not saved on this phone yet. "
+                "It will load when there is signal again; your boards are on the home page."
+            </p>
+        }
+        .into_any(),
         other => view! { <p role="alert">{other.to_string()}</p> }.into_any(),
     };
     view! { {heading} {problem} }

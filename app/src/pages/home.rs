@@ -4,12 +4,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::{api::boards::my_boards, model::AppError};
+use crate::{
+    api::boards::my_boards,
+    model::{views::BoardSummary, AppError},
+    offline::use_sync,
+};
 
 /// Signed out: what the app is for and how to start. Signed in: the person's boards.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let boards = Resource::new(|| (), |_| my_boards());
+    let sync = use_sync();
     view! {
         <Title text="" />
         <h1>"Your street's help board"</h1>
@@ -19,35 +24,42 @@ pub fn HomePage() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(boards) if boards.is_empty() => view! { <NoBoardYet /> }.into_any(),
-                        Ok(boards) => {
-                            view! {
-                                <h2>"Your boards"</h2>
-                                <ul class="board-list">
-                                    {boards
-                                        .into_iter()
-                                        .map(|b| {
-                                            view! {
-                                                <li>
-                                                    <A href=format!("/b/{}", b.slug) attr:class="board-link">
-                                                        <span class="board-link-name">{b.name}</span>
-                                                        <span class="board-link-streets">{b.streets.join(", ")}</span>
-                                                    </A>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                                <p>
-                                    <A href="/boards/new">"Start another board"</A>
-                                </p>
-                            }
-                                .into_any()
+                        Ok(boards) => view! { <BoardList boards /> }.into_any(),
+                        // No signal: the boards kept on this phone.
+                        Err(AppError::Transport(_)) if !sync.boards().is_empty() => {
+                            let boards = sync.boards().into_iter().map(|b| b.board).collect();
+                            view! { <BoardList boards /> }.into_any()
                         }
                         Err(AppError::NotSignedIn) => view! { <Welcome /> }.into_any(),
                         Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                     })
             }}
         </Suspense>
+    }
+}
+
+#[component]
+fn BoardList(boards: Vec<BoardSummary>) -> impl IntoView {
+    view! {
+        <h2>"Your boards"</h2>
+        <ul class="board-list">
+            {boards
+                .into_iter()
+                .map(|b| {
+                    view! {
+                        <li>
+                            <A href=format!("/b/{}", b.slug) attr:class="board-link">
+                                <span class="board-link-name">{b.name}</span>
+                                <span class="board-link-streets">{b.streets.join(", ")}</span>
+                            </A>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <p>
+            <A href="/boards/new">"Start another board"</A>
+        </p>
     }
 }
 

@@ -12,7 +12,9 @@ use crate::{
         posts::my_activity,
     },
     components::form::{form_error, ErrorSummary, TextField},
+    hooks::forget_cached_pages,
     model::{validate, views::PostCard, AppError},
+    offline::use_sync,
 };
 
 #[component]
@@ -162,9 +164,16 @@ fn MyBoards(
 #[component]
 fn SignOutButton() -> impl IntoView {
     let action = ServerAction::<SignOut>::new();
+    let sync = use_sync();
+    // A shared phone keeps nothing of this person's boards or pages for the next one; their
+    // unsent writes stay, kept under their id, until they sign in again.
+    let forget = move |_| {
+        sync.forget_person();
+        forget_cached_pages();
+    };
     view! {
         <ActionForm action=action attr:class="form">
-            <button type="submit" class="button button-secondary">
+            <button type="submit" class="button button-secondary" on:click=forget>
                 "Sign out"
             </button>
         </ActionForm>

@@ -1,52 +1,73 @@
 //! One post's page: what is asked or offered, who is helping, how to reach the person being
 //! helped (only for their helper), the buttons the viewer may use, and the replies.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+};
 
 use super::{
-    board::{problem_text, successes, PostBadges, PostDate},
+    board::{problem_text, PostBadges, PostDate, WaitingBadge},
     compose::{invalid, LoadProblem},
 };
 use crate::{
     api::posts::{load_post, PostAction, Reply},
-    components::form::{
-        form_error, typed_value, use_fresh_id, ErrorSummary, FieldMessage, HiddenId,
+    components::{
+        form::{outbox_form_error, typed_value, ErrorSummary, FieldMessage, HiddenId},
+        outbox_form::{AfterQueued, OutboxForm, ReadForm},
     },
     model::{
+        form_writes::post_action,
+        ids::{new_id, now_ms},
         validate::REPLY_MAX,
         views::{ContactDetails, PostCard, PostDetail, ReplyView},
-        PostKind, PostStatus,
+        AppError, Mutation, MutationKind, PostKind, PostStatus,
     },
+    offline::use_sync,
 };
 
-/// `/p/:id`: a post, loaded again after each button pressed or reply sent.
+/// `/p/:id`: a post. The server renders it from the database; in the browser it comes from
+/// the phone's copy of its board (with writes not yet sent on top) once there is one, and
+/// from the server again after each round of sync, for what only the server gives (contact
+/// details, which are never kept on the phone).
 #[component]
 pub fn PostScreen() -> impl IntoView {
     let params = use_params_map();
+    let sync = use_sync();
+    // Never dispatched: they carry the failure of a plain (no-JavaScript) post of these forms.
     let post_action = ServerAction::<PostAction>::new();
     let reply = ServerAction::<Reply>::new();
-    // After any button (its outcome may be that someone else got there first), and after a
-    // reply that was sent: one that failed keeps what was typed.
-    let replies_sent = successes(reply);
+    let post_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let post = Resource::new(
-        move || {
-            let post_id = params.with(|p| p.get("id").unwrap_or_default());
-            (post_id, post_action.version().get(), replies_sent.get())
-        },
-        |(post_id, _, _)| load_post(post_id),
+        move || (post_id.get(), sync.rounds()),
+        |(post_id, _)| load_post(post_id),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading the post…"</p> }>
             {move || {
-                post.get()
-                    .map(|result| match result {
-                        Ok(detail) => {
-                            view! { <PostContents detail post_action reply /> }.into_any()
+                let server = post.get();
+                match (sync.post_detail(&post_id.get()), server) {
+                    (Some(local), server) => {
+                        let mut detail = local.detail;
+                        if let Some(Ok(from_server)) = server {
+                            if detail.card.status == PostStatus::Claimed {
+                                detail.contact = from_server.contact;
+                            }
                         }
-                        Err(error) => view! { <LoadProblem error with_heading=true /> }.into_any(),
-                    })
+                        let waiting = (local.waiting, local.waiting_replies);
+                        view! { <PostContents detail waiting post_action reply /> }.into_any()
+                    }
+                    (None, Some(Ok(detail))) => {
+                        let waiting = (false, Vec::new());
+                        view! { <PostContents detail waiting post_action reply /> }.into_any()
+                    }
+                    (None, Some(Err(error))) => {
+                        view! { <LoadProblem error with_heading=true /> }.into_any()
+                    }
+                    (None, None) => ().into_any(),
+                }
             }}
         </Transition>
     }
@@ -55,6 +76,8 @@ pub fn PostScreen() -> impl IntoView {
 #[component]
 fn PostContents(
     detail: PostDetail,
+    /// (the post or a change to it is not sent yet, ids of replies not sent yet)
+    waiting: (bool, Vec<String>),
     post_action: ServerAction<PostAction>,
     reply: ServerAction<Reply>,
 ) -> impl IntoView {
@@ -67,6 +90,7 @@ fn PostContents(
         contact,
         ..
     } = detail;
+    let (post_waiting, waiting_replies) = waiting;
     let claimed = claimed_line(&card);
     let paragraphs: Vec<String> = details
         .replace("\r\n", "\n")
@@ -87,6 +111,7 @@ fn PostContents(
                 {card.author_name.clone()} " · " {card.street.clone()} " · "
                 <PostDate ms=card.created_at_ms />
             </p>
+            {post_waiting.then(|| view! { <WaitingBadge /> })}
             {paragraphs
                 .into_iter()
                 .map(|paragraph| view! { <p class="post-details">{paragraph}</p> })
@@ -94,8 +119,8 @@ fn PostContents(
             {claimed.map(|line| view! { <p class="post-claimed">{line}</p> })}
         </article>
         {contact.map(|contact| view! { <ContactBox contact /> })}
-        <ActionButtons buttons post_id=card.id.clone() action=post_action />
-        <Replies replies post_id=card.id action=reply />
+        <ActionButtons buttons post_id=card.id.clone() board_slug=card.board_slug.clone() action=post_action />
+        <Replies replies waiting_replies post_id=card.id action=reply />
     }
 }
 
@@ -181,21 +206,39 @@ fn button_class(action: &str) -> &'static str {
 fn ActionButtons(
     buttons: Vec<(&'static str, &'static str)>,
     post_id: String,
+    board_slug: String,
     action: ServerAction<PostAction>,
 ) -> impl IntoView {
-    let (error, id) = (form_error(action), use_fresh_id(action));
+    let found_here = RwSignal::new(None::<AppError>);
+    let error = outbox_form_error(found_here, action);
+    let id = RwSignal::new(new_id());
+    let navigate = use_navigate();
     let any = !buttons.is_empty();
     let forms = buttons.into_iter().map(move |(name, label)| {
         let post_id = post_id.clone();
+        let (board_slug, navigate) = (board_slug.clone(), navigate.clone());
+        let read: ReadForm = Box::new(move |fields| {
+            Ok(Mutation {
+                id: fields.get("id"),
+                created_at_ms: now_ms(),
+                kind: post_action(&fields.get("post_id"), &fields.get("action"))?,
+            })
+        });
+        let after: AfterQueued = Box::new(move |mutation| {
+            id.set(new_id());
+            if matches!(mutation.kind, MutationKind::Remove { .. }) {
+                navigate(&format!("/b/{board_slug}"), Default::default());
+            }
+        });
         view! {
-            <ActionForm action=action>
+            <OutboxForm action={<PostAction as ServerFn>::PATH} error=found_here read after>
                 <HiddenId name="id" value=id />
                 <input type="hidden" name="post_id" value=post_id />
                 <input type="hidden" name="action" value=name />
                 <button type="submit" class=button_class(name)>
                     {label}
                 </button>
-            </ActionForm>
+            </OutboxForm>
         }
     });
     // The error shows even when no button is left, e.g. "Sam is already helping with this."
@@ -210,19 +253,45 @@ fn ActionButtons(
 }
 
 #[component]
-fn Replies(replies: Vec<ReplyView>, post_id: String, action: ServerAction<Reply>) -> impl IntoView {
-    let error = form_error(action);
-    let (id, reply_id) = (use_fresh_id(action), use_fresh_id(action));
+fn Replies(
+    replies: Vec<ReplyView>,
+    waiting_replies: Vec<String>,
+    post_id: String,
+    action: ServerAction<Reply>,
+) -> impl IntoView {
+    let found_here = RwSignal::new(None::<AppError>);
+    let error = outbox_form_error(found_here, action);
+    let (id, reply_id) = (RwSignal::new(new_id()), RwSignal::new(new_id()));
+    let body = RwSignal::new(typed_value("body").unwrap_or_default());
     let none_yet = replies.is_empty();
     let list = replies.into_iter().map(|reply| {
+        let waiting = waiting_replies.contains(&reply.id);
         view! {
             <li class="reply">
                 <p class="post-meta">
-                    <strong>{reply.author_name}</strong> " · " <PostDate ms=reply.created_at_ms />
+                    <strong>{reply.author_name}</strong>
+                    {(!waiting).then(|| view! { " · " <PostDate ms=reply.created_at_ms /> })}
                 </p>
                 <p class="reply-body">{reply.body}</p>
+                {waiting.then(|| view! { <WaitingBadge /> })}
             </li>
         }
+    });
+    let read: ReadForm = Box::new(move |fields| {
+        Ok(Mutation {
+            id: fields.get("id"),
+            created_at_ms: now_ms(),
+            kind: MutationKind::Reply {
+                reply_id: fields.get("reply_id"),
+                post_id: fields.get("post_id"),
+                body: fields.get("body"),
+            },
+        })
+    });
+    let after: AfterQueued = Box::new(move |_| {
+        id.set(new_id());
+        reply_id.set(new_id());
+        body.set(String::new());
     });
     view! {
         <section id="replies" class="replies" aria-labelledby="replies-heading">
@@ -232,7 +301,13 @@ fn Replies(replies: Vec<ReplyView>, post_id: String, action: ServerAction<Reply>
             } else {
                 view! { <ol class="reply-list">{list.collect_view()}</ol> }.into_any()
             }}
-            <ActionForm action=action attr:class="form reply-form" attr:novalidate=true>
+            <OutboxForm
+                action={<Reply as ServerFn>::PATH}
+                class="form reply-form"
+                error=found_here
+                read
+                after
+            >
                 <ErrorSummary error=error />
                 <FieldMessage name="id" error=error />
                 <HiddenId name="id" value=id />
@@ -248,15 +323,17 @@ fn Replies(replies: Vec<ReplyView>, post_id: String, action: ServerAction<Reply>
                         maxlength=REPLY_MAX.to_string()
                         aria-describedby="body-error"
                         aria-invalid=invalid(error, "body")
+                        prop:value=body
+                        on:input=move |ev| body.set(event_target_value(&ev))
                     >
-                        {typed_value("body")}
+                        {body.get_untracked()}
                     </textarea>
                     <FieldMessage name="body" error=error />
                 </div>
                 <button type="submit" class="button">
                     "Send reply"
                 </button>
-            </ActionForm>
+            </OutboxForm>
         </section>
     }
 }

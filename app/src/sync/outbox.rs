@@ -69,19 +69,25 @@ impl Outbox {
         })
     }
 
-    /// The next batch to send: up to `max` of the oldest waiting writes, marked as sending.
-    /// Empty while a batch is already out, so writes reach the server in the order made.
-    pub fn next_batch(&mut self, max: usize) -> Vec<Mutation> {
+    /// The next batch to send: the oldest waiting writes, at most `max` of them and at most
+    /// `max_bytes` as JSON (but always at least one), marked as sending. Empty while a batch
+    /// is already out, so writes reach the server in the order made.
+    pub fn next_batch(&mut self, max: usize, max_bytes: usize) -> Vec<Mutation> {
         if self.entries.iter().any(|e| e.state == EntryState::Sending) {
             return Vec::new();
         }
-        let mut batch = Vec::new();
+        let (mut batch, mut bytes) = (Vec::new(), 0);
         for entry in self
             .entries
             .iter_mut()
             .filter(|e| e.state == EntryState::Waiting)
             .take(max)
         {
+            let size = serde_json::to_string(&entry.mutation).map_or(0, |json| json.len() + 1);
+            if !batch.is_empty() && bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
             entry.state = EntryState::Sending;
             batch.push(entry.mutation.clone());
         }
@@ -164,13 +170,34 @@ mod tests {
         }
         outbox.enqueue(claim("a"));
         assert_eq!(outbox.waiting(), 3, "the same write is queued once");
-        assert_eq!(ids(&outbox.next_batch(2)), ["a", "b"]);
+        assert_eq!(ids(&outbox.next_batch(2, usize::MAX)), ["a", "b"]);
         assert!(
-            outbox.next_batch(2).is_empty(),
+            outbox.next_batch(2, usize::MAX).is_empty(),
             "no second batch while one is out"
         );
         outbox.settle(&[applied("a"), applied("b")]);
-        assert_eq!(ids(&outbox.next_batch(2)), ["c"]);
+        assert_eq!(ids(&outbox.next_batch(2, usize::MAX)), ["c"]);
+    }
+
+    #[test]
+    fn long_writes_are_split_into_batches_that_fit_the_body_limit() {
+        let mut outbox = Outbox::default();
+        for id in ["a", "b", "c"] {
+            let mut long = claim(id);
+            long.kind = MutationKind::Reply {
+                reply_id: id.into(),
+                post_id: "p".into(),
+                body: "x".repeat(400),
+            };
+            outbox.enqueue(long);
+        }
+        assert_eq!(ids(&outbox.next_batch(10, 1_000)), ["a", "b"]);
+        outbox.settle(&[applied("a"), applied("b")]);
+        assert_eq!(
+            ids(&outbox.next_batch(10, 10)),
+            ["c"],
+            "one write larger than the cap still goes, alone"
+        );
     }
 
     #[test]
@@ -178,11 +205,11 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.enqueue(claim("a"));
         outbox.enqueue(claim("b"));
-        let first = outbox.next_batch(10);
+        let first = outbox.next_batch(10, usize::MAX);
         outbox.send_failed();
         assert_eq!(outbox.waiting(), 2);
         assert_eq!(
-            outbox.next_batch(10),
+            outbox.next_batch(10, usize::MAX),
             first,
             "the retry carries the same ids"
         );
@@ -193,16 +220,16 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.enqueue(claim("a"));
         outbox.enqueue(claim("b"));
-        outbox.next_batch(10);
+        outbox.next_batch(10, usize::MAX);
         outbox.settle(&[applied("a")]);
-        assert_eq!(ids(&outbox.next_batch(10)), ["b"]);
+        assert_eq!(ids(&outbox.next_batch(10, usize::MAX)), ["b"]);
     }
 
     #[test]
     fn refusals_are_kept_to_be_explained_until_dismissed() {
         let mut outbox = Outbox::default();
         outbox.enqueue(claim("a"));
-        outbox.next_batch(10);
+        outbox.next_batch(10, usize::MAX);
         let reason = "Sam K. is already helping with this.";
         outbox.settle(&[PushResult {
             id: "a".into(),
@@ -219,7 +246,7 @@ mod tests {
             [("a", reason)]
         );
         assert!(
-            outbox.next_batch(10).is_empty(),
+            outbox.next_batch(10, usize::MAX).is_empty(),
             "a refused write is not sent again"
         );
         outbox.dismiss("a");
@@ -231,12 +258,12 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.enqueue(claim("a"));
         outbox.enqueue(claim("b"));
-        outbox.next_batch(1);
+        outbox.next_batch(1, usize::MAX);
         let stored = serde_json::to_string(&outbox).unwrap();
         let mut restored: Outbox = serde_json::from_str(&stored).unwrap();
         assert_eq!(restored, outbox);
         // A reload mid-send: whatever was in flight is sent again.
         restored.send_failed();
-        assert_eq!(ids(&restored.next_batch(10)), ["a", "b"]);
+        assert_eq!(ids(&restored.next_batch(10, usize::MAX)), ["a", "b"]);
     }
 }

@@ -10,6 +10,10 @@ use crate::model::{
 /// The most mutations one push may carry; the outbox sends larger queues in several batches.
 pub const MAX_PUSH_BATCH: usize = 50;
 
+/// The most bytes of mutations one push carries, well under the server's default body limit
+/// (64 KiB), so a batch of long posts is split rather than refused as too large.
+pub const MAX_PUSH_BYTES: usize = 48 * 1024;
+
 /// Writes the browser sends, oldest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRequest {

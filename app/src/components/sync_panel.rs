@@ -1,0 +1,67 @@
+//! What the phone still has to send, and what the server refused, under the header on every
+//! page; and on a board, when it was last brought up to date.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::model::ids::now_ms;
+use crate::offline::use_sync;
+use crate::sync::status::{sign_in_text, synced_text, waiting_text, Activity};
+
+/// "2 waiting to send", a sign-in prompt when the session has ended, and each refusal in
+/// words with a button to dismiss it. Empty (and silent) when there is nothing to say.
+#[component]
+pub fn SyncPanel() -> impl IntoView {
+    let sync = use_sync();
+    let waiting = move || sync.waiting();
+    let signed_out = move || sync.activity() == Activity::SignedOut;
+    view! {
+        <section class="sync-panel" aria-label="Changes on this phone">
+            <p class="sync-waiting" role="status">
+                {move || if signed_out() { None } else { waiting_text(waiting()) }}
+            </p>
+            {move || {
+                signed_out()
+                    .then(|| {
+                        view! {
+                            <p class="sync-sign-in" role="alert">
+                                {sign_in_text(waiting())} " "
+                                <A href="/signin">"Sign in"</A>
+                            </p>
+                        }
+                    })
+            }}
+            <For
+                each=move || sync.refusals()
+                key=|(id, _)| id.clone()
+                children=move |(id, text)| {
+                    view! {
+                        <div class="sync-refusal" role="alert">
+                            <p>{text}</p>
+                            <button
+                                type="button"
+                                class="button button-secondary"
+                                on:click=move |_| sync.dismiss(id.clone())
+                            >
+                                "Dismiss"
+                            </button>
+                        </div>
+                    }
+                }
+            />
+        </section>
+    }
+}
+
+/// "Brought up to date 5 minutes ago" for the board kept under `slug`, once it has been.
+#[component]
+pub fn BoardFreshness(#[prop(into)] slug: Signal<String>) -> impl IntoView {
+    let sync = use_sync();
+    // Re-read the clock with each round, so "just now" ages while the page is open.
+    let text = move || {
+        sync.rounds();
+        sync.board(&slug.get())
+            .map(|board| synced_text(board.synced_at_ms, now_ms()))
+    };
+    view! { <p class="board-freshness">{text}</p> }
+}
