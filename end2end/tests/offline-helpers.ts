@@ -80,7 +80,7 @@ export function connection(page: Page): Locator {
 
 /** The sync panel. */
 export function syncPanel(page: Page): Locator {
-  return page.getByRole('region', { name: 'Changes on this phone' });
+  return page.getByRole('region', { name: 'Sync status' });
 }
 
 /** Waits until the page's service worker is active (so a reload with no signal has it). */

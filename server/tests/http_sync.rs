@@ -4,7 +4,7 @@
 
 use app::{
     model::{ids::new_id, views::Viewer, Category, Mutation, MutationKind, PostKind, Urgency},
-    sync::wire::{PullResponse, PushResponse, MAX_PUSH_BATCH},
+    sync::wire::{PullResponse, PushResponse, MAX_PUSH_BATCH, PULL_PAGE},
 };
 use axum::{
     body::Body,
@@ -198,5 +198,65 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let body = response.into_body().collect().await.expect("body").to_bytes();
         assert!(!String::from_utf8_lossy(&body).contains("Milk"), "nothing of the board leaks");
+    }
+}
+
+on_both_backends! {
+    async fn pulled_posts_carry_details_replies_and_ids_but_no_house_number(backend: Backend) {
+        let w = world(backend).await;
+        let mut post = create(&w.board_id, "Milk and bread");
+        if let MutationKind::CreatePost { details, .. } = &mut post.kind {
+            *details = "From the corner shop".into();
+        }
+        let post_id = post.kind.post_id().to_string();
+        w.db.apply(&w.ben.0, &post).await.expect("post");
+        for body in ["First", "Second"] {
+            let reply = Mutation {
+                id: new_id(),
+                created_at_ms: 0,
+                kind: MutationKind::Reply { reply_id: new_id(), post_id: post_id.clone(), body: body.into() },
+            };
+            w.db.apply(&w.ben.0, &reply).await.expect("reply");
+        }
+        let (status, raw) = {
+            let request = Request::get(format!("/sync/pull?board_id={}&since=0", w.board_id))
+                .header(header::COOKIE, format!("sb_session={}", w.ben.1))
+                .body(Body::empty())
+                .expect("request");
+            let response = w.app.clone().oneshot(request).await.expect("response");
+            let status = response.status();
+            let body = response.into_body().collect().await.expect("body").to_bytes();
+            (status, String::from_utf8_lossy(&body).to_string())
+        };
+        assert_eq!(status, StatusCode::OK, "{raw}");
+        assert!(!raw.contains("\"12\""), "the house number never travels in a pull: {raw}");
+        let pulled: PullResponse = serde_json::from_str(&raw).expect("json");
+        assert_eq!(pulled.posts.len(), 1, "a post and its replies arrive once");
+        let synced = &pulled.posts[0];
+        assert_eq!(synced.details, "From the corner shop");
+        assert_eq!(synced.author_id, w.ben.0.user_id);
+        assert_eq!(synced.claimed_by_id, None);
+        let bodies: Vec<&str> = synced.replies.iter().map(|r| r.body.as_str()).collect();
+        assert_eq!(bodies, ["First", "Second"], "oldest first");
+        assert_eq!(synced.card.reply_count, 2);
+    }
+}
+
+on_both_backends! {
+    async fn a_long_history_comes_in_pages_without_gaps_or_repeats(backend: Backend) {
+        let w = world(backend).await;
+        let total = PULL_PAGE as usize + 5;
+        for i in 0..total {
+            w.db.apply(&w.ben.0, &create(&w.board_id, &format!("Post {i}"))).await.expect("post");
+        }
+        let first = pull(&w.app, &w.ben.1, &w.board_id, 0).await;
+        assert_eq!(first.posts.len(), PULL_PAGE as usize);
+        assert!(first.more);
+        let second = pull(&w.app, &w.ben.1, &w.board_id, first.cursor).await;
+        assert!(!second.more);
+        let mut ids: Vec<&str> = first.posts.iter().chain(&second.posts).map(|p| p.card.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), total);
     }
 }

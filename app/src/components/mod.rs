@@ -13,5 +13,5 @@ pub use bottom_nav::BottomNav;
 pub use connection_status::ConnectionStatus;
 pub use install_button::InstallButton;
 pub use site_header::SiteHeader;
-pub use sync_panel::{BoardFreshness, SyncPanel};
+pub use sync_panel::SyncPanel;
 pub use update_prompt::UpdatePrompt;

@@ -8,18 +8,29 @@ use crate::model::ids::now_ms;
 use crate::offline::use_sync;
 use crate::sync::status::{sign_in_text, synced_text, waiting_text, Activity};
 
-/// "2 waiting to send", a sign-in prompt when the session has ended, and each refusal in
-/// words with a button to dismiss it. Empty (and silent) when there is nothing to say.
+/// "2 waiting to send", when the boards on this phone were last brought up to date (every
+/// round pulls them all), a sign-in prompt when the session has ended, and each refusal in
+/// words with a button to dismiss it.
 #[component]
 pub fn SyncPanel() -> impl IntoView {
     let sync = use_sync();
     let waiting = move || sync.waiting();
     let signed_out = move || sync.activity() == Activity::SignedOut;
+    // Re-read the clock with each round, so "just now" ages while the page is open.
+    let freshness = move || {
+        sync.rounds();
+        let boards = sync.boards();
+        (!boards.is_empty()).then(|| {
+            let latest = boards.iter().filter_map(|b| b.synced_at_ms).max();
+            synced_text(latest, now_ms())
+        })
+    };
     view! {
-        <section class="sync-panel" aria-label="Changes on this phone">
+        <section class="sync-panel" aria-label="Sync status">
             <p class="sync-waiting" role="status">
                 {move || if signed_out() { None } else { waiting_text(waiting()) }}
             </p>
+            <p class="sync-freshness">{freshness}</p>
             {move || {
                 signed_out()
                     .then(|| {
@@ -51,17 +62,4 @@ pub fn SyncPanel() -> impl IntoView {
             />
         </section>
     }
-}
-
-/// "Brought up to date 5 minutes ago" for the board kept under `slug`, once it has been.
-#[component]
-pub fn BoardFreshness(#[prop(into)] slug: Signal<String>) -> impl IntoView {
-    let sync = use_sync();
-    // Re-read the clock with each round, so "just now" ages while the page is open.
-    let text = move || {
-        sync.rounds();
-        sync.board(&slug.get())
-            .map(|board| synced_text(board.synced_at_ms, now_ms()))
-    };
-    view! { <p class="board-freshness">{text}</p> }
 }

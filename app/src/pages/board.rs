@@ -12,7 +12,7 @@ use leptos_router::{
 use super::compose::LoadProblem;
 use crate::{
     api::boards::{load_board, NewInvite},
-    components::{form::form_error, BoardFreshness},
+    components::form::form_error,
     model::{
         ids::now_ms,
         views::{BoardFilter, BoardMember, BoardSummary, PostCard},
@@ -116,7 +116,6 @@ fn BoardContents(
         <Title text=board.name.clone() />
         <h1 data-board-id=board.id.clone()>{board.name.clone()}</h1>
         <p class="board-summary">{board.streets.join(", ")} " · " {members}</p>
-        <BoardFreshness slug=board.slug.clone() />
         <p class="actions board-actions">
             <A href=new_post("request") attr:class="button">
                 "Ask for help"
