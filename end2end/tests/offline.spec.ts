@@ -1,5 +1,6 @@
 // Offline, end to end (issue 4): the board with no signal, writes that wait on the phone and
 // reach the server exactly once however the connection, the server or the session fails.
+import type { Page } from '@playwright/test';
 import { expect, test, waitForHydration } from './fixtures';
 import {
   card,
@@ -29,6 +30,13 @@ const run = Date.now().toString(36).slice(-5);
 /** A refused or failed sync request Chromium logs on its own (the page handles it). */
 const syncStatus = (status: number) => new RegExp(`status of ${status}\\b.*/sync/(push|pull)`);
 
+/** Reloads with no signal: the service worker answers, and the page hydrates. */
+async function reloadOffline(page: Page): Promise<void> {
+  const response = await page.reload();
+  expect(response?.fromServiceWorker(), 'the service worker should answer a reload with no signal').toBe(true);
+  await waitForHydration(page);
+}
+
 /** Back to the board from a post's page, by its "Back to …" link. */
 async function backToBoard(s: Street): Promise<void> {
   await s.asha.page.getByRole('link', { name: `Back to ${s.board}` }).click();
@@ -42,8 +50,7 @@ test('with no signal, a reload still shows the board and its posts', async ({ br
   await openBoardReady(s.asha, s);
 
   await goOffline(s.asha);
-  await page.reload();
-  await waitForHydration(page);
+  await reloadOffline(page);
   await expect(page.getByRole('heading', { level: 1, name: s.board })).toBeVisible();
   await expect(card(page, s.bensRequest)).toBeVisible();
   await expect(card(page, s.bensRequest)).toContainText(s.ben.name);
@@ -68,8 +75,7 @@ test('a request posted and a claim made with no signal survive a reload, marked 
 
   // Reload the board with no signal: both writes are still there, still waiting.
   await backToBoard(s);
-  await page.reload();
-  await waitForHydration(page);
+  await reloadOffline(page);
   await expect(page.getByRole('heading', { level: 1, name: s.board })).toBeVisible();
   await expect(card(page, title)).toContainText(WAITING);
   await expect(card(page, s.bensRequest)).toContainText(WAITING);
@@ -80,8 +86,7 @@ test('a request posted and a claim made with no signal survive a reload, marked 
   await card(page, title).getByRole('link', { name: title, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(page.getByRole('main').getByText(WAITING).first()).toBeVisible();
-  await page.reload();
-  await waitForHydration(page);
+  await reloadOffline(page);
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(page.getByRole('main').getByText(WAITING).first()).toBeVisible();
 
