@@ -51,7 +51,7 @@ async fn body_text(response: Response) -> String {
     String::from_utf8(body_bytes(response).await).expect("utf-8 body")
 }
 
-fn header_of<'a>(response: &'a Response, name: header::HeaderName) -> &'a str {
+fn header_of(response: &Response, name: header::HeaderName) -> &str {
     response
         .headers()
         .get(&name)
