@@ -44,7 +44,9 @@ pub fn provide_sync() -> SyncHandle {
         rounds: RwSignal::new(0),
     };
     provide_context(handle);
-    #[cfg(feature = "hydrate")]
+    // Only in the browser: a build with both features (`cargo test --workspace` unifies them)
+    // renders on the server, where there is no IndexedDB to open.
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     engine::start(handle);
     handle
 }
