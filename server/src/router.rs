@@ -57,6 +57,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )
         .route("/sync/push", post(sync_api::push))
         .route("/sync/pull", get(sync_api::pull))
+        .route("/sync/boards", get(sync_api::boards))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

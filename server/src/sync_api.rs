@@ -1,10 +1,11 @@
 //! The sync endpoints the browser's offline engine talks to: `POST /sync/push` (a batch of
-//! mutations, JSON) and `GET /sync/pull?board_id=…&since=…`. Session by cookie, as for pages.
+//! mutations, JSON), `GET /sync/pull?board_id=…&since=…` and `GET /sync/boards` (the boards the
+//! person belongs to, which the browser keeps). Session by cookie, as for pages.
 
 use app::{
     api::server::session_token_in,
     model::{views::Viewer, AppError},
-    sync::wire::{PullRequest, PullResponse, PushRequest, PushResponse},
+    sync::wire::{BoardHeader, PullRequest, PullResponse, PushRequest, PushResponse},
 };
 use axum::{
     extract::{rejection::JsonRejection, Query, State},
@@ -87,4 +88,12 @@ pub async fn pull(
     Ok(Json(
         db.pull(&viewer, &request.board_id, request.since).await?,
     ))
+}
+
+pub async fn boards(
+    State(db): State<Db>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<BoardHeader>>, SyncError> {
+    let viewer = viewer(&db, &headers).await?;
+    Ok(Json(db.board_headers(&viewer).await?))
 }

@@ -4,7 +4,7 @@
 
 use app::{
     model::{ids::new_id, views::Viewer, Category, Mutation, MutationKind, PostKind, Urgency},
-    sync::wire::{PullResponse, PushResponse, MAX_PUSH_BATCH, PULL_PAGE},
+    sync::wire::{BoardHeader, PullResponse, PushResponse, MAX_PUSH_BATCH, PULL_PAGE},
 };
 use axum::{
     body::Body,
@@ -258,5 +258,44 @@ on_both_backends! {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), total);
+    }
+}
+
+on_both_backends! {
+    async fn the_board_list_gives_each_board_with_my_street_and_the_invite_only_to_organisers(backend: Backend) {
+        let w = world(backend).await;
+        let get = |token: Option<String>| {
+            let app = w.app.clone();
+            async move {
+                let mut request = Request::get("/sync/boards");
+                if let Some(token) = token {
+                    request = request.header(header::COOKIE, format!("sb_session={token}"));
+                }
+                let response = app.oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+                let status = response.status();
+                let body = response.into_body().collect().await.expect("body").to_bytes();
+                (status, String::from_utf8_lossy(&body).to_string())
+            }
+        };
+        let (status, _) = get(None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, body) = get(Some(w.ben.1.clone())).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let boards: Vec<BoardHeader> = serde_json::from_str(&body).expect("json");
+        assert_eq!(boards.len(), 1);
+        assert_eq!(boards[0].board.id, w.board_id);
+        assert_eq!(boards[0].me.street, "Elm Road");
+        assert!(boards[0].invite_code.is_some(), "Ben started the board");
+        assert!(!body.contains("\"12\""), "never the house number: {body}");
+        // A neighbour who joins sees the board, without its invite code.
+        let code = boards[0].invite_code.clone().expect("code");
+        let cara = SignUp { user_id: new_id(), display_name: "Cara".into(), password: "kettle orange bicycle".into() };
+        let (cara, cara_token) = w.db.sign_up(cara).await.expect("sign up");
+        w.db.join_board(&cara, &code, "Elm Road", "3").await.expect("join");
+        let (_, body) = get(Some(cara_token.0)).await;
+        let boards: Vec<BoardHeader> = serde_json::from_str(&body).expect("json");
+        assert_eq!(boards.len(), 1);
+        assert_eq!(boards[0].me.display_name, "Cara");
+        assert!(boards[0].invite_code.is_none());
     }
 }

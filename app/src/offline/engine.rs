@@ -19,7 +19,7 @@ use crate::sync::{
     local::LocalBoard,
     outbox::Outbox,
     status::Activity,
-    wire::{PushRequest, MAX_PUSH_BATCH, MAX_PUSH_BYTES},
+    wire::{BoardHeader, PushRequest, MAX_PUSH_BATCH, MAX_PUSH_BYTES},
 };
 
 /// While the page is open and all is well, look for others' changes about this often.
@@ -131,13 +131,23 @@ fn ask_for_persistent_storage() {
 
 pub fn remember_board(h: SyncHandle, page: BoardPage) {
     spawn_local(async move {
-        let Some(store) = runtime(|r| r.store.clone()) else {
-            return;
-        };
-        let user_id = page.me.user_id.clone();
+        keep_boards(h, vec![BoardHeader::of_page(&page)], false).await;
+        h.ready.set(runtime(|r| r.user_id.is_some()));
+        sync_soon(h);
+    });
+}
+
+/// Keeps `headers` (refreshing the boards already held); with `complete`, they are all the
+/// person's boards, and any other board held is forgotten (they left it, or were removed).
+/// A board of someone else than the person held for means another person is using the
+/// phone: the last person's boards go, and this person's outbox is loaded.
+async fn keep_boards(h: SyncHandle, headers: Vec<BoardHeader>, complete: bool) {
+    let Some(store) = runtime(|r| r.store.clone()) else {
+        return;
+    };
+    if let Some(header) = headers.first() {
+        let user_id = header.me.user_id.clone();
         if runtime(|r| r.user_id.as_ref() != Some(&user_id)) {
-            // Someone else (or someone new) on this phone: forget the last person's boards,
-            // load this person's outbox.
             for board in h.boards.get_untracked() {
                 let _ = store.delete(&board_key(&board.board.id)).await;
             }
@@ -151,18 +161,41 @@ pub fn remember_board(h: SyncHandle, page: BoardPage) {
             h.outbox.set(outbox);
             runtime(|r| r.user_id = Some(user_id));
         }
-        let mut board = h
-            .boards
-            .with_untracked(|boards| boards.iter().find(|b| b.board.id == page.board.id).cloned())
-            .unwrap_or_else(|| LocalBoard::new(&page));
-        board.refresh_from(&page);
+    }
+    let listed: Vec<String> = headers.iter().map(|b| b.board.id.clone()).collect();
+    for header in headers {
+        let held = h.boards.with_untracked(|boards| {
+            boards
+                .iter()
+                .find(|b| b.board.id == header.board.id)
+                .cloned()
+        });
+        let board = match held {
+            Some(mut board) => {
+                board.refresh_from(header);
+                board
+            }
+            None => LocalBoard::new(header),
+        };
         if let Err(e) = store.put(&board_key(&board.board.id), &board).await {
             log(&e);
         }
         h.boards.update(|boards| upsert(boards, board));
-        h.ready.set(true);
-        sync_soon(h);
-    });
+    }
+    if complete {
+        let gone: Vec<String> = h.boards.with_untracked(|boards| {
+            boards
+                .iter()
+                .map(|b| b.board.id.clone())
+                .filter(|id| !listed.contains(id))
+                .collect()
+        });
+        for id in &gone {
+            let _ = store.delete(&board_key(id)).await;
+        }
+        h.boards
+            .update(|boards| boards.retain(|b| !gone.contains(&b.board.id)));
+    }
 }
 
 fn upsert(boards: &mut Vec<LocalBoard>, board: LocalBoard) {
@@ -244,7 +277,14 @@ async fn round(h: SyncHandle) {
     loop {
         runtime(|r| r.again = false);
         let result = match push_all(h).await {
-            Ok(()) => pull_all(h).await,
+            Ok(()) => match net::boards().await {
+                Ok(headers) => {
+                    keep_boards(h, headers, true).await;
+                    h.ready.set(runtime(|r| r.user_id.is_some()));
+                    pull_all(h).await
+                }
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
         let again = runtime(|r| r.again);

@@ -4,7 +4,7 @@
 
 use gloo_net::http::Request;
 
-use crate::sync::wire::{PullResponse, PushRequest, PushResponse};
+use crate::sync::wire::{BoardHeader, PullResponse, PushRequest, PushResponse};
 
 /// Why a request did not give an answer to use.
 #[derive(Debug)]
@@ -69,4 +69,9 @@ pub async fn pull(board_id: &str, since: i64) -> Result<PullResponse, NetError> 
         .send()
         .await;
     answer(response).await
+}
+
+/// Every board the person belongs to.
+pub async fn boards() -> Result<Vec<BoardHeader>, NetError> {
+    answer(Request::get("/sync/boards").send().await).await
 }

@@ -5,10 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::overlay::{apply_to_card, new_post_card, Me};
-use super::wire::{PullResponse, SyncedPost};
+use super::wire::{BoardHeader, PullResponse, SyncedPost};
 use crate::model::{
     rules::{permissions, PostFacts},
-    views::{BoardFilter, BoardMember, BoardPage, BoardSummary, PostCard, PostDetail, ReplyView},
+    views::{BoardFilter, BoardMember, BoardSummary, PostCard, PostDetail, ReplyView},
     MutationKind, PostStatus,
 };
 
@@ -26,23 +26,24 @@ pub struct LocalBoard {
 }
 
 impl LocalBoard {
-    /// A board first seen on its page: nothing pulled yet.
-    pub fn new(page: &BoardPage) -> Self {
+    /// A board first seen (on its page, or in the list of the person's boards): nothing
+    /// pulled yet.
+    pub fn new(header: BoardHeader) -> Self {
         Self {
-            board: page.board.clone(),
-            me: page.me.clone(),
-            invite_code: page.invite_code.clone(),
+            board: header.board,
+            me: header.me,
+            invite_code: header.invite_code,
             posts: Vec::new(),
             cursor: 0,
             synced_at_ms: None,
         }
     }
 
-    /// The board's own details as its page just showed them (name, members, role, invite).
-    pub fn refresh_from(&mut self, page: &BoardPage) {
-        self.board = page.board.clone();
-        self.me = page.me.clone();
-        self.invite_code = page.invite_code.clone();
+    /// The board's own details as the server just gave them (name, members, role, invite).
+    pub fn refresh_from(&mut self, header: BoardHeader) {
+        self.board = header.board;
+        self.me = header.me;
+        self.invite_code = header.invite_code;
     }
 
     /// Whether the board has been pulled at least once, so its posts can be shown from here.
@@ -241,7 +242,7 @@ mod tests {
     }
 
     fn board() -> LocalBoard {
-        LocalBoard::new(&BoardPage {
+        LocalBoard::new(BoardHeader {
             board: BoardSummary {
                 id: "board".into(),
                 slug: "elm-road".into(),
@@ -256,7 +257,6 @@ mod tests {
                 street: "Elm Road".into(),
             },
             invite_code: None,
-            posts: Vec::new(),
         })
     }
 
@@ -392,5 +392,33 @@ mod tests {
             *board_id = "another board".into();
         }
         assert!(local.post_detail("new", &elsewhere, 0).is_none());
+    }
+
+    #[test]
+    fn a_pull_under_a_pending_claim_keeps_mine_shown_until_the_server_answers() {
+        let mut local = board();
+        local.apply_pull(pull(vec![post("a", 1)], &[], 1, false), 0);
+        let pending = [MutationKind::Claim {
+            post_id: "a".into(),
+        }];
+        // Meanwhile Sam claimed it on the server, and the pull brings that in.
+        let mut sams = post("a", 1);
+        sams.card.status = PostStatus::Claimed;
+        sams.card.claimed_by_name = Some("Sam".into());
+        sams.claimed_by_id = Some("sam".into());
+        local.apply_pull(pull(vec![sams], &[], 2, false), 10);
+        let me = Me {
+            name: "Cara",
+            street: "Elm Road",
+        };
+        let cards = local.cards(&BoardFilter::default(), 10);
+        let shown = crate::sync::overlay::overlay(cards, ("board", "elm-road"), &pending, &me);
+        assert!(shown[0].waiting, "my claim still shows as not sent");
+        assert_eq!(shown[0].card.claimed_by_name.as_deref(), Some("Cara"));
+        // Once the server has answered (refused, Sam was first), the pulled state shows.
+        let cards = local.cards(&BoardFilter::default(), 10);
+        let shown = crate::sync::overlay::overlay(cards, ("board", "elm-road"), [], &me);
+        assert!(!shown[0].waiting);
+        assert_eq!(shown[0].card.claimed_by_name.as_deref(), Some("Sam"));
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    views::{PostCard, ReplyView},
+    views::{BoardMember, BoardPage, BoardSummary, PostCard, ReplyView},
     Mutation, Outcome,
 };
 
@@ -31,6 +31,27 @@ pub struct PushResult {
     pub id: String,
     #[serde(flatten)]
     pub outcome: Outcome,
+}
+
+/// One board the person belongs to, as `GET /sync/boards` lists them: the engine keeps (and
+/// pulls) every board listed and forgets any it holds that is not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardHeader {
+    pub board: BoardSummary,
+    pub me: BoardMember,
+    /// Only for organisers: the current invite code.
+    pub invite_code: Option<String>,
+}
+
+impl BoardHeader {
+    /// The header of a board page just loaded.
+    pub fn of_page(page: &BoardPage) -> Self {
+        Self {
+            board: page.board.clone(),
+            me: page.me.clone(),
+            invite_code: page.invite_code.clone(),
+        }
+    }
 }
 
 /// "What changed on this board since `since`?" (`since` is the cursor the last pull returned,

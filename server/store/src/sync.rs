@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use app::{
     model::{
         ids::now_ms,
-        views::{ReplyView, Viewer},
+        views::{BoardMember, ReplyView, Viewer},
         AppError, Mutation, Outcome,
     },
-    sync::wire::{PullResponse, PushResult, SyncedPost, MAX_PUSH_BATCH, PULL_PAGE},
+    sync::wire::{BoardHeader, PullResponse, PushResult, SyncedPost, MAX_PUSH_BATCH, PULL_PAGE},
 };
 
 use crate::{error::OrInternal, posts::PostRow, Db};
@@ -66,6 +66,35 @@ impl Db {
             });
         }
         Ok(results)
+    }
+
+    /// Every board the viewer belongs to, with their place on it: the browser keeps (and
+    /// pulls) these, and forgets any board it holds that is not listed.
+    pub async fn board_headers(&self, viewer: &Viewer) -> Result<Vec<BoardHeader>, AppError> {
+        let boards = self.my_boards(viewer).await?;
+        let places: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT m.board_id, m.street, b.invite_code FROM memberships m \
+             JOIN boards b ON b.id = m.board_id WHERE m.user_id = $1",
+        )
+        .bind(&viewer.user_id)
+        .fetch_all(self.pool())
+        .await
+        .internal()?;
+        Ok(boards
+            .into_iter()
+            .filter_map(|board| {
+                let (_, street, invite_code) = places.iter().find(|(id, ..)| *id == board.id)?;
+                Some(BoardHeader {
+                    invite_code: board.role.is_organiser().then(|| invite_code.clone()),
+                    me: BoardMember {
+                        user_id: viewer.user_id.clone(),
+                        display_name: viewer.display_name.clone(),
+                        street: street.clone(),
+                    },
+                    board,
+                })
+            })
+            .collect())
     }
 
     /// The board's changes after `since`, oldest first, at most `PULL_PAGE` of them.
