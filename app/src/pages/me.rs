@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use super::compose::LoadProblem;
 use crate::{
     api::{
         auth::SignOut,
@@ -39,7 +40,7 @@ pub fn MePage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <LoadProblem error with_heading=true /> }.into_any(),
                         Ok(profile) => {
                             view! {
                                 <h1>{profile.display_name.clone()}</h1>
