@@ -43,6 +43,10 @@ export async function street(browser: Browser, tag: string, baseURL?: string): P
   const invite = await startBoard(asha, board, 'Elm Road, Ash Grove');
   const boardPath = new URL(asha.page.url()).pathname;
   await joinBoard(ben, invite, 'Ash Grove', '12', board);
+  // joinBoard's heading check also matches the join page's own "Join Elm Road …": wait for the
+  // move to the board, which comes once the server has made Ben a member.
+  await expect(ben.page).toHaveURL(new RegExp(`${boardPath}$`));
+  await expect(ben.page.getByRole('heading', { level: 1, name: board, exact: true })).toBeVisible();
   const bensRequest = `Prescription pick-up ${tag}`;
   await open(ben, boardPath);
   await askForHelp(ben, bensRequest);
