@@ -5,6 +5,7 @@
 pub mod client_address;
 pub mod config;
 pub mod health;
+pub mod live;
 pub mod plain_forms;
 pub mod router;
 pub mod security_headers;

@@ -44,6 +44,7 @@ async fn run() -> Result<(), String> {
     }
 
     let state = AppState::new(db.clone(), config.leptos_options());
+    let live = state.live.clone();
     let app = router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -54,7 +55,11 @@ async fn run() -> Result<(), String> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    // Live-update streams never end by themselves: end them, or shutdown would wait forever.
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        live.close();
+    })
     .await
     .map_err(|e| format!("server stopped with an error: {e}"))?;
 

@@ -26,6 +26,7 @@ use crate::{
     client_address,
     config::Config,
     health::healthz,
+    live,
     plain_forms::{self, PlainForms},
     security_headers,
     service_worker::ServiceWorker,
@@ -58,6 +59,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/sync/push", post(sync_api::push))
         .route("/sync/pull", get(sync_api::pull))
         .route("/sync/boards", get(sync_api::boards))
+        .route("/sync/events", get(live::events))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -48,6 +48,9 @@ impl Db {
         match recorded {
             Ok(_) => {
                 tx.commit().await.internal()?;
+                if outcome == Outcome::Applied {
+                    self.announce_post_change(mutation.kind.post_id());
+                }
                 Ok(outcome)
             }
             // The same id arrived twice at once and the other copy committed first: undo ours

@@ -9,7 +9,10 @@ use sqlx::{
     AnyPool, Executor,
 };
 
-use crate::url::{self, redact, Backend};
+use crate::{
+    live::Announcer,
+    url::{self, redact, Backend},
+};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -42,6 +45,8 @@ pub enum StorageError {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Tells this process's live-update streams about changes (see `live`).
+    announcer: Announcer,
 }
 
 impl Db {
@@ -79,7 +84,11 @@ impl Db {
                 url: redact(&url),
                 source,
             })?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            announcer: Announcer::new(&url),
+        })
     }
 
     /// Applies every migration not yet applied, in order, each in its own transaction.
@@ -104,6 +113,10 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub(crate) fn announcer(&self) -> &Announcer {
+        &self.announcer
     }
 
     /// Waits for open connections to finish, so SQLite checkpoints its WAL on the way out.

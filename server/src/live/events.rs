@@ -1,0 +1,234 @@
+//! `GET /sync/events?board_id=…[&board_id=…]`: a server-sent-events stream telling an open
+//! page that boards it keeps have changed, so it pulls. Members only (401 signed out, 403 if
+//! any board asked for is not theirs, before anything is sent). One stream carries all of a
+//! page's boards: browsers allow six connections per site over HTTP/1.1, so one stream per
+//! board would soon starve the page's own requests.
+//!
+//! Each message is `{"board_id":"…","seq":N}`, the board's change number, so a page already
+//! that far along skips the pull. On every (re)connection the current numbers come first, so
+//! nothing made while the browser was reconnecting is missed. Before each later message the
+//! session and membership are checked again: someone signed out or removed gets a `gone`
+//! event (`{"board_id":"…"}`, or `{}` for the session) and hears nothing more of that board.
+
+use std::{collections::VecDeque, convert::Infallible, time::Duration};
+
+use app::{api::server::session_token_in, model::AppError};
+use axum::{
+    extract::{RawQuery, State},
+    http::{header::HeaderName, HeaderMap, HeaderValue, StatusCode},
+    response::{
+        sse::{Event, KeepAlive, Sse},
+        IntoResponse, Response,
+    },
+};
+use futures_util::stream::{self, Stream};
+use serde::Serialize;
+use store::Db;
+use tokio::sync::watch;
+
+use super::hub::Following;
+use crate::{state::AppState, sync_api::SyncError};
+
+/// Most boards one stream may follow (people belong to a handful).
+pub const MAX_BOARDS: usize = 50;
+/// A comment this often keeps proxies and phones from closing a quiet stream (nginx's default
+/// read timeout is 60 s).
+pub const KEEP_ALIVE: Duration = Duration::from_secs(20);
+/// How long a browser waits before reconnecting: at least this, plus up to `RETRY_SPREAD`, so
+/// pages do not all come back at the same instant after a restart.
+const RETRY_MIN: Duration = Duration::from_secs(2);
+const RETRY_SPREAD_MS: u32 = 3_000;
+
+#[derive(Serialize)]
+struct Changed<'a> {
+    board_id: &'a str,
+    seq: i64,
+}
+
+#[derive(Serialize)]
+struct Gone<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    board_id: Option<&'a str>,
+}
+
+pub async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, SyncError> {
+    let (db, hub) = (state.db, state.live);
+    if hub.is_closing() {
+        return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
+    }
+    let token = session_token_in(&headers).ok_or(AppError::NotSignedIn)?;
+    let viewer = db.viewer(&token).await?.ok_or(AppError::NotSignedIn)?;
+    let board_ids = board_ids(query.as_deref().unwrap_or_default())?;
+    for board_id in &board_ids {
+        db.membership_by_board_id(&viewer, board_id).await?;
+    }
+
+    // Follow first, then read: a change committed in between is in the read or published.
+    let mut following: Vec<Follow> = board_ids
+        .iter()
+        .map(|id| Follow {
+            following: hub.follow(id),
+            sent: -1,
+        })
+        .collect();
+    for (board_id, seq) in db.board_seqs(&board_ids).await? {
+        hub.publish(&board_id, seq);
+    }
+    let mut ready = VecDeque::new();
+    for follow in &mut following {
+        let seq = *follow.following.changes.borrow_and_update();
+        follow.sent = seq;
+        ready.push_back(changed(&follow.following.board_id, seq));
+    }
+    if let Some(first) = ready.pop_front() {
+        ready.push_front(first.retry(retry_hint()));
+    }
+
+    let stream = events_stream(Live {
+        db,
+        token,
+        following,
+        closing: hub.closing(),
+        ready,
+        done: false,
+    });
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"))
+        .into_response();
+    // nginx reads this and passes the stream on as it comes instead of buffering it.
+    response.headers_mut().insert(
+        HeaderName::from_static("x-accel-buffering"),
+        HeaderValue::from_static("no"),
+    );
+    Ok(response)
+}
+
+/// The `board_id`s asked for, each once, in order.
+fn board_ids(query: &str) -> Result<Vec<String>, AppError> {
+    let mut ids: Vec<String> = Vec::new();
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if name == "board_id" && !value.is_empty() && !ids.iter().any(|id| *id == value) {
+            ids.push(value.into_owned());
+        }
+    }
+    if ids.is_empty() || ids.len() > MAX_BOARDS {
+        return Err(AppError::field(
+            "board_id",
+            format!("Ask with ?board_id=… for 1 to {MAX_BOARDS} boards."),
+        ));
+    }
+    Ok(ids)
+}
+
+fn retry_hint() -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    RETRY_MIN + Duration::from_millis(u64::from(nanos % RETRY_SPREAD_MS))
+}
+
+fn changed(board_id: &str, seq: i64) -> Event {
+    Event::default().data(serde_json::json!(Changed { board_id, seq }).to_string())
+}
+
+fn gone(board_id: Option<&str>) -> Event {
+    Event::default()
+        .event("gone")
+        .data(serde_json::json!(Gone { board_id }).to_string())
+}
+
+/// One board this stream follows, and the last number sent for it.
+struct Follow {
+    following: Following,
+    sent: i64,
+}
+
+struct Live {
+    db: Db,
+    token: String,
+    following: Vec<Follow>,
+    closing: watch::Receiver<bool>,
+    /// Events to send before waiting again.
+    ready: VecDeque<Event>,
+    /// End once `ready` is sent.
+    done: bool,
+}
+
+fn events_stream(live: Live) -> impl Stream<Item = Result<Event, Infallible>> + Send {
+    stream::unfold(live, |mut live| async move {
+        loop {
+            if let Some(event) = live.ready.pop_front() {
+                return Some((Ok(event), live));
+            }
+            if live.done || live.following.is_empty() {
+                return None;
+            }
+            let index = next_change(&mut live.following, &mut live.closing).await?;
+            live.send_news(index).await;
+        }
+    })
+}
+
+/// Waits for a followed board to change (its index), or `None` when the server stops.
+async fn next_change(
+    following: &mut [Follow],
+    closing: &mut watch::Receiver<bool>,
+) -> Option<usize> {
+    let changes = following.iter_mut().enumerate().map(|(index, follow)| {
+        Box::pin(async move {
+            // The hub keeps the sender while we follow, so this fails only if it is gone.
+            follow
+                .following
+                .changes
+                .changed()
+                .await
+                .ok()
+                .map(|()| index)
+        })
+    });
+    tokio::select! {
+        _ = closing.wait_for(|closing| *closing) => None,
+        (index, _, _) = futures_util::future::select_all(changes) => index,
+    }
+}
+
+impl Live {
+    /// Queues the board's new number, if it is news and the person may still hear it.
+    async fn send_news(&mut self, index: usize) {
+        let follow = &mut self.following[index];
+        let seq = *follow.following.changes.borrow_and_update();
+        if seq <= follow.sent {
+            return;
+        }
+        let board_id = follow.following.board_id.clone();
+        let viewer = match self.db.viewer(&self.token).await {
+            Ok(Some(viewer)) => viewer,
+            Ok(None) => {
+                self.ready.push_back(gone(None));
+                self.done = true;
+                return;
+            }
+            // The database is not answering: end; the browser reconnects when it can.
+            Err(_) => {
+                self.done = true;
+                return;
+            }
+        };
+        match self.db.membership_by_board_id(&viewer, &board_id).await {
+            Ok(_) => {
+                self.following[index].sent = seq;
+                self.ready.push_back(changed(&board_id, seq));
+            }
+            Err(AppError::Forbidden(_) | AppError::NotFound(_)) => {
+                self.following.remove(index);
+                self.ready.push_back(gone(Some(&board_id)));
+            }
+            Err(_) => self.done = true,
+        }
+    }
+}
