@@ -2,7 +2,7 @@
 // and the sync engine, writing with no signal, reading the server's copy through /sync/pull,
 // and telling expected network failures from real errors.
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import { expect, failOnErrors, test, watchForErrors } from './fixtures';
+import { expect, test, watchForErrors } from './fixtures';
 import { joinBoard, neighbour, open, signUp, startBoard, type Neighbour } from './people';
 
 /** The password people.ts's signUp gives everyone. */
@@ -120,7 +120,9 @@ export async function openBoardReady(who: Neighbour, s: Street): Promise<void> {
   await expect(card(who.page, s.bensRequest)).toBeVisible();
 }
 
+/** Cuts the phone's signal; from now on its failed loads (net::ERR_INTERNET_DISCONNECTED) are expected. */
 export async function goOffline(who: Neighbour): Promise<void> {
+  expectErrorsFromNow(who, [OFFLINE]);
   await who.context.setOffline(true);
   await expect(connection(who.page)).toHaveText('Offline');
   await expect(who.page.locator('html')).toHaveAttribute('data-sync', 'offline');
@@ -188,20 +190,15 @@ export async function onServer(context: BrowserContext, board: string, title: st
 }
 
 /**
- * Fails the test if these neighbours' pages reported errors other than `expected` (network
- * failures the test caused on purpose), then closes them.
+ * From now on, `who`'s page errors matching `patterns` are expected: the test is about to cause
+ * them (errors seen before still count).
  */
-export async function goodbyeExpecting(expected: RegExp[], ...people: Neighbour[]): Promise<void> {
-  failOnErrors(
-    people.flatMap((p) =>
-      p
-        .problems()
-        .filter((problem) => !expected.some((pattern) => pattern.test(problem)))
-        .map((problem) => `${p.name}: ${problem}`),
-    ),
-  );
-  await Promise.all(people.map((p) => p.context.close()));
+export function expectErrorsFromNow(who: Neighbour, patterns: RegExp[]): void {
+  const from = who.problems().length;
+  const all = who.problems;
+  who.problems = () => all().filter((problem, i) => i < from || !patterns.some((pattern) => pattern.test(problem)));
 }
+
 
 /**
  * After Asha's offline writes were sent: nothing waits or was refused on her phone, and Ben,
