@@ -11,8 +11,8 @@ use crate::components::{form::provide_failed_submission, BottomNav, SiteHeader, 
 use crate::hooks::use_hydrated_marker;
 use crate::offline::provide_sync;
 use crate::pages::{
-    BoardScreen, ComposePage, HomePage, JoinPage, MePage, NewBoardPage, NotFoundPage, OfflinePage,
-    PostPage, PostScreen, SignInPage, SignUpPage,
+    BoardScreen, ComposePage, HomePage, JoinPage, MePage, ModeratePage, NewBoardPage, NotFoundPage,
+    OfflinePage, PostPage, PostScreen, SignInPage, SignUpPage,
 };
 use crate::APP_NAME;
 
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("join/:code") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("b/:slug") view=BoardScreen ssr=SsrMode::Async />
                     <Route path=path!("b/:slug/new") view=ComposePage ssr=SsrMode::Async />
+                    <Route path=path!("b/:slug/moderate") view=ModeratePage ssr=SsrMode::Async />
                     <Route path=path!("p/:id") view=PostScreen ssr=SsrMode::Async />
                     // Stored by the service worker; stands in for pages it has no copy of.
                     <Route path=path!("offline") view=OfflinePage ssr=SsrMode::Async />

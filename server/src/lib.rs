@@ -4,6 +4,7 @@
 
 pub mod client_address;
 pub mod config;
+pub mod export;
 pub mod health;
 pub mod live;
 pub mod plain_forms;

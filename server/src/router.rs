@@ -25,6 +25,7 @@ use tower_http::{
 use crate::{
     client_address,
     config::Config,
+    export,
     health::healthz,
     live,
     plain_forms::{self, PlainForms},
@@ -59,6 +60,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/sync/push", post(sync_api::push))
         .route("/sync/pull", get(sync_api::pull))
         .route("/sync/boards", get(sync_api::boards))
+        .route("/b/{slug}/export.csv", get(export::requests_csv))
         .route("/sync/events", get(live::events))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();

@@ -5,6 +5,7 @@
 use std::{future::Future, pin::Pin};
 
 use crate::model::{
+    moderation::ModerationPage,
     views::{BoardFilter, BoardPage, BoardSummary, PostCard, PostDetail, Profile, Viewer},
     AppError, Mutation, Outcome,
 };
@@ -65,4 +66,6 @@ pub trait Backend: Send + Sync + 'static {
     /// (my posts, posts I have claimed)
     fn my_activity(&self, viewer: Viewer) -> BoxFuture<'_, (Vec<PostCard>, Vec<PostCard>)>;
     fn apply(&self, viewer: Viewer, mutation: Mutation) -> BoxFuture<'_, Outcome>;
+    /// Organisers: open reports, hidden posts, members and the audit log of the board `slug`.
+    fn moderation_page(&self, viewer: Viewer, slug: String) -> BoxFuture<'_, ModerationPage>;
 }

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod backend;
 pub mod boards;
+pub mod moderation;
 pub mod posts;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -31,7 +31,7 @@ pub async fn my_activity() -> Result<(Vec<PostCard>, Vec<PostCard>), AppError> {
 
 /// Applies `kind` as mutation `id`; a rejection becomes a 409 that says why.
 #[cfg(feature = "ssr")]
-async fn submit(id: String, kind: MutationKind) -> Result<(), AppError> {
+pub(super) async fn submit(id: String, kind: MutationKind) -> Result<(), AppError> {
     use super::server::*;
     use crate::model::{ids::now_ms, Outcome};
     let viewer = require_viewer().await?;

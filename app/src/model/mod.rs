@@ -2,9 +2,11 @@
 //! the mutations every write travels as. Compiled into both the server and the browser, so
 //! both sides agree on what is valid.
 
+pub mod dates;
 pub mod error;
 pub mod form_writes;
 pub mod ids;
+pub mod moderation;
 pub mod mutation;
 pub mod post;
 pub mod role;

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ids::is_valid_id, validate, Category, FieldErrors, PostKind, Urgency};
+use super::{
+    ids::is_valid_id, moderation::Moderation, validate, Category, FieldErrors, PostKind, Urgency,
+};
 
 /// One write, as sent from the browser (or built from a plain form post).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +51,8 @@ pub enum MutationKind {
         post_id: String,
         body: String,
     },
+    /// Reports and organisers' moderation (see `model::moderation`).
+    Moderate(Moderation),
 }
 
 /// What happened to one mutation. A rejection is shown to the person, never dropped.
@@ -71,6 +75,8 @@ impl MutationKind {
             | Self::SetPinned { post_id, .. }
             | Self::Remove { post_id }
             | Self::Reply { post_id, .. } => post_id,
+            // Removing a member or dismissing a report names no post.
+            Self::Moderate(m) => m.post_id().unwrap_or_default(),
         }
     }
 
@@ -85,6 +91,7 @@ impl MutationKind {
             Self::SetPinned { .. } => "set_pinned",
             Self::Remove { .. } => "remove",
             Self::Reply { .. } => "reply",
+            Self::Moderate(m) => m.name(),
         }
     }
 }
@@ -101,7 +108,10 @@ impl Mutation {
             }
         };
         errors.check("id", id(&self.id));
-        errors.check("post_id", id(self.kind.post_id()));
+        match &self.kind {
+            MutationKind::Moderate(m) => m.check(&mut errors),
+            kind => errors.check("post_id", id(kind.post_id())),
+        }
         match &self.kind {
             MutationKind::CreatePost {
                 board_id,

@@ -35,6 +35,8 @@ macro_rules! named_values {
         }
     };
 }
+// Also declares the days and parts of the day volunteers are free (`model::volunteer`).
+pub(crate) use named_values;
 
 named_values! {
     /// What a post is for.

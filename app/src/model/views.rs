@@ -42,6 +42,10 @@ pub struct PostCard {
     pub created_at_ms: i64,
     pub expires_at_ms: Option<i64>,
     pub reply_count: i64,
+    /// Hidden by an organiser: only organisers get the post at all, marked so. (Copies kept
+    /// on phones before this field existed read as not hidden.)
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// How to reach the person being helped: only for the one helping, while the claim is active.

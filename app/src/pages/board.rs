@@ -14,6 +14,7 @@ use crate::{
     api::boards::{load_board, NewInvite},
     components::form::form_error,
     model::{
+        dates::utc_date,
         ids::now_ms,
         views::{BoardFilter, BoardMember, BoardSummary, PostCard},
         AppError, Category, MutationKind, PostKind, PostStatus, Urgency,
@@ -124,6 +125,16 @@ fn BoardContents(
                 "Offer help"
             </A>
         </p>
+        {board
+            .role
+            .is_organiser()
+            .then(|| {
+                view! {
+                    <p class="organiser-links">
+                        <A href=format!("/b/{}/moderate", board.slug)>"Reports and moderation"</A>
+                    </p>
+                }
+            })}
         {invite_code
             .map(|code| view! { <InviteBox code slug=board.slug.clone() action=new_invite /> })}
         <FilterForm />
@@ -254,6 +265,11 @@ fn PostCardItem(card: PostCard, waiting: bool) -> impl IntoView {
                     <A href=format!("/p/{}", card.id)>{card.title.clone()}</A>
                 </h2>
                 <PostBadges kind=card.kind urgency=card.urgency pinned=card.pinned />
+                {card
+                    .hidden
+                    .then(|| {
+                        view! { <p class="badge badge-hidden">"Hidden: only organisers see it"</p> }
+                    })}
                 <p class="post-meta">
                     {card.author_name} " · " {card.street} " · "
                     <PostDate ms=card.created_at_ms />
@@ -329,21 +345,6 @@ const MONTHS: [&str; 12] = [
 pub(super) fn day_and_month(ms: i64) -> String {
     let (_, month, day) = utc_date(ms);
     format!("{day} {}", MONTHS[(month - 1) as usize])
-}
-
-/// (year, month 1–12, day 1–31) in UTC: Howard Hinnant's `civil_from_days`.
-fn utc_date(ms: i64) -> (i64, u32, u32) {
-    let days = ms.div_euclid(86_400_000) + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = (shifted_month + 2) % 12 + 1;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month as u32, day as u32)
 }
 
 /// Counts the times `action` succeeded, so a page can reload its data after each write.

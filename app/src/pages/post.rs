@@ -11,6 +11,7 @@ use leptos_router::{
 use super::{
     board::{problem_text, PostBadges, PostDate, WaitingBadge},
     compose::{invalid, LoadProblem},
+    post_moderation::PostModeration,
 };
 use crate::{
     api::posts::{load_post, PostAction, Reply},
@@ -82,6 +83,7 @@ fn PostContents(
     reply: ServerAction<Reply>,
 ) -> impl IntoView {
     let buttons = available_actions(&detail);
+    let permissions = detail.permissions.clone();
     let PostDetail {
         card,
         board_name,
@@ -120,6 +122,7 @@ fn PostContents(
         </article>
         {contact.map(|contact| view! { <ContactBox contact /> })}
         <ActionButtons buttons post_id=card.id.clone() board_slug=card.board_slug.clone() action=post_action />
+        <PostModeration card=card.clone() permissions />
         <Replies replies waiting_replies post_id=card.id action=reply />
     }
 }

@@ -24,6 +24,7 @@ pub fn refusal_text(kind: &MutationKind, title: Option<&str>, reason: &str) -> S
         MutationKind::SetPinned { pinned: false, .. } => about("unpinning"),
         MutationKind::Remove { .. } => about("removing"),
         MutationKind::Reply { .. } => about("your reply to"),
+        MutationKind::Moderate(_) => about("moderating"),
     };
     format!("Not sent: {what} — {}", reason.trim())
 }

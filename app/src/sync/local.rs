@@ -233,6 +233,7 @@ mod tests {
                 created_at_ms: created,
                 expires_at_ms: None,
                 reply_count: 0,
+                hidden: false,
             },
             author_id: "ben".into(),
             claimed_by_id: None,

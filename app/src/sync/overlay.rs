@@ -100,6 +100,7 @@ pub fn new_post_card(kind: &MutationKind, board_slug: &str, me: &Me<'_>) -> Opti
         created_at_ms: i64::MAX, // newest: not yet on the server
         expires_at_ms: None,
         reply_count: 0,
+        hidden: false,
     })
 }
 
@@ -118,7 +119,10 @@ pub fn apply_to_card(card: &mut PostCard, kind: &MutationKind, me: &Me<'_>) {
         MutationKind::Withdraw { .. } => card.status = PostStatus::Withdrawn,
         MutationKind::SetPinned { pinned, .. } => card.pinned = *pinned,
         MutationKind::Reply { .. } => card.reply_count += 1,
-        MutationKind::Remove { .. } | MutationKind::CreatePost { .. } => {}
+        // Moderation goes straight to the server, never through the outbox.
+        MutationKind::Remove { .. }
+        | MutationKind::CreatePost { .. }
+        | MutationKind::Moderate(_) => {}
     }
 }
 
@@ -143,6 +147,7 @@ mod tests {
             created_at_ms: 1,
             expires_at_ms: None,
             reply_count: 0,
+            hidden: false,
         }
     }
 

@@ -3,6 +3,7 @@
 use app::{
     api::backend::{Backend, BoxFuture, NewBoardForm},
     model::{
+        moderation::ModerationPage,
         views::{BoardFilter, BoardPage, BoardSummary, PostCard, PostDetail, Profile, Viewer},
         Mutation, Outcome,
     },
@@ -117,5 +118,9 @@ impl Backend for Db {
 
     fn apply(&self, viewer: Viewer, mutation: Mutation) -> BoxFuture<'_, Outcome> {
         Box::pin(async move { Db::apply(self, &viewer, &mutation).await })
+    }
+
+    fn moderation_page(&self, viewer: Viewer, slug: String) -> BoxFuture<'_, ModerationPage> {
+        Box::pin(async move { Db::moderation_page(self, &viewer, &slug).await })
     }
 }

@@ -2,12 +2,14 @@
 //! the boards a person belongs to. Boards are visible to their members only.
 
 use app::model::{
-    ids::now_ms, validate, views::BoardSummary, views::Viewer, AppError, FieldErrors, Role,
+    ids::now_ms, moderation::AuditAction, validate, views::BoardSummary, views::Viewer, AppError,
+    FieldErrors, Role,
 };
 use rand::Rng as _;
 
 use crate::{
     error::{is_unique_violation, OrInternal},
+    moderation::{is_removed, Audit},
     Db,
 };
 
@@ -196,6 +198,11 @@ impl Db {
                 "This invite link is not valid any more. Ask a neighbour on the board for the current one.".into(),
             ));
         };
+        if is_removed(self.pool(), &board_id, &viewer.user_id).await? {
+            return Err(AppError::Forbidden(
+                "The organisers of this board have removed you from it, so its invite link does not work for you. If you think this is a mistake, ask one of them.".into(),
+            ));
+        }
         let streets: Vec<String> = streets.lines().map(String::from).collect();
         let street = pick_street(&streets, street)?;
         let inserted = sqlx::query(
@@ -226,12 +233,23 @@ impl Db {
             ));
         }
         let code = new_invite_code();
+        let mut tx = self.pool().begin().await.internal()?;
         sqlx::query("UPDATE boards SET invite_code = $1 WHERE id = $2")
             .bind(&code)
             .bind(&membership.board_id)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await
             .internal()?;
+        let audit = Audit {
+            board_id: &membership.board_id,
+            actor_id: &viewer.user_id,
+            action: AuditAction::NewInvite,
+            post_id: None,
+            member_id: None,
+            reason: "",
+        };
+        audit.record(&mut *tx).await?;
+        tx.commit().await.internal()?;
         Ok(code)
     }
 

@@ -3,6 +3,7 @@
 
 use app::model::{
     ids::now_ms,
+    moderation::sees_hidden_posts,
     rules::{permissions, sees_contact_of_other_party, PostFacts},
     views::{
         BoardFilter, BoardMember, BoardPage, ContactDetails, PostCard, PostDetail, ReplyView,
@@ -24,7 +25,8 @@ pub(crate) const POST_COLUMNS: &str = "\
          THEN 'expired' ELSE p.status END AS status, \
     p.street, p.author_id, a.display_name AS author_name, p.claimed_by, \
     c.display_name AS claimed_by_name, CASE WHEN p.pinned THEN 1 ELSE 0 END AS pinned, p.created_at_ms, p.expires_at_ms, \
-    (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id) AS reply_count";
+    (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id) AS reply_count, \
+    CASE WHEN p.hidden THEN 1 ELSE 0 END AS hidden";
 
 pub(crate) const POST_JOINS: &str = "\
     FROM posts p JOIN boards b ON b.id = p.board_id JOIN users a ON a.id = p.author_id \
@@ -51,6 +53,8 @@ pub(crate) struct PostRow {
     pub created_at_ms: i64,
     pub expires_at_ms: Option<i64>,
     pub reply_count: i64,
+    /// 1 when an organiser has hidden the post (only organisers may see it), else 0.
+    pub hidden: i64,
 }
 
 impl PostRow {
@@ -89,6 +93,7 @@ impl PostRow {
             created_at_ms: self.created_at_ms,
             expires_at_ms: self.expires_at_ms,
             reply_count: self.reply_count,
+            hidden: self.hidden != 0,
         }
     }
 }
@@ -127,8 +132,14 @@ impl Db {
             .find(|b| b.id == membership.board_id)
             .ok_or(AppError::Internal)?;
 
+        // Hidden posts are listed (and marked) for organisers only.
+        let hidden = if sees_hidden_posts(membership.role) {
+            ""
+        } else {
+            " AND p.hidden = FALSE"
+        };
         let mut sql = format!(
-            "SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.board_id = $2 AND p.removed = FALSE"
+            "SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.board_id = $2 AND p.removed = FALSE{hidden}"
         );
         let mut binds: Vec<&'static str> = Vec::new();
         if let Some(kind) = filter.kind {
@@ -196,6 +207,9 @@ impl Db {
             .membership_by_board_id(viewer, &row.board_id)
             .await
             .map_err(|_| not_found())?;
+        if row.hidden != 0 && !sees_hidden_posts(membership.role) {
+            return Err(not_found());
+        }
         let facts = row.facts(viewer, membership.role);
 
         let contact = if sees_contact_of_other_party(&facts) {
@@ -288,7 +302,8 @@ impl Db {
         let rows: Vec<PostRow> = sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} {POST_JOINS} \
              JOIN memberships m ON m.board_id = p.board_id AND m.user_id = $2 \
-             WHERE {column} = $2 AND p.removed = FALSE ORDER BY p.created_at_ms DESC LIMIT 100"
+             WHERE {column} = $2 AND p.removed = FALSE \
+             AND (p.hidden = FALSE OR m.role = 'organiser') ORDER BY p.created_at_ms DESC LIMIT 100"
         ))
         .bind(now_ms())
         .bind(&viewer.user_id)

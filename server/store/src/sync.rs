@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use app::{
     model::{
         ids::now_ms,
+        moderation::sees_hidden_posts,
         views::{BoardMember, ReplyView, Viewer},
         AppError, Mutation, Outcome,
     },
@@ -104,7 +105,7 @@ impl Db {
         board_id: &str,
         since: i64,
     ) -> Result<PullResponse, AppError> {
-        self.membership_by_board_id(viewer, board_id).await?;
+        let membership = self.membership_by_board_id(viewer, board_id).await?;
         let columns = crate::posts::POST_COLUMNS;
         let joins = crate::posts::POST_JOINS;
         let rows: Vec<PullRow> = sqlx::query_as(&format!(
@@ -121,8 +122,11 @@ impl Db {
         let more = rows.len() as i64 > PULL_PAGE;
         let page = &rows[..rows.len().min(PULL_PAGE as usize)];
         let cursor = page.last().map_or(since, |r| r.seq);
-        let (removed, kept): (Vec<&PullRow>, Vec<&PullRow>) =
-            page.iter().partition(|r| r.removed_flag != 0);
+        // A hidden post leaves the phones of everyone but organisers, as a removed one does.
+        let gone = |r: &&PullRow| {
+            r.removed_flag != 0 || (r.post.hidden != 0 && !sees_hidden_posts(membership.role))
+        };
+        let (removed, kept): (Vec<&PullRow>, Vec<&PullRow>) = page.iter().partition(gone);
         let mut replies = self.replies_of(&kept).await?;
         Ok(PullResponse {
             posts: kept

@@ -1,0 +1,476 @@
+//! `/b/:slug/moderate`, for a board's organisers: open reports (hide the post or dismiss the
+//! report), hidden posts (restore), members (remove, let back), the export, and the log of
+//! every organiser action. Each button is its own small form, so it works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::{
+    board::{day_and_month, problem_text, successes},
+    compose::LoadProblem,
+};
+use crate::{
+    api::moderation::{load_moderation, DismissReport, ModerateMember, ModeratePost},
+    components::form::{form_error, use_fresh_id, HiddenId},
+    model::{
+        dates::time_of_day,
+        moderation::{
+            AuditEntry, HiddenPost, MemberView, ModerationPage, RemovedMember, ReportView,
+            ReportedPost, MODERATION_REASON_MAX,
+        },
+        views::BoardSummary,
+    },
+    offline::use_sync,
+};
+
+/// The page's three kinds of button, with the mutation id each form sends next.
+#[derive(Clone, Copy)]
+struct Actions {
+    post: ServerAction<ModeratePost>,
+    post_id: Signal<String>,
+    dismiss: ServerAction<DismissReport>,
+    dismiss_id: Signal<String>,
+    member: ServerAction<ModerateMember>,
+    member_id: Signal<String>,
+}
+
+#[component]
+pub fn ModeratePage() -> impl IntoView {
+    // Reports and the log are for organisers' eyes: no copy of this page is kept on the phone.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
+    }
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let (post, dismiss, member) = (
+        ServerAction::<ModeratePost>::new(),
+        ServerAction::<DismissReport>::new(),
+        ServerAction::<ModerateMember>::new(),
+    );
+    let actions = Actions {
+        post,
+        post_id: use_fresh_id(post),
+        dismiss,
+        dismiss_id: use_fresh_id(dismiss),
+        member,
+        member_id: use_fresh_id(member),
+    };
+    let done = (successes(post), successes(dismiss), successes(member));
+    let sync = use_sync();
+    let page = Resource::new(
+        move || (slug.get(), done.0.get(), done.1.get(), done.2.get()),
+        |(slug, ..)| load_moderation(slug),
+    );
+    // What was hidden, restored or released reaches the board kept on this phone at once.
+    Effect::new(move |previous: Option<usize>| {
+        let count = done.0.get() + done.1.get() + done.2.get();
+        if previous.is_some_and(|p| p != count) {
+            sync.sync_now();
+        }
+        count
+    });
+    view! {
+        <Transition fallback=|| view! { <p>"Loading reports…"</p> }>
+            {move || {
+                page.get()
+                    .map(|result| match result {
+                        Ok(page) => view! { <ModerationContents page actions /> }.into_any(),
+                        Err(error) => view! { <LoadProblem error with_heading=true /> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn ModerationContents(page: ModerationPage, actions: Actions) -> impl IntoView {
+    let ModerationPage {
+        board,
+        reports,
+        hidden,
+        members,
+        removed,
+        log,
+    } = page;
+    let errors = [
+        form_error(actions.post),
+        form_error(actions.dismiss),
+        form_error(actions.member),
+    ];
+    let problem = move || errors.iter().find_map(|e| e.get());
+    let slug = board.slug.clone();
+    let name = board.name.clone();
+    let back_to = format!("Back to {name}");
+    view! {
+        <Title text=format!("Reports and moderation · {name}") />
+        <p class="back-link">
+            <A href=format!("/b/{slug}")>{back_to}</A>
+        </p>
+        <h1>"Reports and moderation"</h1>
+        <p class="board-summary">{name.clone()}</p>
+        {move || {
+            problem().map(|e| view! { <p class="action-error" role="alert">{problem_text(&e)}</p> })
+        }}
+        <Reports reports slug=slug.clone() actions />
+        <HiddenPosts hidden slug=slug.clone() actions />
+        <Members members board=board.clone() actions />
+        <Removed removed board=board.clone() actions />
+        <Export slug=slug.clone() />
+        <AuditLog log />
+    }
+}
+
+#[component]
+fn Reports(reports: Vec<ReportedPost>, slug: String, actions: Actions) -> impl IntoView {
+    let none = reports.is_empty();
+    let posts = reports.into_iter().map(|post| {
+        let heading = format!("reported-{}", post.post_id);
+        let title = post.title.clone();
+        let heading_for = heading.clone();
+        let list = post
+            .reports
+            .into_iter()
+            .map(|report| view! { <ReportItem report title=title.clone() slug=slug.clone() actions /> })
+            .collect_view();
+        let hide = (!post.hidden).then(|| {
+            view! {
+                <HideForm
+                    post_id=post.post_id.clone()
+                    title=post.title.clone()
+                    slug=slug.clone()
+                    back="moderate"
+                    action=actions.post
+                    id=actions.post_id
+                />
+            }
+        });
+        view! {
+            <li>
+                <article class="moderation-item" aria-labelledby=heading_for>
+                    <h3 id=heading>
+                        <A href=format!("/p/{}", post.post_id)>{title}</A>
+                    </h3>
+                    <p class="post-meta">
+                        {post.kind.label()} " · by " {post.author_name}
+                        {post.hidden.then_some(" · Hidden: only organisers can see it")}
+                    </p>
+                    <ul class="report-list">{list}</ul>
+                    {hide}
+                </article>
+            </li>
+        }
+    });
+    view! {
+        <section class="moderation-section" aria-labelledby="reports-heading">
+            <h2 id="reports-heading">"Reports"</h2>
+            {if none {
+                view! { <p class="empty-state">"No open reports."</p> }.into_any()
+            } else {
+                view! { <ul class="moderation-list">{posts.collect_view()}</ul> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ReportItem(report: ReportView, title: String, slug: String, actions: Actions) -> impl IntoView {
+    let reporter = report
+        .reporter_name
+        .map(|name| format!("Reported by {name}"))
+        .unwrap_or_else(|| "Reported by a member (you wrote this post, so not who)".into());
+    let label = format!("Dismiss the report of “{title}”: {}", report.reason.label());
+    let note = report.note.trim().to_string();
+    view! {
+        <li class="report">
+            <p class="report-reason">
+                <strong>{report.reason.label()}</strong>
+            </p>
+            {(!note.is_empty()).then(|| view! { <p class="report-note">{note}</p> })}
+            <p class="post-meta">{reporter} " · " {day_and_month(report.created_at_ms)}</p>
+            <ActionForm action=actions.dismiss attr:class="inline-form">
+                <HiddenId name="id" value=actions.dismiss_id />
+                <input type="hidden" name="report_id" value=report.id />
+                <input type="hidden" name="slug" value=slug />
+                <button type="submit" class="button button-secondary" aria-label=label>
+                    "Dismiss"
+                </button>
+            </ActionForm>
+        </li>
+    }
+}
+
+/// Hides a post, with an optional reason for the log. Used here and on the post's page.
+#[component]
+pub(super) fn HideForm(
+    post_id: String,
+    title: String,
+    slug: String,
+    /// `post` to come back to the post's page, else the moderation page.
+    back: &'static str,
+    action: ServerAction<ModeratePost>,
+    id: Signal<String>,
+) -> impl IntoView {
+    let field = format!("hide-reason-{post_id}");
+    view! {
+        <ActionForm action=action attr:class="form moderation-form">
+            <HiddenId name="id" value=id />
+            <input type="hidden" name="post_id" value=post_id />
+            <input type="hidden" name="action" value="hide" />
+            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="back" value=back />
+            <div class="field">
+                <label for=field.clone()>"Reason, for the log (optional)"</label>
+                <input
+                    id=field
+                    name="reason"
+                    type="text"
+                    maxlength=MODERATION_REASON_MAX.to_string()
+                />
+            </div>
+            <button type="submit" class="button button-danger" aria-label=format!("Hide “{title}”")>
+                "Hide this post"
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Puts a hidden post back on the board for everyone.
+#[component]
+pub(super) fn RestoreForm(
+    post_id: String,
+    title: String,
+    slug: String,
+    back: &'static str,
+    action: ServerAction<ModeratePost>,
+    id: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=action attr:class="inline-form">
+            <HiddenId name="id" value=id />
+            <input type="hidden" name="post_id" value=post_id />
+            <input type="hidden" name="action" value="restore" />
+            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="back" value=back />
+            <button type="submit" class="button button-secondary" aria-label=format!("Restore “{title}”")>
+                "Restore"
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn HiddenPosts(hidden: Vec<HiddenPost>, slug: String, actions: Actions) -> impl IntoView {
+    let none = hidden.is_empty();
+    let items = hidden.into_iter().map(|post| {
+        let when = match (post.hidden_by, post.hidden_at_ms) {
+            (Some(by), Some(at)) => format!("Hidden by {by} on {}", day_and_month(at)),
+            _ => "Hidden".to_string(),
+        };
+        let reason = (!post.reason.is_empty()).then(|| format!(": {}", post.reason));
+        let title = post.title.clone();
+        view! {
+            <li class="moderation-row">
+                <p>
+                    <A href=format!("/p/{}", post.post_id)>{title}</A>
+                    " · by " {post.author_name}
+                </p>
+                <p class="post-meta">{when} {reason}</p>
+                <RestoreForm
+                    post_id=post.post_id
+                    title=post.title
+                    slug=slug.clone()
+                    back="moderate"
+                    action=actions.post
+                    id=actions.post_id
+                />
+            </li>
+        }
+    });
+    view! {
+        <section class="moderation-section" aria-labelledby="hidden-heading">
+            <h2 id="hidden-heading">"Hidden posts"</h2>
+            <p class="hint">"Only organisers can see these. Restore one to put it back on the board."</p>
+            {if none {
+                view! { <p class="empty-state">"No hidden posts."</p> }.into_any()
+            } else {
+                view! { <ul class="moderation-list">{items.collect_view()}</ul> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Members(members: Vec<MemberView>, board: BoardSummary, actions: Actions) -> impl IntoView {
+    let items = members.into_iter().map(|member| {
+        let remove = member.can_remove.then(
+            || view! { <RemoveMemberForm member=member.clone() board=board.clone() actions /> },
+        );
+        view! {
+            <li class="moderation-row">
+                <p>
+                    <strong>{member.display_name.clone()}</strong>
+                    " · " {role_label(member.role)} " · " {member.street.clone()}
+                </p>
+                {remove}
+            </li>
+        }
+    });
+    view! {
+        <section class="moderation-section" aria-labelledby="members-heading">
+            <h2 id="members-heading">"Members"</h2>
+            <p class="hint">
+                "Removing someone takes the board away from them: what they were helping with "
+                "is open again, and they cannot join again, with any invite link, until you let "
+                "them back. Their posts stay; hide any that should go."
+            </p>
+            <ul class="moderation-list">{items.collect_view()}</ul>
+        </section>
+    }
+}
+
+fn role_label(role: crate::model::Role) -> &'static str {
+    use crate::model::Role;
+    match role {
+        Role::Neighbour => "Neighbour",
+        Role::Volunteer => "Volunteer",
+        Role::Organiser => "Organiser",
+        Role::Partner => "Partner",
+    }
+}
+
+/// A second step before removing someone: the form opens under their name.
+#[component]
+fn RemoveMemberForm(member: MemberView, board: BoardSummary, actions: Actions) -> impl IntoView {
+    let field = format!("remove-reason-{}", member.user_id);
+    let name = member.display_name;
+    view! {
+        <details class="remove-member">
+            <summary>"Remove " {name.clone()} "…"</summary>
+            <ActionForm action=actions.member attr:class="form moderation-form">
+                <HiddenId name="id" value=actions.member_id />
+                <input type="hidden" name="board_id" value=board.id />
+                <input type="hidden" name="member_id" value=member.user_id />
+                <input type="hidden" name="action" value="remove" />
+                <input type="hidden" name="slug" value=board.slug />
+                <div class="field">
+                    <label for=field.clone()>"Reason, for the log (optional)"</label>
+                    <input
+                        id=field
+                        name="reason"
+                        type="text"
+                        maxlength=MODERATION_REASON_MAX.to_string()
+                    />
+                </div>
+                <button type="submit" class="button button-danger">
+                    "Remove " {name} " from the board"
+                </button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn Removed(removed: Vec<RemovedMember>, board: BoardSummary, actions: Actions) -> impl IntoView {
+    if removed.is_empty() {
+        return ().into_any();
+    }
+    let items = removed.into_iter().map(|person| {
+        let reason = (!person.reason.is_empty()).then(|| format!(": {}", person.reason));
+        let (board_id, slug) = (board.id.clone(), board.slug.clone());
+        view! {
+            <li class="moderation-row">
+                <p>
+                    <strong>{person.display_name.clone()}</strong>
+                </p>
+                <p class="post-meta">
+                    "Removed by " {person.removed_by} " on " {day_and_month(person.removed_at_ms)}
+                    {reason}
+                </p>
+                <ActionForm action=actions.member attr:class="inline-form">
+                    <HiddenId name="id" value=actions.member_id />
+                    <input type="hidden" name="board_id" value=board_id />
+                    <input type="hidden" name="member_id" value=person.user_id />
+                    <input type="hidden" name="action" value="allow_back" />
+                    <input type="hidden" name="slug" value=slug />
+                    <button type="submit" class="button button-secondary">
+                        "Let " {person.display_name} " back"
+                    </button>
+                </ActionForm>
+            </li>
+        }
+    });
+    view! {
+        <section class="moderation-section" aria-labelledby="removed-heading">
+            <h2 id="removed-heading">"Removed members"</h2>
+            <p class="hint">"Let someone back and they can join again with the invite link."</p>
+            <ul class="moderation-list">{items.collect_view()}</ul>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Export(slug: String) -> impl IntoView {
+    view! {
+        <section class="moderation-section" aria-labelledby="export-heading">
+            <h2 id="export-heading">"Export for reporting"</h2>
+            <p>
+                "A spreadsheet (CSV) of this board's requests, for your group or a funder: when "
+                "each was posted, its category, how soon it was needed, its status, when someone "
+                "took it on and when it was done, and the hours in between."
+            </p>
+            <p class="hint">
+                "It has no names, no streets or house numbers, no contact details and no titles "
+                "or details (what people write can name someone)."
+            </p>
+            // `download` makes the router leave the link to the browser.
+            <a class="button button-secondary" href=format!("/b/{slug}/export.csv") download="">
+                "Download requests (CSV)"
+            </a>
+        </section>
+    }
+}
+
+#[component]
+fn AuditLog(log: Vec<AuditEntry>) -> impl IntoView {
+    let none = log.is_empty();
+    let items = log.into_iter().map(|entry| {
+        let what = match (entry.post_title, entry.member_name) {
+            (Some(title), _) => Some(format!("“{title}”")),
+            (None, Some(name)) => Some(name),
+            (None, None) => None,
+        };
+        let reason = (!entry.reason.is_empty()).then(|| format!("Reason: {}", entry.reason));
+        view! {
+            <li class="audit-entry">
+                <p class="post-meta">
+                    {day_and_month(entry.at_ms)} " " {time_of_day(entry.at_ms)} " UTC"
+                </p>
+                <p>
+                    <strong>{entry.actor_name}</strong> " · " {entry.action.label()}
+                    {what.map(|w| format!(" · {w}"))}
+                </p>
+                {reason.map(|r| view! { <p class="report-note">{r}</p> })}
+            </li>
+        }
+    });
+    view! {
+        <section class="moderation-section" aria-labelledby="log-heading">
+            <h2 id="log-heading">"Log of organiser actions"</h2>
+            <p class="hint">
+                "Every hide, restore, dismissal, removal, pin and new invite link, newest first. "
+                "Only organisers can read it."
+            </p>
+            {if none {
+                view! { <p class="empty-state">"Nothing yet."</p> }.into_any()
+            } else {
+                view! { <ol class="audit-log">{items.collect_view()}</ol> }.into_any()
+            }}
+        </section>
+    }
+}
