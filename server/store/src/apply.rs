@@ -3,18 +3,14 @@
 //! outcome under the id. A repeat of the id returns the recorded outcome and changes nothing.
 
 use app::model::{
-    ids::now_ms,
-    moderation::{sees_hidden_posts, AuditAction},
-    rules::permissions,
-    views::Viewer,
-    AppError, Mutation, MutationKind, Outcome, PostKind, PostStatus,
+    ids::now_ms, rules::permissions, views::Viewer, AppError, Mutation, MutationKind, Outcome,
+    PostKind, PostStatus,
 };
 use sqlx::{Any, Transaction};
 
 use crate::{
     boards::membership_in,
     error::{is_unique_violation, OrInternal},
-    moderation::{resolve_reports, Audit},
     posts::PostRow,
     Backend, Db,
 };
@@ -31,6 +27,17 @@ impl Db {
             return Ok(outcome);
         }
         let mut tx = self.begin_write().await?;
+        match take_turn(&mut tx, self.backend(), viewer, &mutation.id).await {
+            Ok(None) => {}
+            Ok(Some(outcome)) => {
+                let _ = tx.rollback().await;
+                return Ok(outcome);
+            }
+            Err(e) => {
+                let _ = tx.rollback().await;
+                return Err(e);
+            }
+        }
         let outcome = match self.apply_in(&mut tx, viewer, mutation).await {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -74,22 +81,7 @@ impl Db {
         viewer: &Viewer,
         id: &str,
     ) -> Result<Option<Outcome>, AppError> {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT user_id, outcome FROM mutations WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await
-                .internal()?;
-        match row {
-            None => Ok(None),
-            Some((user_id, _)) if user_id != viewer.user_id => Err(AppError::Conflict(
-                "This change has an id that is already in use; please try again.".into(),
-            )),
-            Some((_, outcome)) => serde_json::from_str(&outcome).map(Some).map_err(|e| {
-                tracing::error!("stored outcome of mutation {id} is unreadable: {e}");
-                AppError::Internal
-            }),
-        }
+        recorded_outcome_in(self.pool(), viewer, id).await
     }
 
     /// A write transaction. SQLite takes its write lock at the start (`BEGIN IMMEDIATE`), so two
@@ -108,9 +100,6 @@ impl Db {
         mutation: &Mutation,
     ) -> Result<Outcome, AppError> {
         let now = now_ms();
-        if let MutationKind::Moderate(action) = &mutation.kind {
-            return self.apply_moderation(tx, viewer, action).await;
-        }
         if let MutationKind::CreatePost {
             post_id,
             board_id,
@@ -166,16 +155,11 @@ impl Db {
         let membership = membership_in(&mut **tx, viewer, &post.board_id)
             .await
             .map_err(|_| gone())?;
-        if post.hidden != 0 && !sees_hidden_posts(membership.role) {
-            return Err(gone());
-        }
         let may = permissions(&post.facts(viewer, membership.role));
 
         let change = match &mutation.kind {
             // Handled (and returned) above.
-            MutationKind::CreatePost { .. } | MutationKind::Moderate(_) => {
-                return Err(AppError::Internal)
-            }
+            MutationKind::CreatePost { .. } => return Err(AppError::Internal),
             MutationKind::Claim { .. } => {
                 if !may.can_claim {
                     return Ok(claim_refusal(&post, viewer));
@@ -244,12 +228,6 @@ impl Db {
                     "pinned = FALSE"
                 };
                 set_post(tx, post_id, assignment, now).await?;
-                let action = if *pinned {
-                    AuditAction::PinPost
-                } else {
-                    AuditAction::UnpinPost
-                };
-                organiser_did(tx, viewer, &post, action).await?;
                 Change::Post
             }
             MutationKind::Remove { .. } => {
@@ -259,8 +237,6 @@ impl Db {
                     ));
                 }
                 set_post(tx, post_id, "removed = TRUE", now).await?;
-                resolve_reports(tx, post_id, &viewer.user_id).await?;
-                organiser_did(tx, viewer, &post, AuditAction::RemovePost).await?;
                 Change::Post
             }
             MutationKind::Reply { reply_id, body, .. } => {
@@ -304,6 +280,54 @@ impl Db {
         }
         Ok(Outcome::Applied)
     }
+}
+
+/// The outcome recorded under the mutation id `id`, read through `executor`.
+async fn recorded_outcome_in<'e, E>(
+    executor: E,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Option<Outcome>, AppError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT user_id, outcome FROM mutations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(executor)
+            .await
+            .internal()?;
+    match row {
+        None => Ok(None),
+        Some((user_id, _)) if user_id != viewer.user_id => Err(AppError::Conflict(
+            "This change has an id that is already in use; please try again.".into(),
+        )),
+        Some((_, outcome)) => serde_json::from_str(&outcome).map(Some).map_err(|e| {
+            tracing::error!("stored outcome of mutation {id} is unreadable: {e}");
+            AppError::Internal
+        }),
+    }
+}
+
+/// Waits for this mutation id's turn, then returns the outcome an earlier copy recorded, if
+/// any. Copies of one mutation can be applied at the same moment when a retry reaches another
+/// server process while the first is still at work: on PostgreSQL they queue on a lock on the
+/// id (for this transaction), as SQLite's `BEGIN IMMEDIATE` makes every writer queue; the
+/// later ones then answer as the first did instead of colliding with its rows.
+async fn take_turn(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Option<Outcome>, AppError> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS turn")
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .internal()?;
+    }
+    recorded_outcome_in(&mut **tx, viewer, id).await
 }
 
 /// What an applied mutation changed, so its row gets the new sequence number.
@@ -369,27 +393,9 @@ async fn set_post(
     Ok(())
 }
 
-/// Writes the audit-log line for an organiser's action on `post`, in the action's transaction.
-async fn organiser_did(
-    tx: &mut Transaction<'static, Any>,
-    viewer: &Viewer,
-    post: &PostRow,
-    action: AuditAction,
-) -> Result<(), AppError> {
-    let audit = Audit {
-        board_id: &post.board_id,
-        actor_id: &viewer.user_id,
-        action,
-        post_id: Some(&post.id),
-        member_id: None,
-        reason: "",
-    };
-    audit.record(&mut **tx).await
-}
-
 /// The board's next change number, taken under the board row's lock so that, per board,
 /// changes commit in the order of their numbers (pulls by cursor never skip one).
-pub(crate) async fn bump_sequence(
+async fn bump_sequence(
     tx: &mut Transaction<'static, Any>,
     board_id: &str,
 ) -> Result<i64, AppError> {
