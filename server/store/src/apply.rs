@@ -3,14 +3,18 @@
 //! outcome under the id. A repeat of the id returns the recorded outcome and changes nothing.
 
 use app::model::{
-    ids::now_ms, rules::permissions, views::Viewer, AppError, Mutation, MutationKind, Outcome,
-    PostKind, PostStatus,
+    ids::now_ms,
+    moderation::{sees_hidden_posts, AuditAction},
+    rules::permissions,
+    views::Viewer,
+    AppError, Mutation, MutationKind, Outcome, PostKind, PostStatus,
 };
 use sqlx::{Any, Transaction};
 
 use crate::{
     boards::membership_in,
     error::{is_unique_violation, OrInternal},
+    moderation::{resolve_reports, Audit},
     posts::PostRow,
     Backend, Db,
 };
@@ -100,6 +104,9 @@ impl Db {
         mutation: &Mutation,
     ) -> Result<Outcome, AppError> {
         let now = now_ms();
+        if let MutationKind::Moderate(action) = &mutation.kind {
+            return self.apply_moderation(tx, viewer, action).await;
+        }
         if let MutationKind::CreatePost {
             post_id,
             board_id,
@@ -155,11 +162,16 @@ impl Db {
         let membership = membership_in(&mut **tx, viewer, &post.board_id)
             .await
             .map_err(|_| gone())?;
+        if post.hidden != 0 && !sees_hidden_posts(membership.role) {
+            return Err(gone());
+        }
         let may = permissions(&post.facts(viewer, membership.role));
 
         let change = match &mutation.kind {
             // Handled (and returned) above.
-            MutationKind::CreatePost { .. } => return Err(AppError::Internal),
+            MutationKind::CreatePost { .. } | MutationKind::Moderate(_) => {
+                return Err(AppError::Internal)
+            }
             MutationKind::Claim { .. } => {
                 if !may.can_claim {
                     return Ok(claim_refusal(&post, viewer));
@@ -228,6 +240,12 @@ impl Db {
                     "pinned = FALSE"
                 };
                 set_post(tx, post_id, assignment, now).await?;
+                let action = if *pinned {
+                    AuditAction::PinPost
+                } else {
+                    AuditAction::UnpinPost
+                };
+                organiser_did(tx, viewer, &post, action).await?;
                 Change::Post
             }
             MutationKind::Remove { .. } => {
@@ -237,6 +255,8 @@ impl Db {
                     ));
                 }
                 set_post(tx, post_id, "removed = TRUE", now).await?;
+                resolve_reports(tx, post_id, &viewer.user_id).await?;
+                organiser_did(tx, viewer, &post, AuditAction::RemovePost).await?;
                 Change::Post
             }
             MutationKind::Reply { reply_id, body, .. } => {
@@ -393,9 +413,27 @@ async fn set_post(
     Ok(())
 }
 
+/// Writes the audit-log line for an organiser's action on `post`, in the action's transaction.
+async fn organiser_did(
+    tx: &mut Transaction<'static, Any>,
+    viewer: &Viewer,
+    post: &PostRow,
+    action: AuditAction,
+) -> Result<(), AppError> {
+    let audit = Audit {
+        board_id: &post.board_id,
+        actor_id: &viewer.user_id,
+        action,
+        post_id: Some(&post.id),
+        member_id: None,
+        reason: "",
+    };
+    audit.record(&mut **tx).await
+}
+
 /// The board's next change number, taken under the board row's lock so that, per board,
 /// changes commit in the order of their numbers (pulls by cursor never skip one).
-async fn bump_sequence(
+pub(crate) async fn bump_sequence(
     tx: &mut Transaction<'static, Any>,
     board_id: &str,
 ) -> Result<i64, AppError> {
