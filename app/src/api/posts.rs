@@ -57,6 +57,7 @@ pub async fn create_post(
     details: String,
     urgency: String,
     expires_in_days: Option<String>,
+    needs_vetting: Option<String>,
 ) -> Result<(), AppError> {
     use super::server::fail;
     use crate::model::form_writes::PostForm;
@@ -69,6 +70,7 @@ pub async fn create_post(
         details: &details,
         urgency: &urgency,
         expires_in_days: expires_in_days.as_deref(),
+        needs_vetting: needs_vetting.as_deref(),
     }
     .to_mutation()
     .map_err(fail)?;

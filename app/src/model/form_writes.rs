@@ -2,7 +2,7 @@
 //! (a form posted without JavaScript) and by the browser (the same form sent through the
 //! outbox), so both turn the same fields into the same mutation with the same messages.
 
-use super::{AppError, Category, MutationKind, PostKind, Urgency};
+use super::{coordination::Coordination, AppError, Category, MutationKind, PostKind, Urgency};
 
 /// The fields of the "Ask or offer" form, as typed.
 pub struct PostForm<'a> {
@@ -14,6 +14,8 @@ pub struct PostForm<'a> {
     pub details: &'a str,
     pub urgency: &'a str,
     pub expires_in_days: Option<&'a str>,
+    /// The "needs a vetted volunteer" box: any value when ticked (requests only).
+    pub needs_vetting: Option<&'a str>,
 }
 
 impl PostForm<'_> {
@@ -44,11 +46,14 @@ impl PostForm<'_> {
             details: self.details.to_string(),
             urgency,
             expires_in_days,
+            needs_vetting: post_kind == PostKind::Request
+                && self.needs_vetting.is_some_and(|v| !v.is_empty()),
         })
     }
 }
 
-/// A post's buttons: `claim`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`.
+/// A post's buttons: `claim`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`, and
+/// (organisers, requests) `needs_vetting` or `no_vetting_needed`.
 pub fn post_action(post_id: &str, action: &str) -> Result<MutationKind, AppError> {
     let post_id = post_id.to_string();
     Ok(match action {
@@ -65,6 +70,12 @@ pub fn post_action(post_id: &str, action: &str) -> Result<MutationKind, AppError
             pinned: false,
         },
         "remove" => MutationKind::Remove { post_id },
+        "needs_vetting" | "no_vetting_needed" => {
+            MutationKind::Coordinate(Coordination::SetNeedsVetting {
+                post_id,
+                needs_vetting: action == "needs_vetting",
+            })
+        }
         _ => {
             return Err(AppError::field(
                 "action",
@@ -88,6 +99,7 @@ mod tests {
             details: "",
             urgency: "today",
             expires_in_days: expires,
+            needs_vetting: Some("on"),
         }
     }
 
@@ -99,6 +111,7 @@ mod tests {
             MutationKind::CreatePost {
                 expires_in_days: Some(7),
                 category: Category::Shopping,
+                needs_vetting: true,
                 ..
             }
         ));

@@ -2,6 +2,7 @@
 //! the mutations every write travels as. Compiled into both the server and the browser, so
 //! both sides agree on what is valid.
 
+pub mod coordination;
 pub mod dates;
 pub mod error;
 pub mod form_writes;
@@ -13,6 +14,7 @@ pub mod role;
 pub mod rules;
 pub mod validate;
 pub mod views;
+pub mod volunteer;
 
 pub use error::AppError;
 pub use mutation::{Mutation, MutationKind, Outcome};

@@ -33,6 +33,9 @@ pub enum MutationKind {
         details: String,
         urgency: Urgency,
         expires_in_days: Option<u32>,
+        /// Requests: only a vetted volunteer may help (absent in writes made before it existed).
+        #[serde(default)]
+        needs_vetting: bool,
     },
     /// Offer to help with a request, or ask to take up an offer. First to the server wins.
     Claim { post_id: String },
@@ -46,6 +49,10 @@ pub enum MutationKind {
     SetPinned { post_id: String, pinned: bool },
     /// Organisers: take a post off the board.
     Remove { post_id: String },
+    /// Volunteering on a board, and vetting (see `model::volunteer`).
+    Volunteer(super::volunteer::VolunteerChange),
+    /// Organisers asking volunteers to help, and their answers (see `model::coordination`).
+    Coordinate(super::coordination::Coordination),
     Reply {
         reply_id: String,
         post_id: String,
@@ -67,6 +74,9 @@ impl MutationKind {
     /// The post this mutation is about.
     pub fn post_id(&self) -> &str {
         match self {
+            Self::Coordinate(c) => c.post_id(),
+            // Volunteering is about a board, not a post.
+            Self::Volunteer(_) => "",
             Self::CreatePost { post_id, .. }
             | Self::Claim { post_id }
             | Self::Release { post_id }
@@ -83,6 +93,8 @@ impl MutationKind {
     /// A short name for logs and storage.
     pub fn name(&self) -> &'static str {
         match self {
+            Self::Volunteer(v) => v.name(),
+            Self::Coordinate(c) => c.name(),
             Self::CreatePost { .. } => "create_post",
             Self::Claim { .. } => "claim",
             Self::Release { .. } => "release",
@@ -110,6 +122,7 @@ impl Mutation {
         errors.check("id", id(&self.id));
         match &self.kind {
             MutationKind::Moderate(m) => m.check(&mut errors),
+            MutationKind::Volunteer(v) => v.check(&mut errors, super::ids::now_ms()),
             kind => errors.check("post_id", id(kind.post_id())),
         }
         match &self.kind {
@@ -128,6 +141,11 @@ impl Mutation {
             MutationKind::Reply { reply_id, body, .. } => {
                 errors.check("reply_id", id(reply_id));
                 errors.check("body", validate::reply(body));
+            }
+            MutationKind::Coordinate(c) => {
+                if let Some(volunteer_id) = c.volunteer_id() {
+                    errors.check("volunteer_id", id(volunteer_id));
+                }
             }
             _ => {}
         }
@@ -153,6 +171,7 @@ mod tests {
                 details: String::new(),
                 urgency: Urgency::Today,
                 expires_in_days: None,
+                needs_vetting: false,
             },
         }
     }

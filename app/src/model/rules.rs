@@ -14,6 +14,20 @@ pub struct PostFacts<'a> {
     pub viewer_id: &'a str,
     /// The viewer's role on the post's board (they are a member).
     pub viewer_role: Role,
+    /// A request only a vetted volunteer may help with.
+    pub needs_vetting: bool,
+    /// The viewer holds a current vetting on the post's board.
+    pub viewer_vetted: bool,
+}
+
+impl PostFacts<'_> {
+    /// The same facts, knowing whether the viewer holds a current vetting.
+    pub fn with_viewer_vetted(self, viewer_vetted: bool) -> Self {
+        Self {
+            viewer_vetted,
+            ..self
+        }
+    }
 }
 
 /// What `facts.viewer_id` may do.
@@ -28,14 +42,37 @@ pub fn permissions(facts: &PostFacts<'_>) -> PostPermissions {
         is_author,
         is_claimant,
         is_organiser,
-        can_claim: facts.kind.is_claimable() && open && !is_author,
+        can_claim: facts.kind.is_claimable() && open && !is_author && vetted_if_needed(facts),
         can_release: claimed && (is_author || is_claimant),
         can_mark_done: facts.kind.is_claimable()
             && ((is_author && live) || (is_claimant && claimed)),
         can_withdraw: is_author && live,
         can_pin: is_organiser && facts.kind == PostKind::Notice && live,
         can_remove: is_organiser,
+        can_set_needs_vetting: is_organiser && facts.kind == PostKind::Request && live,
     }
+}
+
+/// A request marked "needs a vetted volunteer" is claimed (or assigned) only by someone with
+/// a current vetting on the board.
+fn vetted_if_needed(facts: &PostFacts<'_>) -> bool {
+    !(facts.needs_vetting && facts.kind == PostKind::Request) || facts.viewer_vetted
+}
+
+/// Organisers coordinate: the queue of open requests, suggestions, assigning, the roster.
+pub fn may_coordinate(role: Role) -> bool {
+    role.is_organiser()
+}
+
+/// Organisers and partners (a council or voluntary organisation) record vetting.
+pub fn may_record_vetting(role: Role) -> bool {
+    matches!(role, Role::Organiser | Role::Partner)
+}
+
+/// A vetting's details (kind, who recorded it, dates) are for organisers and for the one who
+/// recorded it; everyone else sees only a "Vetted" badge.
+pub fn sees_vetting_details(role: Role, viewer_id: &str, recorded_by: &str) -> bool {
+    role.is_organiser() || viewer_id == recorded_by
 }
 
 /// Whether `viewer` is the one giving help on a claimed post, and so may see how to reach the
@@ -70,6 +107,8 @@ mod tests {
             claimed_by,
             viewer_id: viewer,
             viewer_role: role,
+            needs_vetting: false,
+            viewer_vetted: false,
         }
     }
 
@@ -201,5 +240,44 @@ mod tests {
             ))
         };
         assert!(offer("author") && !offer("taker"));
+    }
+
+    #[test]
+    fn a_request_needing_vetting_is_claimed_only_by_the_vetted() {
+        let mut request = facts(
+            PostKind::Request,
+            PostStatus::Open,
+            None,
+            "sam",
+            Role::Neighbour,
+        );
+        request.needs_vetting = true;
+        assert!(!permissions(&request).can_claim);
+        request.viewer_vetted = true;
+        assert!(permissions(&request).can_claim);
+        let mut organiser = facts(
+            PostKind::Request,
+            PostStatus::Open,
+            None,
+            "o",
+            Role::Organiser,
+        );
+        organiser.needs_vetting = true;
+        assert!(
+            !permissions(&organiser).can_claim,
+            "organisers need vetting too"
+        );
+        assert!(permissions(&organiser).can_set_needs_vetting);
+    }
+
+    #[test]
+    fn vetting_is_recorded_by_organisers_and_partners_and_read_by_organisers() {
+        assert!(may_record_vetting(Role::Organiser) && may_record_vetting(Role::Partner));
+        assert!(!may_record_vetting(Role::Neighbour) && !may_record_vetting(Role::Volunteer));
+        assert!(sees_vetting_details(Role::Organiser, "o", "p"));
+        assert!(sees_vetting_details(Role::Partner, "p", "p"));
+        assert!(!sees_vetting_details(Role::Partner, "p2", "p"));
+        assert!(!sees_vetting_details(Role::Neighbour, "n", "p"));
+        assert!(may_coordinate(Role::Organiser) && !may_coordinate(Role::Partner));
     }
 }

@@ -32,6 +32,10 @@ pub struct PostCard {
     pub category: Category,
     pub title: String,
     pub urgency: Urgency,
+    /// Requests: only a volunteer with a current vetting (say, a DBS check) may help. (Copies
+    /// kept on phones before this field existed read as not needed.)
+    #[serde(default)]
+    pub needs_vetting: bool,
     pub status: PostStatus,
     /// The author's street: never the house number.
     pub street: String,
@@ -70,6 +74,9 @@ pub struct PostPermissions {
     pub can_withdraw: bool,
     pub can_pin: bool,
     pub can_remove: bool,
+    /// Organisers: mark an open request as needing a vetted volunteer, or not.
+    #[serde(default)]
+    pub can_set_needs_vetting: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +115,9 @@ pub struct BoardMember {
     pub display_name: String,
     /// Their street on this board; the house number never leaves the server here.
     pub street: String,
+    /// They hold a current vetting on this board, so may help where it is needed.
+    #[serde(default)]
+    pub vetted: bool,
 }
 
 impl BoardFilter {

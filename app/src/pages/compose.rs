@@ -78,6 +78,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
             details: &fields.get("details"),
             urgency: &fields.get("urgency"),
             expires_in_days: Some(&fields.get("expires_in_days")),
+            needs_vetting: Some(&fields.get("needs_vetting")),
         }
         .to_mutation()?;
         Ok(Mutation {
@@ -187,6 +188,20 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
                     .collect_view()}
                 <FieldMessage name="urgency" error=error />
             </fieldset>
+            <div class="choice">
+                <input
+                    type="checkbox"
+                    id="needs_vetting"
+                    name="needs_vetting"
+                    aria-describedby="needs_vetting-hint"
+                    checked=!typed("needs_vetting").is_empty()
+                />
+                <label for="needs_vetting">"Needs a vetted volunteer"</label>
+            </div>
+            <p class="hint" id="needs_vetting-hint">
+                "For requests where the helper should have been checked, for example with a DBS "
+                "check: only a vetted volunteer will be able to help."
+            </p>
             <div class="field">
                 <label for="expires_in_days">"Expires"</label>
                 <p class="hint" id="expires_in_days-hint">

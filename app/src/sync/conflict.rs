@@ -1,7 +1,7 @@
 //! A write the server refused, explained in words: what the person tried to do, to which
 //! post, and the server's reason ("Sam K. is already helping with this.").
 
-use crate::model::MutationKind;
+use crate::model::{coordination::Coordination, MutationKind};
 
 /// "Not sent: your offer to help with “Milk” — Sam K. is already helping with this."
 /// `title` is the post's title when known on this phone.
@@ -24,6 +24,13 @@ pub fn refusal_text(kind: &MutationKind, title: Option<&str>, reason: &str) -> S
         MutationKind::SetPinned { pinned: false, .. } => about("unpinning"),
         MutationKind::Remove { .. } => about("removing"),
         MutationKind::Reply { .. } => about("your reply to"),
+        MutationKind::Coordinate(c) => about(match c {
+            Coordination::SetNeedsVetting { .. } => "marking who may help with",
+            Coordination::Assign { .. } => "asking a volunteer to help with",
+            Coordination::Accept { .. } => "accepting",
+            Coordination::Decline { .. } => "declining",
+        }),
+        MutationKind::Volunteer(_) => "your volunteering".to_string(),
         MutationKind::Moderate(_) => about("moderating"),
     };
     format!("Not sent: {what} — {}", reason.trim())
@@ -60,6 +67,7 @@ mod tests {
             details: String::new(),
             urgency: Urgency::Today,
             expires_in_days: None,
+            needs_vetting: false,
         };
         assert_eq!(
             refusal_text(&create, None, "You are no longer on this board."),

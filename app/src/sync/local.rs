@@ -157,6 +157,8 @@ impl LocalBoard {
             claimed_by: post.claimed_by_id.as_deref(),
             viewer_id: &self.me.user_id,
             viewer_role: self.board.role,
+            needs_vetting: post.card.needs_vetting,
+            viewer_vetted: self.me.vetted,
         };
         let detail = PostDetail {
             permissions: permissions(&facts),
@@ -225,6 +227,7 @@ mod tests {
                 category: Category::Shopping,
                 title: format!("Post {id}"),
                 urgency: Urgency::Today,
+                needs_vetting: false,
                 status: PostStatus::Open,
                 street: "Ash Grove".into(),
                 author_name: "Ben".into(),
@@ -256,6 +259,7 @@ mod tests {
                 user_id: "cara".into(),
                 display_name: "Cara".into(),
                 street: "Elm Road".into(),
+                vetted: false,
             },
             invite_code: None,
         })
@@ -380,6 +384,7 @@ mod tests {
             details: "Just the front".into(),
             urgency: Urgency::Whenever,
             expires_in_days: None,
+            needs_vetting: false,
         }];
         let shown = local.post_detail("new", &pending, 0).expect("pending");
         assert!(shown.waiting);

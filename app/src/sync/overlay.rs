@@ -1,7 +1,7 @@
 //! Pending writes shown on top of the board as the server last sent it: the person sees what
 //! they did at once, marked as waiting to send, until the server's answer replaces it.
 
-use crate::model::{views::PostCard, MutationKind, PostStatus};
+use crate::model::{coordination::Coordination, views::PostCard, MutationKind, PostStatus};
 
 /// Who is looking, as far as their own pending writes need: their name and their street on
 /// this board (the two things a new post or a claim shows).
@@ -80,6 +80,7 @@ pub fn new_post_card(kind: &MutationKind, board_slug: &str, me: &Me<'_>) -> Opti
         category,
         title,
         urgency,
+        needs_vetting,
         ..
     } = kind
     else {
@@ -92,6 +93,7 @@ pub fn new_post_card(kind: &MutationKind, board_slug: &str, me: &Me<'_>) -> Opti
         category: *category,
         title: title.trim().to_string(),
         urgency: *urgency,
+        needs_vetting: *needs_vetting,
         status: PostStatus::Open,
         street: me.street.to_string(),
         author_name: me.name.to_string(),
@@ -119,6 +121,11 @@ pub fn apply_to_card(card: &mut PostCard, kind: &MutationKind, me: &Me<'_>) {
         MutationKind::Withdraw { .. } => card.status = PostStatus::Withdrawn,
         MutationKind::SetPinned { pinned, .. } => card.pinned = *pinned,
         MutationKind::Reply { .. } => card.reply_count += 1,
+        MutationKind::Coordinate(Coordination::SetNeedsVetting { needs_vetting, .. }) => {
+            card.needs_vetting = *needs_vetting;
+        }
+        // Assignments and volunteering are sent from the open page, never from the outbox.
+        MutationKind::Coordinate(_) | MutationKind::Volunteer(_) => {}
         // Moderation goes straight to the server, never through the outbox.
         MutationKind::Remove { .. }
         | MutationKind::CreatePost { .. }
@@ -139,6 +146,7 @@ mod tests {
             category: Category::Shopping,
             title: "Milk".into(),
             urgency: Urgency::Today,
+            needs_vetting: false,
             status: PostStatus::Open,
             street: "Ash Grove".into(),
             author_name: "Ben".into(),
@@ -184,6 +192,7 @@ mod tests {
             details: "I live at number 3".into(),
             urgency: Urgency::Whenever,
             expires_in_days: None,
+            needs_vetting: false,
         }];
         let shown = overlay(vec![card("p1")], BOARD, &pending, &ME);
         assert_eq!(shown[0].card.id, "new");

@@ -13,13 +13,19 @@ use sqlx::{Any, Transaction};
 
 use crate::{
     boards::membership_in,
+    coordination::{settle_assignments, Acting},
     error::{is_unique_violation, OrInternal},
     moderation::{resolve_reports, Audit},
     posts::PostRow,
+    volunteers::is_vetted,
     Backend, Db,
 };
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Why someone without a current vetting cannot claim a request that needs one.
+const NEEDS_VETTING: &str = "This request needs a vetted volunteer (for example, with a DBS \
+    check). If you would like to help with requests like this, ask an organiser.";
 
 impl Db {
     /// Applies `mutation` for `viewer`. `Ok(Rejected)` is a refusal the person must be told
@@ -116,6 +122,7 @@ impl Db {
             details,
             urgency,
             expires_in_days,
+            needs_vetting,
         } = &mutation.kind
         {
             let membership = membership_in(&mut **tx, viewer, board_id).await?;
@@ -153,9 +160,15 @@ impl Db {
             .execute(&mut **tx)
             .await
             .internal()?;
+            if *needs_vetting && *post_kind == PostKind::Request {
+                set_post(tx, post_id, "needs_vetting = TRUE", now).await?;
+            }
             return Ok(Outcome::Applied);
         }
 
+        if let MutationKind::Volunteer(change) = &mutation.kind {
+            return self.apply_volunteer(tx, viewer, change, now).await;
+        }
         let post_id = mutation.kind.post_id();
         let gone = || AppError::NotFound("This post is no longer on the board.".into());
         let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
@@ -165,7 +178,12 @@ impl Db {
         if post.hidden != 0 && !sees_hidden_posts(membership.role) {
             return Err(gone());
         }
-        let may = permissions(&post.facts(viewer, membership.role));
+        let vetted = is_vetted(&mut **tx, &post.board_id, &viewer.user_id, now).await?;
+        let may = permissions(
+            &post
+                .facts(viewer, membership.role)
+                .with_viewer_vetted(vetted),
+        );
 
         let change = match &mutation.kind {
             // Handled (and returned) above.
@@ -174,6 +192,10 @@ impl Db {
             }
             MutationKind::Claim { .. } => {
                 if !may.can_claim {
+                    let facts = post.facts(viewer, membership.role).with_viewer_vetted(true);
+                    if permissions(&facts).can_claim {
+                        return Ok(rejected(NEEDS_VETTING));
+                    }
                     return Ok(claim_refusal(&post, viewer));
                 }
                 // Compare-and-set on the status: of two claims, the first to commit wins.
@@ -191,6 +213,7 @@ impl Db {
                     let latest = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
                     return Ok(claim_refusal(&latest, viewer));
                 }
+                settle_assignments(tx, post_id, &viewer.user_id, now).await?;
                 Change::Post
             }
             MutationKind::Release { .. } => {
@@ -259,6 +282,22 @@ impl Db {
                 organiser_did(tx, viewer, &post, AuditAction::RemovePost).await?;
                 Change::Post
             }
+            MutationKind::Coordinate(change) => {
+                let acting = Acting {
+                    viewer,
+                    mutation_id: &mutation.id,
+                    role: membership.role,
+                    may: &may,
+                    vetted,
+                    now,
+                };
+                if let Some(refusal) = self.apply_coordination(tx, acting, &post, change).await? {
+                    return Ok(refusal);
+                }
+                Change::Post
+            }
+            // Handled (and returned) above.
+            MutationKind::Volunteer(_) => return Err(AppError::Internal),
             MutationKind::Reply { reply_id, body, .. } => {
                 let exists: Option<String> =
                     sqlx::query_scalar("SELECT id FROM replies WHERE id = $1")

@@ -67,6 +67,7 @@ impl Db {
                     details: details.into(),
                     urgency,
                     expires_in_days: None,
+                    needs_vetting: false,
                 },
             };
             let who = who.clone();

@@ -6,6 +6,7 @@ mod accounts;
 mod apply;
 mod backend;
 mod boards;
+mod coordination;
 mod db;
 mod demo;
 mod error;
@@ -19,6 +20,7 @@ mod sync;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod url;
+mod volunteers;
 
 pub use accounts::{SessionToken, SignUp, SESSION_DAYS};
 pub use boards::{Membership, NewBoard};

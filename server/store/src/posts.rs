@@ -21,6 +21,7 @@ const BOARD_PAGE_LIMIT: i64 = 200;
 /// an open post past its expiry reads as expired, with no background job needed.
 pub(crate) const POST_COLUMNS: &str = "\
     p.id, b.slug AS board_slug, p.board_id, p.kind, p.category, p.title, p.details, p.urgency, \
+    CASE WHEN p.needs_vetting THEN 1 ELSE 0 END AS needs_vetting, \
     CASE WHEN p.status = 'open' AND p.expires_at_ms IS NOT NULL AND p.expires_at_ms <= $1 \
          THEN 'expired' ELSE p.status END AS status, \
     p.street, p.author_id, a.display_name AS author_name, p.claimed_by, \
@@ -42,6 +43,8 @@ pub(crate) struct PostRow {
     pub title: String,
     pub details: String,
     pub urgency: String,
+    /// 1 when only a vetted volunteer may help, else 0.
+    pub needs_vetting: i64,
     pub status: String,
     pub street: String,
     pub author_id: String,
@@ -74,6 +77,9 @@ impl PostRow {
             claimed_by: self.claimed_by.as_deref(),
             viewer_id: &viewer.user_id,
             viewer_role: role,
+            needs_vetting: self.needs_vetting != 0,
+            // Unknown here: callers that allow claims say `with_viewer_vetted`.
+            viewer_vetted: false,
         }
     }
 
@@ -85,6 +91,7 @@ impl PostRow {
             category: Category::parse(&self.category).unwrap_or(Category::Other),
             title: self.title.clone(),
             urgency: Urgency::parse(&self.urgency).unwrap_or(Urgency::Whenever),
+            needs_vetting: self.needs_vetting != 0,
             status: self.status(),
             street: self.street.clone(),
             author_name: self.author_name.clone(),
@@ -185,6 +192,13 @@ impl Db {
                 user_id: viewer.user_id.clone(),
                 display_name: viewer.display_name.clone(),
                 street: membership.street,
+                vetted: crate::volunteers::is_vetted(
+                    self.pool(),
+                    &membership.board_id,
+                    &viewer.user_id,
+                    now_ms(),
+                )
+                .await?,
             },
             invite_code,
             posts: rows.iter().map(PostRow::card).collect(),
@@ -210,7 +224,12 @@ impl Db {
         if row.hidden != 0 && !sees_hidden_posts(membership.role) {
             return Err(not_found());
         }
-        let facts = row.facts(viewer, membership.role);
+        let vetted =
+            crate::volunteers::is_vetted(self.pool(), &row.board_id, &viewer.user_id, now_ms())
+                .await?;
+        let facts = row
+            .facts(viewer, membership.role)
+            .with_viewer_vetted(vetted);
 
         let contact = if sees_contact_of_other_party(&facts) {
             let other = if row.kind() == PostKind::Request {

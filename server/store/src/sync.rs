@@ -81,6 +81,7 @@ impl Db {
         .fetch_all(self.pool())
         .await
         .internal()?;
+        let vetted_on = crate::volunteers::vetted_boards(self.pool(), &viewer.user_id).await?;
         Ok(boards
             .into_iter()
             .filter_map(|board| {
@@ -91,6 +92,7 @@ impl Db {
                         user_id: viewer.user_id.clone(),
                         display_name: viewer.display_name.clone(),
                         street: street.clone(),
+                        vetted: vetted_on.contains(&board.id),
                     },
                     board,
                 })

@@ -181,6 +181,7 @@ pub fn new_post(
         details: String::new(),
         urgency: Urgency::Today,
         expires_in_days: None,
+        needs_vetting: false,
     }
 }
 
