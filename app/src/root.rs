@@ -42,10 +42,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("post") view=PostPage ssr=SsrMode::Async />
                     <Route path=path!("me") view=MePage ssr=SsrMode::Async />
+                    <Route path=path!("tasks") view=crate::pages::TasksPage ssr=SsrMode::Async />
                     <Route path=path!("signup") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("boards/new") view=NewBoardPage ssr=SsrMode::Async />
                     <Route path=path!("join/:code") view=JoinPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("b/:slug/volunteer")
+                        view=crate::pages::VolunteerScreen
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("b/:slug/coordinate")
+                        view=crate::pages::CoordinateScreen
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("b/:slug") view=BoardScreen ssr=SsrMode::Async />
                     <Route path=path!("b/:slug/new") view=ComposePage ssr=SsrMode::Async />
                     <Route path=path!("b/:slug/moderate") view=ModeratePage ssr=SsrMode::Async />

@@ -4,6 +4,8 @@
 
 use std::{future::Future, pin::Pin};
 
+use crate::model::coordination::{CoordinationPage, Task, VolunteerPage};
+
 use crate::model::{
     moderation::ModerationPage,
     views::{BoardFilter, BoardPage, BoardSummary, PostCard, PostDetail, Profile, Viewer},
@@ -65,6 +67,12 @@ pub trait Backend: Send + Sync + 'static {
     fn post_detail(&self, viewer: Viewer, post_id: String) -> BoxFuture<'_, PostDetail>;
     /// (my posts, posts I have claimed)
     fn my_activity(&self, viewer: Viewer) -> BoxFuture<'_, (Vec<PostCard>, Vec<PostCard>)>;
+    /// The viewer's own offer to volunteer on the board `slug`.
+    fn volunteer_page(&self, viewer: Viewer, slug: String) -> BoxFuture<'_, VolunteerPage>;
+    /// Organisers (and, for the roster only, partners): the board's coordination view.
+    fn coordination_page(&self, viewer: Viewer, slug: String) -> BoxFuture<'_, CoordinationPage>;
+    /// Requests organisers have asked the viewer to help with, not yet answered.
+    fn my_tasks(&self, viewer: Viewer) -> BoxFuture<'_, Vec<Task>>;
     fn apply(&self, viewer: Viewer, mutation: Mutation) -> BoxFuture<'_, Outcome>;
     /// Organisers: open reports, hidden posts, members and the audit log of the board `slug`.
     fn moderation_page(&self, viewer: Viewer, slug: String) -> BoxFuture<'_, ModerationPage>;

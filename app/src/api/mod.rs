@@ -9,3 +9,4 @@ pub mod moderation;
 pub mod posts;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod volunteers;

@@ -13,6 +13,7 @@ use super::compose::LoadProblem;
 use crate::{
     api::boards::{load_board, NewInvite},
     components::form::form_error,
+    model::rules::may_record_vetting,
     model::{
         dates::utc_date,
         ids::now_ms,
@@ -135,6 +136,16 @@ fn BoardContents(
                     </p>
                 }
             })}
+        <p class="board-links">
+            <A href=format!("/b/{}/volunteer", board.slug)>"Volunteer"</A>
+            {may_record_vetting(board.role)
+                .then(|| {
+                    view! {
+                        " · "
+                        <A href=format!("/b/{}/coordinate", board.slug)>"Coordinate volunteers"</A>
+                    }
+                })}
+        </p>
         {invite_code
             .map(|code| view! { <InviteBox code slug=board.slug.clone() action=new_invite /> })}
         <FilterForm />
@@ -264,7 +275,12 @@ fn PostCardItem(card: PostCard, waiting: bool) -> impl IntoView {
                 <h2 class="post-card-title">
                     <A href=format!("/p/{}", card.id)>{card.title.clone()}</A>
                 </h2>
-                <PostBadges kind=card.kind urgency=card.urgency pinned=card.pinned />
+                <PostBadges
+                    kind=card.kind
+                    urgency=card.urgency
+                    pinned=card.pinned
+                    needs_vetting=card.needs_vetting
+                />
                 {card
                     .hidden
                     .then(|| {
@@ -315,6 +331,9 @@ pub(super) fn PostBadges(
                 })}
             {status
                 .map(|s| {
+    /// A request only a vetted volunteer may help with.
+    #[prop(optional)]
+    needs_vetting: bool,
                     let class = format!("badge badge-status-{}", s.as_str());
                     view! { <span class=class>{status_text(kind, s)}</span> }
                 })}
@@ -336,6 +355,8 @@ pub(super) fn PostDate(ms: i64) -> impl IntoView {
     let (year, month, day) = utc_date(ms);
     view! { <time datetime=format!("{year:04}-{month:02}-{day:02}")>{day_and_month(ms)}</time> }
 }
+            {needs_vetting
+                .then(|| view! { <span class="badge badge-needs-vetting">"Needs a vetted volunteer"</span> })}
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -44,6 +44,10 @@ pub fn MePage() -> impl IntoView {
                         Ok(profile) => {
                             view! {
                                 <h1>{profile.display_name.clone()}</h1>
+                                <p class="board-links">
+                                    <A href="/tasks">"My tasks"</A>
+                                    ": requests an organiser has asked you to help with"
+                                </p>
                                 <Activity activity=activity />
                                 <ContactForm phone=profile.phone email=profile.email />
                                 <MyBoards boards=boards />

@@ -98,6 +98,11 @@ fn PostContents(
         .replace("\r\n", "\n")
         .split("\n\n")
         .map(str::trim)
+    // Why there is no "I can help" button for someone who could otherwise help.
+    let vetting_note = detail.card.needs_vetting
+        && detail.card.status == PostStatus::Open
+        && !detail.permissions.can_claim
+        && !detail.permissions.is_author;
         .filter(|paragraph| !paragraph.is_empty())
         .map(str::to_string)
         .collect();
@@ -108,7 +113,13 @@ fn PostContents(
         </p>
         <article class="post">
             <h1>{card.title.clone()}</h1>
-            <PostBadges kind=card.kind urgency=card.urgency status=card.status pinned=card.pinned />
+            <PostBadges
+                kind=card.kind
+                urgency=card.urgency
+                status=card.status
+                pinned=card.pinned
+                needs_vetting=card.needs_vetting
+            />
             <p class="post-meta">
                 {card.author_name.clone()} " · " {card.street.clone()} " · "
                 <PostDate ms=card.created_at_ms />
@@ -134,6 +145,14 @@ fn claimed_line(card: &PostCard) -> Option<String> {
     match card.kind {
         PostKind::Request => Some(format!("{name} is helping")),
         PostKind::Offer => Some(format!("{name} is taking this up")),
+            {vetting_note.then(|| {
+                view! {
+                    <p class="hint">
+                        "Only a volunteer with a current vetting (such as a DBS check) can help "
+                        "with this. Ask an organiser if you would like to."
+                    </p>
+                }
+            })}
         PostKind::Notice => None,
     }
 }
@@ -188,6 +207,7 @@ fn available_actions(detail: &PostDetail) -> Vec<(&'static str, &'static str)> {
         (can.can_withdraw, ("withdraw", "Withdraw")),
         (can.can_pin && !pinned, ("pin", "Pin to the top")),
         (can.can_pin && pinned, ("unpin", "Unpin")),
+    let needs_vetting = detail.card.needs_vetting;
         (can.can_remove, ("remove", "Remove from the board")),
     ]
     .into_iter()
@@ -203,6 +223,14 @@ fn button_class(action: &str) -> &'static str {
         _ => "button button-secondary",
     }
 }
+        (
+            can.can_set_needs_vetting && !needs_vetting,
+            ("needs_vetting", "Needs a vetted volunteer"),
+        ),
+        (
+            can.can_set_needs_vetting && needs_vetting,
+            ("no_vetting_needed", "Anyone may help"),
+        ),
 
 /// Each button is its own small form, so it works without JavaScript too.
 #[component]

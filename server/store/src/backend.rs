@@ -9,6 +9,8 @@ use app::{
     },
 };
 
+use app::model::coordination::{CoordinationPage, Task, VolunteerPage};
+
 use crate::{Db, NewBoard, SignUp};
 
 impl Backend for Db {
@@ -114,6 +116,18 @@ impl Backend for Db {
 
     fn my_activity(&self, viewer: Viewer) -> BoxFuture<'_, (Vec<PostCard>, Vec<PostCard>)> {
         Box::pin(async move { Db::my_activity(self, &viewer).await })
+    }
+
+    fn volunteer_page(&self, viewer: Viewer, slug: String) -> BoxFuture<'_, VolunteerPage> {
+        Box::pin(async move { Db::volunteer_page(self, &viewer, &slug).await })
+    }
+
+    fn coordination_page(&self, viewer: Viewer, slug: String) -> BoxFuture<'_, CoordinationPage> {
+        Box::pin(async move { Db::coordination_page(self, &viewer, &slug).await })
+    }
+
+    fn my_tasks(&self, viewer: Viewer) -> BoxFuture<'_, Vec<Task>> {
+        Box::pin(async move { Db::my_tasks(self, &viewer).await })
     }
 
     fn apply(&self, viewer: Viewer, mutation: Mutation) -> BoxFuture<'_, Outcome> {

@@ -1,0 +1,278 @@
+//! Volunteering and coordination through the whole router, on SQLite and PostgreSQL: the
+//! organisers' server functions answer 401 to the signed-out and 403 to neighbours (changing
+//! nothing); the volunteer form works as a plain HTML form (ticked boxes included); a
+//! volunteer sees what they were asked and accepts.
+
+use app::model::{
+    coordination::{Coordination, CoordinationPage, Task},
+    ids::{new_id, now_ms},
+    views::Viewer,
+    volunteer::{Availability, VolunteerChange, VolunteerProfile},
+    Category, Mutation, MutationKind, Outcome, PostKind, PostStatus, Urgency,
+};
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+    response::Response,
+    Router,
+};
+use http_body_util::BodyExt;
+use server::{router, AppState, Config};
+use store::{on_both_backends, testing, Db, NewBoard, SignUp};
+use tower::ServiceExt;
+
+/// Asha started the board (organiser); Cara joined as a neighbour and volunteers; Asha asked
+/// for help with the shopping.
+struct World {
+    app: Router,
+    db: Db,
+    slug: String,
+    board_id: String,
+    post_id: String,
+    asha: (Viewer, String),
+    cara: (Viewer, String),
+}
+
+async fn world(backend: store::Backend) -> World {
+    let db = testing::fresh_db(backend).await;
+    let config = Config::from_lookup(|_| None).expect("config");
+    let app = router(AppState::new(db.clone(), config.leptos_options()), &config);
+    let sign_up = |name: &str| SignUp {
+        user_id: new_id(),
+        display_name: name.into(),
+        password: "kettle orange bicycle".into(),
+    };
+    let (asha, asha_token) = db.sign_up(sign_up("Asha")).await.expect("sign up");
+    let (cara, cara_token) = db.sign_up(sign_up("Cara")).await.expect("sign up");
+    let form = NewBoard {
+        board_id: new_id(),
+        name: "Elm Road".into(),
+        streets: "Elm Road".into(),
+        my_street: String::new(),
+        house_number: "12".into(),
+    };
+    let board = db.create_board(&asha, form).await.expect("board");
+    let code: String = sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
+        .bind(&board.id)
+        .fetch_one(db.pool())
+        .await
+        .expect("invite code");
+    db.join_board(&cara, &code, "Elm Road", "3")
+        .await
+        .expect("join");
+    let apply = |who: &Viewer, kind: MutationKind| {
+        let mutation = Mutation {
+            id: new_id(),
+            created_at_ms: now_ms(),
+            kind,
+        };
+        let (db, who) = (db.clone(), who.clone());
+        async move {
+            let outcome = db.apply(&who, &mutation).await;
+            assert_eq!(outcome, Ok(Outcome::Applied));
+        }
+    };
+    let profile = VolunteerProfile {
+        skills: vec![Category::Shopping],
+        other_skills: String::new(),
+        availability: Availability::from_bits((1 << 21) - 1),
+        max_per_week: 3,
+    };
+    let volunteer = VolunteerChange::SetProfile {
+        board_id: board.id.clone(),
+        profile,
+    };
+    apply(&cara, MutationKind::Volunteer(volunteer)).await;
+    let post_id = new_id();
+    let request = MutationKind::CreatePost {
+        post_id: post_id.clone(),
+        board_id: board.id.clone(),
+        post_kind: PostKind::Request,
+        category: Category::Shopping,
+        title: "Milk and bread".into(),
+        details: String::new(),
+        urgency: Urgency::Today,
+        expires_in_days: None,
+        needs_vetting: false,
+    };
+    apply(&asha, request).await;
+    World {
+        app,
+        db,
+        slug: board.slug,
+        board_id: board.id,
+        post_id,
+        asha: (asha, asha_token.0),
+        cara: (cara, cara_token.0),
+    }
+}
+
+/// A server function called as the browser's JavaScript calls it (answering in JSON), or,
+/// with `html`, a plain form posted from `page`.
+async fn call(
+    app: &Router,
+    path: &str,
+    fields: &[(&str, &str)],
+    token: Option<&str>,
+    html_from: Option<&str>,
+) -> Response {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let mut request =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(token) = token {
+        request = request.header(header::COOKIE, format!("sb_session={token}"));
+    }
+    if let Some(page) = html_from {
+        request = request
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, format!("http://127.0.0.1:3000{page}"));
+    }
+    let request = request.body(Body::from(body)).expect("request");
+    app.clone().oneshot(request).await.expect("response")
+}
+
+async fn text(response: Response) -> String {
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    String::from_utf8(bytes.to_vec()).expect("utf-8")
+}
+
+async fn assignments(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM assignments")
+        .fetch_one(db.pool())
+        .await
+        .expect("count")
+}
+
+on_both_backends! {
+    async fn the_organisers_server_functions_refuse_the_signed_out_and_neighbours(backend: Backend) {
+        let w = world(backend).await;
+        let (asha, cara) = (w.asha.1.as_str(), w.cara.1.as_str());
+        let slug = [("slug", w.slug.as_str())];
+
+        let signed_out = call(&w.app, "/api/load_coordination", &slug, None, None).await;
+        assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
+        let neighbour = call(&w.app, "/api/load_coordination", &slug, Some(cara), None).await;
+        assert_eq!(neighbour.status(), StatusCode::FORBIDDEN);
+        assert!(text(neighbour).await.contains("Only the board's organisers"));
+        let organiser = call(&w.app, "/api/load_coordination", &slug, Some(asha), None).await;
+        assert_eq!(organiser.status(), StatusCode::OK);
+        let page: CoordinationPage = serde_json::from_str(&text(organiser).await).expect("json");
+        assert_eq!(page.requests.len(), 1);
+        assert_eq!(page.requests[0].suggestions[0].name, "Cara");
+
+        let cara_id = w.cara.0.user_id.clone();
+        let assign = |id: &str| {
+            [
+                ("id", id.to_string()),
+                ("slug", w.slug.clone()),
+                ("post_id", w.post_id.clone()),
+                ("volunteer_id", cara_id.clone()),
+            ]
+        };
+        let fields = assign(&new_id());
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        for (token, status) in [(None, StatusCode::UNAUTHORIZED), (Some(cara), StatusCode::FORBIDDEN)] {
+            let response = call(&w.app, "/api/assign_volunteer", &fields, token, None).await;
+            assert_eq!(response.status(), status);
+        }
+        assert_eq!(assignments(&w.db).await, 0, "refusals change nothing");
+
+        let vetting = [
+            ("id", new_id()),
+            ("slug", w.slug.clone()),
+            ("vetting_id", new_id()),
+            ("board_id", w.board_id.clone()),
+            ("volunteer_id", cara_id.clone()),
+            ("kind", "DBS check".into()),
+            ("expires_on", String::new()),
+        ];
+        let vetting: Vec<(&str, &str)> = vetting.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        for (token, status) in [(None, StatusCode::UNAUTHORIZED), (Some(cara), StatusCode::FORBIDDEN)] {
+            let response = call(&w.app, "/api/record_vetting", &vetting, token, None).await;
+            assert_eq!(response.status(), status);
+        }
+
+        // Asha asks Cara, as a plain form: to the coordination page again.
+        let page = format!("/b/{}/coordinate", w.slug);
+        let response = call(&w.app, "/api/assign_volunteer", &fields, Some(asha), Some(&page)).await;
+        assert!(response.status().is_redirection(), "{}", response.status());
+        assert_eq!(response.headers()[header::LOCATION], page.as_str());
+        assert_eq!(assignments(&w.db).await, 1);
+
+        // The coordination page itself: the organiser's, never a neighbour's.
+        let get = |token: &str| {
+            Request::get(page.as_str())
+                .header(header::COOKIE, format!("sb_session={token}"))
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .expect("request")
+        };
+        let html = w.app.clone().oneshot(get(asha)).await.expect("page");
+        assert_eq!(html.status(), StatusCode::OK);
+        let html = text(html).await;
+        assert!(html.contains("Asked Cara: waiting for an answer."), "{html}");
+        let refused = w.app.clone().oneshot(get(cara)).await.expect("page");
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+on_both_backends! {
+    async fn the_volunteer_form_works_without_javascript_and_the_volunteer_accepts(backend: Backend) {
+        let w = world(backend).await;
+        let cara = w.cara.1.as_str();
+        let page = format!("/b/{}/volunteer", w.slug);
+        let id = new_id();
+        let mut form = vec![
+            ("id", id.as_str()),
+            ("board_id", w.board_id.as_str()),
+            ("slug", w.slug.as_str()),
+            ("other_skills", "I drive"),
+            ("max_per_week", "2"),
+        ];
+
+        // Nothing ticked: the page again, saying what to fix.
+        let response = call(&w.app, "/api/save_volunteer", &form, Some(cara), Some(&page)).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = text(response).await;
+        assert!(html.contains("Tick at least one kind of help you can give."), "{html}");
+        assert!(html.contains(r#"value="I drive""#), "what was typed is kept: {html}");
+
+        form.extend([("skills[lifts]", "on"), ("skills[pets]", "on"), ("slots[sat_morning]", "on")]);
+        let response = call(&w.app, "/api/save_volunteer", &form, Some(cara), Some(&page)).await;
+        assert!(response.status().is_redirection(), "{}", response.status());
+        let offer = w.db.volunteer_page(&w.cara.0, &w.slug).await.expect("page");
+        let profile = offer.profile.expect("saved");
+        assert_eq!(profile.skills, [Category::Lifts, Category::Pets]);
+        assert_eq!((profile.availability.summary().as_str(), profile.max_per_week), ("Sat morning", 2));
+
+        // Asked by Asha, Cara sees the task and accepts it.
+        let asked = Mutation {
+            id: new_id(),
+            created_at_ms: now_ms(),
+            kind: MutationKind::Coordinate(Coordination::Assign {
+                post_id: w.post_id.clone(),
+                volunteer_id: w.cara.0.user_id.clone(),
+            }),
+        };
+        assert_eq!(w.db.apply(&w.asha.0, &asked).await, Ok(Outcome::Applied));
+        let response = call(&w.app, "/api/my_tasks", &[], Some(cara), None).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let tasks: Vec<Task> = serde_json::from_str(&text(response).await).expect("json");
+        assert_eq!(tasks.len(), 1);
+        let answer = [("id", new_id()), ("post_id", w.post_id.clone()), ("answer", "accept".into())];
+        let answer: Vec<(&str, &str)> = answer.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let response = call(&w.app, "/api/answer_task", &answer, Some(cara), Some("/tasks")).await;
+        assert!(response.status().is_redirection(), "{}", response.status());
+        assert_eq!(response.headers()[header::LOCATION], format!("/p/{}", w.post_id).as_str());
+        let post = w.db.post_detail(&w.asha.0, &w.post_id).await.expect("post");
+        assert_eq!(post.card.status, PostStatus::Claimed);
+        assert_eq!(post.card.claimed_by_name.as_deref(), Some("Cara"));
+    }
+}
