@@ -118,6 +118,16 @@ fn BoardContents(
         <Title text=board.name.clone() />
         <h1 data-board-id=board.id.clone()>{board.name.clone()}</h1>
         <p class="board-summary">{board.streets.join(", ")} " · " {members}</p>
+        <p class="board-links">
+            <A href=format!("/b/{}/volunteer", board.slug)>"Volunteer"</A>
+            {may_record_vetting(board.role)
+                .then(|| {
+                    view! {
+                        " · "
+                        <A href=format!("/b/{}/coordinate", board.slug)>"Coordinate volunteers"</A>
+                    }
+                })}
+        </p>
         <p class="actions board-actions">
             <A href=new_post("request") attr:class="button">
                 "Ask for help"
@@ -136,16 +146,6 @@ fn BoardContents(
                     </p>
                 }
             })}
-        <p class="board-links">
-            <A href=format!("/b/{}/volunteer", board.slug)>"Volunteer"</A>
-            {may_record_vetting(board.role)
-                .then(|| {
-                    view! {
-                        " · "
-                        <A href=format!("/b/{}/coordinate", board.slug)>"Coordinate volunteers"</A>
-                    }
-                })}
-        </p>
         {invite_code
             .map(|code| view! { <InviteBox code slug=board.slug.clone() action=new_invite /> })}
         <FilterForm />
@@ -313,6 +313,9 @@ pub(super) fn PostBadges(
     urgency: Urgency,
     #[prop(optional)] status: Option<PostStatus>,
     #[prop(optional)] pinned: bool,
+    /// A request only a vetted volunteer may help with.
+    #[prop(optional)]
+    needs_vetting: bool,
 ) -> impl IntoView {
     let urgency_class = format!("badge badge-urgency-{}", urgency.as_str());
     view! {
@@ -331,12 +334,11 @@ pub(super) fn PostBadges(
                 })}
             {status
                 .map(|s| {
-    /// A request only a vetted volunteer may help with.
-    #[prop(optional)]
-    needs_vetting: bool,
                     let class = format!("badge badge-status-{}", s.as_str());
                     view! { <span class=class>{status_text(kind, s)}</span> }
                 })}
+            {needs_vetting
+                .then(|| view! { <span class="badge badge-needs-vetting">"Needs a vetted volunteer"</span> })}
         </p>
     }
 }
@@ -355,8 +357,6 @@ pub(super) fn PostDate(ms: i64) -> impl IntoView {
     let (year, month, day) = utc_date(ms);
     view! { <time datetime=format!("{year:04}-{month:02}-{day:02}")>{day_and_month(ms)}</time> }
 }
-            {needs_vetting
-                .then(|| view! { <span class="badge badge-needs-vetting">"Needs a vetted volunteer"</span> })}
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

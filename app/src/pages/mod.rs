@@ -14,16 +14,16 @@ mod not_found;
 pub mod offline;
 mod post;
 mod post_moderation;
-
 mod tasks;
 mod volunteer;
+
 pub use auth::{SignInPage, SignUpPage};
 pub use board::BoardScreen;
 pub use board_new::NewBoardPage;
 pub use choose_board::PostPage;
 pub use compose::ComposePage;
-pub use home::HomePage;
 pub use coordinate::CoordinateScreen;
+pub use home::HomePage;
 pub use join::JoinPage;
 pub use me::MePage;
 pub use moderate::ModeratePage;

@@ -83,6 +83,11 @@ fn PostContents(
     reply: ServerAction<Reply>,
 ) -> impl IntoView {
     let buttons = available_actions(&detail);
+    // Why there is no "I can help" button for someone who could otherwise help.
+    let vetting_note = detail.card.needs_vetting
+        && detail.card.status == PostStatus::Open
+        && !detail.permissions.can_claim
+        && !detail.permissions.is_author;
     let permissions = detail.permissions.clone();
     let PostDetail {
         card,
@@ -98,11 +103,6 @@ fn PostContents(
         .replace("\r\n", "\n")
         .split("\n\n")
         .map(str::trim)
-    // Why there is no "I can help" button for someone who could otherwise help.
-    let vetting_note = detail.card.needs_vetting
-        && detail.card.status == PostStatus::Open
-        && !detail.permissions.can_claim
-        && !detail.permissions.is_author;
         .filter(|paragraph| !paragraph.is_empty())
         .map(str::to_string)
         .collect();
@@ -130,6 +130,14 @@ fn PostContents(
                 .map(|paragraph| view! { <p class="post-details">{paragraph}</p> })
                 .collect_view()}
             {claimed.map(|line| view! { <p class="post-claimed">{line}</p> })}
+            {vetting_note.then(|| {
+                view! {
+                    <p class="hint">
+                        "Only a volunteer with a current vetting (such as a DBS check) can help "
+                        "with this. Ask an organiser if you would like to."
+                    </p>
+                }
+            })}
         </article>
         {contact.map(|contact| view! { <ContactBox contact /> })}
         <ActionButtons buttons post_id=card.id.clone() board_slug=card.board_slug.clone() action=post_action />
@@ -145,14 +153,6 @@ fn claimed_line(card: &PostCard) -> Option<String> {
     match card.kind {
         PostKind::Request => Some(format!("{name} is helping")),
         PostKind::Offer => Some(format!("{name} is taking this up")),
-            {vetting_note.then(|| {
-                view! {
-                    <p class="hint">
-                        "Only a volunteer with a current vetting (such as a DBS check) can help "
-                        "with this. Ask an organiser if you would like to."
-                    </p>
-                }
-            })}
         PostKind::Notice => None,
     }
 }
@@ -192,6 +192,7 @@ fn dialable(phone: &str) -> String {
 fn available_actions(detail: &PostDetail) -> Vec<(&'static str, &'static str)> {
     let can = &detail.permissions;
     let (offer, pinned) = (detail.card.kind == PostKind::Offer, detail.card.pinned);
+    let needs_vetting = detail.card.needs_vetting;
     [
         (can.can_claim && !offer, ("claim", "I can help")),
         (can.can_claim && offer, ("claim", "I'd like this")),
@@ -207,7 +208,14 @@ fn available_actions(detail: &PostDetail) -> Vec<(&'static str, &'static str)> {
         (can.can_withdraw, ("withdraw", "Withdraw")),
         (can.can_pin && !pinned, ("pin", "Pin to the top")),
         (can.can_pin && pinned, ("unpin", "Unpin")),
-    let needs_vetting = detail.card.needs_vetting;
+        (
+            can.can_set_needs_vetting && !needs_vetting,
+            ("needs_vetting", "Needs a vetted volunteer"),
+        ),
+        (
+            can.can_set_needs_vetting && needs_vetting,
+            ("no_vetting_needed", "Anyone may help"),
+        ),
         (can.can_remove, ("remove", "Remove from the board")),
     ]
     .into_iter()
@@ -223,14 +231,6 @@ fn button_class(action: &str) -> &'static str {
         _ => "button button-secondary",
     }
 }
-        (
-            can.can_set_needs_vetting && !needs_vetting,
-            ("needs_vetting", "Needs a vetted volunteer"),
-        ),
-        (
-            can.can_set_needs_vetting && needs_vetting,
-            ("no_vetting_needed", "Anyone may help"),
-        ),
 
 /// Each button is its own small form, so it works without JavaScript too.
 #[component]
