@@ -10,6 +10,7 @@ mod home;
 mod join;
 mod me;
 mod moderate;
+mod moderate_members;
 mod not_found;
 pub mod offline;
 mod post;

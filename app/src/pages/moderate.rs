@@ -9,6 +9,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 use super::{
     board::{day_and_month, problem_text, successes},
     compose::LoadProblem,
+    moderate_members::{Members, Removed},
 };
 use crate::{
     api::moderation::{load_moderation, DismissReport, ModerateMember, ModeratePost},
@@ -16,10 +17,8 @@ use crate::{
     model::{
         dates::time_of_day,
         moderation::{
-            AuditEntry, HiddenPost, MemberView, ModerationPage, RemovedMember, ReportView,
-            ReportedPost, MODERATION_REASON_MAX,
+            AuditEntry, HiddenPost, ModerationPage, ReportView, ReportedPost, MODERATION_REASON_MAX,
         },
-        views::BoardSummary,
     },
     offline::use_sync,
 };
@@ -118,8 +117,8 @@ fn ModerationContents(page: ModerationPage, actions: Actions) -> impl IntoView {
         }}
         <Reports reports slug=slug.clone() actions />
         <HiddenPosts hidden slug=slug.clone() actions />
-        <Members members board=board.clone() actions />
-        <Removed removed board=board.clone() actions />
+        <Members members board=board.clone() action=actions.member id=actions.member_id />
+        <Removed removed board=board.clone() action=actions.member id=actions.member_id />
         <Export slug=slug.clone() />
         <AuditLog log />
     }
@@ -302,116 +301,6 @@ fn HiddenPosts(hidden: Vec<HiddenPost>, slug: String, actions: Actions) -> impl 
             }}
         </section>
     }
-}
-
-#[component]
-fn Members(members: Vec<MemberView>, board: BoardSummary, actions: Actions) -> impl IntoView {
-    let items = members.into_iter().map(|member| {
-        let remove = member.can_remove.then(
-            || view! { <RemoveMemberForm member=member.clone() board=board.clone() actions /> },
-        );
-        view! {
-            <li class="moderation-row">
-                <p>
-                    <strong>{member.display_name.clone()}</strong>
-                    " · " {role_label(member.role)} " · " {member.street.clone()}
-                </p>
-                {remove}
-            </li>
-        }
-    });
-    view! {
-        <section class="moderation-section" aria-labelledby="members-heading">
-            <h2 id="members-heading">"Members"</h2>
-            <p class="hint">
-                "Removing someone takes the board away from them: what they were helping with "
-                "is open again, and they cannot join again, with any invite link, until you let "
-                "them back. Their posts stay; hide any that should go."
-            </p>
-            <ul class="moderation-list">{items.collect_view()}</ul>
-        </section>
-    }
-}
-
-fn role_label(role: crate::model::Role) -> &'static str {
-    use crate::model::Role;
-    match role {
-        Role::Neighbour => "Neighbour",
-        Role::Volunteer => "Volunteer",
-        Role::Organiser => "Organiser",
-        Role::Partner => "Partner",
-    }
-}
-
-/// A second step before removing someone: the form opens under their name.
-#[component]
-fn RemoveMemberForm(member: MemberView, board: BoardSummary, actions: Actions) -> impl IntoView {
-    let field = format!("remove-reason-{}", member.user_id);
-    let name = member.display_name;
-    view! {
-        <details class="remove-member">
-            <summary>"Remove " {name.clone()} "…"</summary>
-            <ActionForm action=actions.member attr:class="form moderation-form">
-                <HiddenId name="id" value=actions.member_id />
-                <input type="hidden" name="board_id" value=board.id />
-                <input type="hidden" name="member_id" value=member.user_id />
-                <input type="hidden" name="action" value="remove" />
-                <input type="hidden" name="slug" value=board.slug />
-                <div class="field">
-                    <label for=field.clone()>"Reason, for the log (optional)"</label>
-                    <input
-                        id=field
-                        name="reason"
-                        type="text"
-                        maxlength=MODERATION_REASON_MAX.to_string()
-                    />
-                </div>
-                <button type="submit" class="button button-danger">
-                    "Remove " {name} " from the board"
-                </button>
-            </ActionForm>
-        </details>
-    }
-}
-
-#[component]
-fn Removed(removed: Vec<RemovedMember>, board: BoardSummary, actions: Actions) -> impl IntoView {
-    if removed.is_empty() {
-        return ().into_any();
-    }
-    let items = removed.into_iter().map(|person| {
-        let reason = (!person.reason.is_empty()).then(|| format!(": {}", person.reason));
-        let (board_id, slug) = (board.id.clone(), board.slug.clone());
-        view! {
-            <li class="moderation-row">
-                <p>
-                    <strong>{person.display_name.clone()}</strong>
-                </p>
-                <p class="post-meta">
-                    "Removed by " {person.removed_by} " on " {day_and_month(person.removed_at_ms)}
-                    {reason}
-                </p>
-                <ActionForm action=actions.member attr:class="inline-form">
-                    <HiddenId name="id" value=actions.member_id />
-                    <input type="hidden" name="board_id" value=board_id />
-                    <input type="hidden" name="member_id" value=person.user_id />
-                    <input type="hidden" name="action" value="allow_back" />
-                    <input type="hidden" name="slug" value=slug />
-                    <button type="submit" class="button button-secondary">
-                        "Let " {person.display_name} " back"
-                    </button>
-                </ActionForm>
-            </li>
-        }
-    });
-    view! {
-        <section class="moderation-section" aria-labelledby="removed-heading">
-            <h2 id="removed-heading">"Removed members"</h2>
-            <p class="hint">"Let someone back and they can join again with the invite link."</p>
-            <ul class="moderation-list">{items.collect_view()}</ul>
-        </section>
-    }
-    .into_any()
 }
 
 #[component]
