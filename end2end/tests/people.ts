@@ -50,7 +50,9 @@ export async function joinBoard(who: Neighbour, invite: string, street: string, 
   await who.page.getByLabel('Your street').selectOption(street);
   await who.page.getByLabel('Your house number or name (private)').fill(house);
   await who.page.getByRole('button', { name: 'Join the board' }).click();
-  await expect(who.page.getByRole('heading', { level: 1, name: board })).toBeVisible();
+  // The join page's own heading names the board too: wait until the board itself is shown.
+  await expect(who.page).toHaveURL(/\/b\/[^/]+$/);
+  await expect(who.page.getByRole('heading', { level: 1, name: board, exact: true })).toBeVisible();
 }
 
 export async function setPhone(who: Neighbour, phone: string) {

@@ -32,6 +32,9 @@ struct Runtime {
     store: Option<Rc<LocalStore>>,
     /// The person whose boards and outbox are loaded.
     user_id: Option<String>,
+    /// A page has seen the person signed in (their boards listed) before any board of theirs
+    /// is kept here: the engine may ask the server for their boards.
+    signed_in: bool,
     running: bool,
     /// A trigger arrived during a round: run another when it ends.
     again: bool,
@@ -239,6 +242,11 @@ pub fn dismiss(h: SyncHandle, mutation_id: String) {
     });
 }
 
+pub fn signed_in(h: SyncHandle) {
+    runtime(|r| r.signed_in = true);
+    sync_soon(h);
+}
+
 pub fn forget_person(h: SyncHandle) {
     let boards = h.boards.get_untracked();
     h.boards.set(Vec::new());
@@ -246,6 +254,7 @@ pub fn forget_person(h: SyncHandle) {
     h.ready.set(false);
     let store = runtime(|r| {
         r.user_id = None;
+        r.signed_in = false;
         r.store.clone()
     });
     spawn_local(async move {
@@ -276,6 +285,12 @@ async fn round(h: SyncHandle) {
     }
     loop {
         runtime(|r| r.again = false);
+        // Nobody known on this phone (signed out, or never seen signed in): nothing to send or
+        // fetch, and no request that could only be refused.
+        if runtime(|r| r.user_id.is_none() && !r.signed_in) {
+            h.activity.set(Activity::Idle);
+            break;
+        }
         let result = match push_all(h).await {
             Ok(()) => match net::boards().await {
                 Ok(headers) => {

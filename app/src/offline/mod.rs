@@ -160,11 +160,26 @@ impl SyncHandle {
         engine::forget_person(*self);
     }
 
+    /// A page has seen the person signed in (e.g. their boards listed): the engine may fetch
+    /// their boards even before one has been opened here.
+    pub fn signed_in(&self) {
+        #[cfg(feature = "hydrate")]
+        engine::signed_in(*self);
+    }
+
     /// Try to send and fetch now (a page asks after it loads).
     pub fn sync_now(&self) {
         #[cfg(feature = "hydrate")]
         engine::sync_soon(*self);
     }
+}
+
+/// Marks, from inside what a page rendered first, that it is in place: until then the page
+/// must render exactly what the server sent (hydration), so the phone's copy (which may
+/// already be loaded) is used only once this has run.
+#[component]
+pub fn SettleMarker(settled: RwSignal<bool>) -> impl IntoView {
+    Effect::new(move |_| settled.set(true));
 }
 
 /// The fields of a submitted form, by name (what `FormData` holds, without the browser type).

@@ -20,7 +20,7 @@ use crate::{
         views::{BoardFilter, BoardMember, BoardSummary, PostCard},
         AppError, Category, MutationKind, PostKind, PostStatus, Urgency,
     },
-    offline::use_sync,
+    offline::{use_sync, SettleMarker},
     sync::{
         local::LocalBoard,
         overlay::{overlay, Me, ShownCard},
@@ -61,25 +61,43 @@ pub fn BoardScreen() -> impl IntoView {
             )
         })
     });
+    let settled = RwSignal::new(false);
     view! {
         <Transition fallback=|| view! { <p>"Loading the board…"</p> }>
             {move || {
                 let server = board.get();
-                let pending = sync.pending();
-                match (sync.board(&slug.get()).filter(LocalBoard::is_synced), server) {
+                // The first render is the server's (hydration); the phone's copy after that.
+                let settled_now = settled.get();
+                let pending = if settled_now { sync.pending() } else { Vec::new() };
+                let local = settled_now
+                    .then(|| sync.board(&slug.get()).filter(LocalBoard::is_synced))
+                    .flatten();
+                match (local, server) {
                     (Some(local), _) => {
                         let cards = local.cards(&filter.get(), now_ms());
                         let shown = shown_cards(cards, &local.board, &local.me, &pending);
                         let (board, invite_code) = (local.board, local.invite_code);
-                        view! { <BoardContents board invite_code shown new_invite /> }.into_any()
+                        view! {
+                            <SettleMarker settled />
+                            <BoardContents board invite_code shown new_invite />
+                        }
+                            .into_any()
                     }
                     (None, Some(Ok(page))) => {
                         let shown = shown_cards(page.posts, &page.board, &page.me, &pending);
                         let (board, invite_code) = (page.board, page.invite_code);
-                        view! { <BoardContents board invite_code shown new_invite /> }.into_any()
+                        view! {
+                            <SettleMarker settled />
+                            <BoardContents board invite_code shown new_invite />
+                        }
+                            .into_any()
                     }
                     (None, Some(Err(error))) => {
-                        view! { <LoadProblem error with_heading=true /> }.into_any()
+                        view! {
+                            <SettleMarker settled />
+                            <LoadProblem error with_heading=true />
+                        }
+                            .into_any()
                     }
                     (None, None) => ().into_any(),
                 }

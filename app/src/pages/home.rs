@@ -15,6 +15,12 @@ use crate::{
 pub fn HomePage() -> impl IntoView {
     let boards = Resource::new(|| (), |_| my_boards());
     let sync = use_sync();
+    // Signed in and on some boards: the phone can keep them all, even before one is opened.
+    Effect::new(move |_| {
+        if boards.get().is_some_and(|r| r.is_ok_and(|b| !b.is_empty())) {
+            sync.signed_in();
+        }
+    });
     view! {
         <Title text="" />
         <h1>"Your street's help board"</h1>

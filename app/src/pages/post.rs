@@ -26,7 +26,7 @@ use crate::{
         views::{ContactDetails, PostCard, PostDetail, ReplyView},
         AppError, Mutation, MutationKind, PostKind, PostStatus,
     },
-    offline::use_sync,
+    offline::{use_sync, SettleMarker},
 };
 
 /// `/p/:id`: a post. The server renders it from the database; in the browser it comes from
@@ -45,11 +45,14 @@ pub fn PostScreen() -> impl IntoView {
         move || (post_id.get(), sync.rounds()),
         |(post_id, _)| load_post(post_id),
     );
+    let settled = RwSignal::new(false);
     view! {
         <Transition fallback=|| view! { <p>"Loading the post…"</p> }>
             {move || {
                 let server = post.get();
-                match (sync.post_detail(&post_id.get()), server) {
+                // The first render is the server's (hydration); the phone's copy after that.
+                let local = settled.get().then(|| sync.post_detail(&post_id.get())).flatten();
+                match (local, server) {
                     (Some(local), server) => {
                         let mut detail = local.detail;
                         if let Some(Ok(from_server)) = server {
@@ -58,14 +61,26 @@ pub fn PostScreen() -> impl IntoView {
                             }
                         }
                         let waiting = (local.waiting, local.waiting_replies);
-                        view! { <PostContents detail waiting post_action reply /> }.into_any()
+                        view! {
+                            <SettleMarker settled />
+                            <PostContents detail waiting post_action reply />
+                        }
+                            .into_any()
                     }
                     (None, Some(Ok(detail))) => {
                         let waiting = (false, Vec::new());
-                        view! { <PostContents detail waiting post_action reply /> }.into_any()
+                        view! {
+                            <SettleMarker settled />
+                            <PostContents detail waiting post_action reply />
+                        }
+                            .into_any()
                     }
                     (None, Some(Err(error))) => {
-                        view! { <LoadProblem error with_heading=true /> }.into_any()
+                        view! {
+                            <SettleMarker settled />
+                            <LoadProblem error with_heading=true />
+                        }
+                            .into_any()
                     }
                     (None, None) => ().into_any(),
                 }
