@@ -1,5 +1,5 @@
-//! On a post's page: "Report this post" for members other than its author, and for organisers
-//! the post's moderation (hide it, with a reason for the log, or restore it).
+//! On a post's page: "Report this post" for members (not its author, not organisers), and for
+//! organisers the post's moderation (hide it, with a reason for the log, or restore it).
 
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
@@ -26,7 +26,9 @@ pub(super) fn PostModeration(card: PostCard, permissions: PostPermissions) -> im
         {permissions
             .is_organiser
             .then(|| view! { <OrganiserBox card=card.clone() /> })}
-        {(!permissions.is_author).then(|| view! { <ReportBox post_id=card.id /> })}
+        // Organisers hide what is wrong themselves; authors withdraw their own posts.
+        {(!permissions.is_author && !permissions.is_organiser)
+            .then(|| view! { <ReportBox post_id=card.id /> })}
     }
 }
 
