@@ -58,6 +58,7 @@ fn create(board_id: &str, title: &str) -> Mutation {
             details: String::new(),
             urgency: Urgency::Today,
             expires_in_days: None,
+            needs_vetting: false,
         },
     }
 }

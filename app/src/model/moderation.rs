@@ -38,6 +38,10 @@ named_values! {
         UnpinPost => "unpin_post", "Unpinned a post";
         RemovePost => "remove_post", "Removed a post";
         NewInvite => "new_invite", "Made a new invite link";
+        AskVolunteer => "ask_volunteer", "Asked a volunteer to help";
+        MarkNeedsVetting => "mark_needs_vetting", "Marked a request as needing a vetted volunteer";
+        UnmarkNeedsVetting => "unmark_needs_vetting", "Marked a request as open to anyone";
+        RecordVetting => "record_vetting", "Recorded a vetting";
     }
 }
 

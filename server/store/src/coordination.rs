@@ -12,6 +12,7 @@ use app::model::{
         SUGGESTIONS_SHOWN,
     },
     ids::now_ms,
+    moderation::AuditAction,
     rules::{may_coordinate, may_record_vetting, sees_vetting_details},
     views::{PostPermissions, Viewer},
     volunteer::is_current,
@@ -21,6 +22,7 @@ use sqlx::{Any, Transaction};
 
 use crate::{
     error::OrInternal,
+    moderation::Audit,
     posts::{PostRow, POST_COLUMNS, POST_JOINS},
     volunteers::{current_vetting, ProfileRow, PROFILE_COLUMNS},
     Db,
@@ -182,6 +184,12 @@ impl Db {
                 .execute(&mut **tx)
                 .await
                 .internal()?;
+                let action = if *wanted {
+                    AuditAction::MarkNeedsVetting
+                } else {
+                    AuditAction::UnmarkNeedsVetting
+                };
+                audit(viewer, post, action, None).record(&mut **tx).await?;
             }
             Coordination::Assign { volunteer_id, .. } => {
                 if !may_coordinate(acting.role) {
@@ -242,6 +250,8 @@ impl Db {
                 .execute(&mut **tx)
                 .await
                 .internal()?;
+                let asked = audit(viewer, post, AuditAction::AskVolunteer, Some(volunteer_id));
+                asked.record(&mut **tx).await?;
             }
             Coordination::Accept { .. } => {
                 if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
@@ -526,6 +536,23 @@ impl Db {
                 asked_at_ms: row.asked_at_ms,
             })
             .collect())
+    }
+}
+
+/// The audit-log line for an organiser's coordination of `post`.
+fn audit<'a>(
+    viewer: &'a Viewer,
+    post: &'a PostRow,
+    action: AuditAction,
+    member_id: Option<&'a str>,
+) -> Audit<'a> {
+    Audit {
+        board_id: &post.board_id,
+        actor_id: &viewer.user_id,
+        action,
+        post_id: Some(&post.id),
+        member_id,
+        reason: "",
     }
 }
 

@@ -2,7 +2,10 @@
 //! requests, an offer and a pinned notice, so the app can be seen working at once.
 
 use app::model::{
-    ids::new_id, views::Viewer, AppError, Category, Mutation, MutationKind, PostKind, Urgency,
+    ids::new_id,
+    views::Viewer,
+    volunteer::{Availability, PartOfDay, VolunteerChange, VolunteerProfile, Weekday},
+    AppError, Category, Mutation, MutationKind, PostKind, Urgency,
 };
 
 use crate::{Db, NewBoard, SignUp};
@@ -142,6 +145,74 @@ impl Db {
             Urgency::Whenever,
         )
         .await?;
+        self.seed_demo_volunteers(&board.id, &margaret, &priya, &tom)
+            .await?;
         Ok(true)
+    }
+
+    /// Priya (vetted) and Tom volunteer, so the coordination page has someone to suggest.
+    async fn seed_demo_volunteers(
+        &self,
+        board_id: &str,
+        margaret: &Viewer,
+        priya: &Viewer,
+        tom: &Viewer,
+    ) -> Result<(), AppError> {
+        let free = |days: &[Weekday], part: PartOfDay| {
+            days.iter()
+                .fold(Availability::default(), |free, day| free.with(*day, part))
+        };
+        let offers = [
+            (
+                priya,
+                vec![Category::Shopping, Category::Prescriptions, Category::Chat],
+                free(
+                    &[
+                        Weekday::Mon,
+                        Weekday::Tue,
+                        Weekday::Wed,
+                        Weekday::Thu,
+                        Weekday::Fri,
+                    ],
+                    PartOfDay::Morning,
+                ),
+                2,
+            ),
+            (
+                tom,
+                vec![Category::OddJobs, Category::Lifts, Category::Shopping],
+                free(Weekday::ALL, PartOfDay::Evening),
+                3,
+            ),
+        ];
+        let write = |kind: MutationKind| Mutation {
+            id: new_id(),
+            created_at_ms: 0,
+            kind,
+        };
+        for (who, skills, availability, max_per_week) in offers {
+            let profile = VolunteerProfile {
+                skills,
+                other_skills: String::new(),
+                availability,
+                max_per_week,
+            };
+            let change = VolunteerChange::SetProfile {
+                board_id: board_id.to_string(),
+                profile,
+            };
+            self.apply(who, &write(MutationKind::Volunteer(change)))
+                .await?;
+        }
+        let vetting = VolunteerChange::RecordVetting {
+            vetting_id: new_id(),
+            board_id: board_id.to_string(),
+            volunteer_id: priya.user_id.clone(),
+            kind: "DBS check".into(),
+            expires_on: String::new(),
+        };
+        self.apply(margaret, &write(MutationKind::Volunteer(vetting)))
+            .await?;
+        Ok(())
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use app::model::{
     coordination::VolunteerPage,
+    moderation::AuditAction,
     rules::may_record_vetting,
     views::Viewer,
     volunteer::{vetting_expiry, Availability, VolunteerChange, VolunteerProfile},
@@ -12,7 +13,7 @@ use app::model::{
 };
 use sqlx::{Any, Transaction};
 
-use crate::{boards::membership_in, error::OrInternal, Db};
+use crate::{boards::membership_in, error::OrInternal, moderation::Audit, Db};
 
 /// A volunteer's offer as stored.
 #[derive(sqlx::FromRow)]
@@ -253,6 +254,16 @@ impl Db {
                 .execute(&mut **tx)
                 .await
                 .internal()?;
+                // The log says who was vetted and by whom; the kind and dates stay in the record.
+                let audit = Audit {
+                    board_id,
+                    actor_id: &viewer.user_id,
+                    action: AuditAction::RecordVetting,
+                    post_id: None,
+                    member_id: Some(volunteer_id),
+                    reason: "",
+                };
+                audit.record(&mut **tx).await?;
             }
         }
         Ok(Outcome::Applied)

@@ -165,7 +165,9 @@ on_both_backends! {
         let refused = s.act(&s.dev, vetting(&s, &s.cara, &next_year())).await;
         assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
 
+        let logged = common::count(&s.db, "audit_log").await;
         s.applies(&s.asha, vetting(&s, &s.cara, &next_year())).await;
+        assert_eq!(common::count(&s.db, "audit_log").await, logged + 1, "logged for organisers");
         assert!(s.detail(&s.cara, &post_id).await.permissions.can_claim);
         s.applies(&s.cara, claim(&post_id)).await;
         assert_eq!(s.detail(&s.ben, &post_id).await.card.claimed_by_name.as_deref(), Some("Cara"));
@@ -311,11 +313,14 @@ on_both_backends! {
         let refused = s.act(&s.dev, assign(&post_id, &s.cara)).await;
         assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
 
-        // Asked twice with the same id (a resubmitted form): one assignment.
+        // Asked twice with the same id (a resubmitted form): one assignment, one line in the
+        // organisers' audit log.
+        let logged = common::count(&s.db, "audit_log").await;
         let asked = mutation(assign(&post_id, &s.cara));
         assert_eq!(s.db.apply(&s.asha, &asked).await, Ok(Outcome::Applied));
         assert_eq!(s.db.apply(&s.asha, &asked).await, Ok(Outcome::Applied));
         assert_eq!(common::count(&s.db, "assignments").await, 1);
+        assert_eq!(common::count(&s.db, "audit_log").await, logged + 1);
 
         let tasks = s.db.my_tasks(&s.cara).await.expect("tasks");
         assert_eq!(tasks.len(), 1);
