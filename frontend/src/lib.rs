@@ -1,4 +1,6 @@
 //! The WebAssembly entry point: hydrates the page the server rendered, and nothing else.
+// Deeply nested views (the coordination page) need more than the default 128 to compute.
+#![recursion_limit = "256"]
 
 use app::pages::offline::OFFLINE_SHELL_ID;
 
