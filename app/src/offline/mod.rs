@@ -179,7 +179,13 @@ impl SyncHandle {
 /// already be loaded) is used only once this has run.
 #[component]
 pub fn SettleMarker(settled: RwSignal<bool>) -> impl IntoView {
-    Effect::new(move |_| settled.set(true));
+    // Only once: `set` notifies even when the value is unchanged, and the page re-renders
+    // (with a new marker) on every notification, which would never end.
+    Effect::new(move |_| {
+        if !settled.get_untracked() {
+            settled.set(true);
+        }
+    });
 }
 
 /// The fields of a submitted form, by name (what `FormData` holds, without the browser type).
