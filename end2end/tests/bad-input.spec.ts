@@ -70,6 +70,9 @@ test('the second neighbour to claim a request is told who already has it', async
   await expect(asha.page.getByRole('heading', { level: 1, name: 'Lift to the surgery' })).toBeVisible();
   const postPath = new URL(asha.page.url()).pathname;
 
+  // Dev's page must not hear of Cara's claim before Dev presses the button, as when the news
+  // is still on its way: Dev's live-update stream is held back (it never answers).
+  await dev.context.route('**/sync/events?**', () => {});
   for (const who of [cara, dev]) {
     await joinBoard(who, invite, 'Elm Road', '', board);
     await open(who, postPath);

@@ -19,6 +19,9 @@ use crate::{
 /// The log of the servers the offline spec starts itself, beside the main server's log.
 const OWN_SERVER_LOG: &str = "own-server.log";
 
+/// The log of the second server process on the PostgreSQL pass (see `run`).
+const SECOND_SERVER_LOG: &str = "second-server.log";
+
 /// How long the server may take to answer `/healthz` after starting.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -66,17 +69,39 @@ pub fn run(label: &str, database_url: Option<String>) -> Result<Counts, String> 
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}", scratch.join("own-server.db").display()));
     let own_log_path = scratch.join(OWN_SERVER_LOG);
+    let is_postgres = database_url.is_some();
     let database_url =
         database_url.unwrap_or_else(|| format!("sqlite://{}", scratch.join("e2e.db").display()));
     let server = Server::start(&addr, &database_url, &log_path)?;
     server.wait_until_healthy(&addr, &log_path)?;
     println!("    server on http://{addr} (log: {})", log_path.display());
+    // On PostgreSQL a second server process shares the database, as behind a load balancer:
+    // live.spec.ts shows a post made through one live on a page served by the other, and a
+    // write pushed to both applied once. SQLite is one process, so that pass has none.
+    let second_log_path = scratch.join(SECOND_SERVER_LOG);
+    let second = if is_postgres {
+        let second_addr = format!("127.0.0.1:{}", free_port()?);
+        let second = Server::start(&second_addr, &database_url, &second_log_path)?;
+        second.wait_until_healthy(&second_addr, &second_log_path)?;
+        println!(
+            "    second server on http://{second_addr} (log: {})",
+            second_log_path.display()
+        );
+        Some((second, second_addr))
+    } else {
+        None
+    };
 
+    let mut playwright = Command::new("npx");
+    if let Some((_, second_addr)) = &second {
+        playwright.env("SECOND_BASE_URL", format!("http://{second_addr}"));
+    }
     let counts = run_counting(
-        Command::new("npx")
+        playwright
             .args(["playwright", "test"])
             .current_dir(end2end_dir())
             .env("BASE_URL", format!("http://{addr}"))
+            .env("STREETBOARD_E2E_BACKEND", label)
             .env("CHROMIUM_PATH", CHROMIUM)
             // What end2end/tests/own-server.ts needs to start (and restart) a server itself.
             .env(
@@ -89,8 +114,12 @@ pub fn run(label: &str, database_url: Option<String>) -> Result<Counts, String> 
         count_playwright_line,
     )?;
     drop(server);
+    drop(second);
     if counts.failed > 0 {
         print_log_tail(&log_path);
+        if second_log_path.exists() {
+            print_log_tail(&second_log_path);
+        }
         if own_log_path.exists() {
             print_log_tail(&own_log_path);
         }

@@ -93,6 +93,7 @@ pub fn start(h: SyncHandle) {
         off.remove();
         visible.remove();
     });
+    super::live::start(h);
     spawn_local(async move {
         let store = match LocalStore::open().await {
             Ok(store) => Rc::new(store),

@@ -8,6 +8,8 @@ mod engine;
 #[cfg(feature = "hydrate")]
 mod idb_store;
 #[cfg(feature = "hydrate")]
+mod live;
+#[cfg(feature = "hydrate")]
 mod net;
 
 use leptos::prelude::*;
