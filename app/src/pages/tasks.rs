@@ -13,6 +13,7 @@ use crate::{
     api::volunteers::{my_tasks, AnswerTask},
     components::form::{form_error, HiddenId},
     model::{coordination::Task, ids::new_id},
+    offline::use_sync,
 };
 
 #[component]
@@ -20,6 +21,14 @@ pub fn TasksPage() -> impl IntoView {
     let answer = ServerAction::<AnswerTask>::new();
     let tasks = Resource::new(move || answer.version().get(), |_| my_tasks());
     let error = form_error(answer);
+    // An answer changed a post on the server, not through the phone's outbox: bring the
+    // phone's copy of the board up to date, so the post's page shows who is helping.
+    let sync = use_sync();
+    Effect::new(move |_| {
+        if matches!(answer.value().get(), Some(Ok(()))) {
+            sync.sync_now();
+        }
+    });
     view! {
         <Title text="My tasks" />
         <h1>"My tasks"</h1>
