@@ -41,11 +41,16 @@ pub fn PostScreen() -> impl IntoView {
     let post_action = ServerAction::<PostAction>::new();
     let reply = ServerAction::<Reply>::new();
     let post_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let settled = RwSignal::new(false);
+    // Refetched after each sync round, but only once the page is in place: a round finishing
+    // while the server's page is still being hydrated must not change what is hydrated.
     let post = Resource::new(
-        move || (post_id.get(), sync.rounds()),
+        move || {
+            let round = if settled.get() { sync.rounds() } else { 0 };
+            (post_id.get(), round)
+        },
         |(post_id, _)| load_post(post_id),
     );
-    let settled = RwSignal::new(false);
     view! {
         <Transition fallback=|| view! { <p>"Loading the post…"</p> }>
             {move || {
