@@ -25,7 +25,7 @@ mod volunteers;
 pub use accounts::{SessionToken, SignUp, SESSION_DAYS};
 pub use boards::{Membership, NewBoard};
 pub use db::{Db, StorageError};
-pub use export::{CsvFile, CSV_HEADER};
 pub use demo::{DEMO_BOARD, DEMO_PASSWORD};
+pub use export::{CsvFile, CSV_HEADER};
 pub use live::{BoardChanged, ChangeFeed, Notice, CHANNEL as CHANGE_CHANNEL};
 pub use url::{redact, Backend};
