@@ -306,7 +306,12 @@ async fn round(h: SyncHandle) {
         let again = runtime(|r| r.again);
         match result {
             Ok(()) => {
-                h.activity.set(Activity::Idle);
+                // The signal may have gone while the round's last answer was on its way.
+                h.activity.set(if online() {
+                    Activity::Idle
+                } else {
+                    Activity::Offline
+                });
                 h.rounds.update(|n| *n += 1);
                 runtime(|r| r.failures = 0);
                 if !again {
