@@ -1,6 +1,7 @@
-//! `cargo xtask serve | test`: installs what is missing, then builds, serves or tests
+//! `cargo xtask serve | test | bench`: installs what is missing, then builds, serves or tests
 //! Streetboard. Uses only the standard library so it builds before any tool exists.
 
+mod bench;
 mod cmd;
 mod e2e;
 mod lint;
@@ -20,13 +21,18 @@ commands:
           --demo  also fill a demo street to try it out (sign in as Margaret, password \"streetboard demo\")
   test    install what is missing and run every test: Rust unit and storage tests on SQLite and
           PostgreSQL, end-to-end tests in headless Chromium; then rustfmt and clippy (server
-          and browser builds)";
+          and browser builds)
+  bench   install what is missing, build in release mode and measure first-visit weight, a
+          phone's experience (headless Chromium, slowed CPU and network), server throughput,
+          sync ingest and growth on SQLite and PostgreSQL; writes BENCHMARKS.md (about 30
+          minutes)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(args.iter().any(|a| a == "--demo")),
         Some("test") => test(),
+        Some("bench") => bench::bench(),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

@@ -9,10 +9,17 @@ use crate::{
 
 /// `cargo leptos build --release`: the server binary and the site in `target/site`.
 pub fn build(tools: &Tools) -> Result<(), String> {
-    step("building the release server and front end (cargo leptos build --release)");
+    build_project(tools, "streetboard")
+}
+
+/// One of the workspace's cargo-leptos projects (`streetboard`, or the bench's `floor`).
+pub fn build_project(tools: &Tools, project: &str) -> Result<(), String> {
+    step(&format!(
+        "building {project} in release mode (cargo leptos build --release --project {project})"
+    ));
     let started = std::time::Instant::now();
     run(cmd::cargo()
-        .args(["leptos", "build", "--release"])
+        .args(["leptos", "build", "--release", "--project", project])
         .env("PATH", tools.path()))?;
     println!("    built in {} s", started.elapsed().as_secs());
     Ok(())

@@ -183,6 +183,23 @@ pub fn ensure_chromium() -> Result<(), String> {
     apt_install(&["chromium"])
 }
 
+/// Debian's `wrk`, the load generator `cargo xtask bench` drives. (`wrk --version` prints its
+/// version and exits 1, so the output is read, not the status.)
+pub fn ensure_wrk() -> Result<(), String> {
+    let found = Command::new("wrk")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .filter(|text| text.starts_with("wrk "));
+    if let Some(text) = found {
+        ok("wrk", text.lines().next().unwrap_or("wrk").trim());
+        return Ok(());
+    }
+    println!("    installing Debian's wrk (the load generator)");
+    apt_install(&["wrk"])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
