@@ -1,7 +1,7 @@
 // Offline, end to end (issue 4): the board with no signal, writes that wait on the phone and
 // reach the server exactly once however the connection, the server or the session fails.
 import type { Page } from '@playwright/test';
-import { expect, test, waitForHydration } from './fixtures';
+import { expect, test, waitForHydration, watchForErrors } from './fixtures';
 import {
   card,
   connection,
@@ -13,6 +13,7 @@ import {
   openBoardReady,
   PASSWORD,
   SEND_TIMEOUT,
+  serviceWorkerActive,
   settled,
   street,
   syncPanel,
@@ -62,6 +63,30 @@ test('with no signal, a reload still shows the board and its posts', async ({ br
   await expect(page.locator('html')).toHaveAttribute('data-sync', 'offline');
 
   await goodbye(s.asha, s.ben);
+});
+
+test('a phone whose first page is the board keeps the board for no signal', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const s = await street(browser, `${run}h`);
+  // Ben's second phone: already signed in (the same session), and the board is the first page
+  // it opens, as when a neighbour follows a link to their board. The phone's store is still
+  // opening when the board page asks for the board to be kept.
+  const context = await browser.newContext({ ...test.info().project.use });
+  await context.addCookies(await s.ben.context.cookies());
+  const page = await context.newPage();
+  const second = { name: `${s.ben.name} (second phone)`, context, page, problems: watchForErrors(page), js: true };
+  await open(second, s.boardPath);
+  await serviceWorkerActive(page);
+  await expect(syncPanel(page)).toContainText('Brought up to date', { timeout: SEND_TIMEOUT });
+  await settled(page);
+
+  await goOffline(second);
+  await reloadOffline(page);
+  await expect(page.getByRole('heading', { level: 1, name: s.board })).toBeVisible();
+  await expect(card(page, s.bensRequest)).toBeVisible();
+  await expect(connection(page)).toHaveText('Offline');
+
+  await goodbye(second, s.asha, s.ben);
 });
 
 test('a request posted and a claim made with no signal survive a reload, marked "Waiting to send"', async ({

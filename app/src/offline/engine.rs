@@ -134,6 +134,11 @@ fn ask_for_persistent_storage() {
 }
 
 pub fn remember_board(h: SyncHandle, page: BoardPage) {
+    // Only a signed-in member is shown a board, so the engine may ask for their boards. This
+    // matters when the store is still opening (keep_boards below then keeps nothing): the
+    // round that follows the opening lists the person's boards and keeps this one too. Without
+    // it, a person whose first page was a board (an invite link) had nothing kept offline.
+    runtime(|r| r.signed_in = true);
     spawn_local(async move {
         keep_boards(h, vec![BoardHeader::of_page(&page)], false).await;
         h.ready.set(runtime(|r| r.user_id.is_some()));

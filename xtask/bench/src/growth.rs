@@ -13,7 +13,7 @@ use tokio::{
 use crate::{
     http::Request,
     process::Server,
-    report::{Budget, Row, Unit},
+    report::{count, Budget, Row, Unit},
     stats::Runs,
     wrk::{self, ONE_BY_ONE},
 };
@@ -72,7 +72,7 @@ pub async fn pull_rows(
         Row::new(
             format!(
                 "Pull of {PULLED_CHANGES} changes, board of {} posts: p50",
-                small.0
+                count(small.0)
             ),
             on_small.clone(),
             Unit::Millis,
@@ -80,13 +80,17 @@ pub async fn pull_rows(
         Row::new(
             format!(
                 "Pull of {PULLED_CHANGES} changes, board of {} posts: p50",
-                big.0
+                count(big.0)
             ),
             on_big.clone(),
             Unit::Millis,
         ),
         Row::new(
-            format!("Pull on {} posts ÷ pull on {}", big.0, small.0),
+            format!(
+                "Pull on {} posts ÷ pull on {}",
+                count(big.0),
+                count(small.0)
+            ),
             on_big.ratio_to(&on_small),
             Unit::Ratio,
         )
@@ -115,7 +119,10 @@ pub async fn render_rows(
         .zip(runs)
         .map(|((posts, _), runs)| {
             Row::new(
-                format!("Board page with {posts} posts: p50, one request at a time"),
+                format!(
+                    "Board page with {} posts: p50, one request at a time",
+                    count(*posts)
+                ),
                 runs,
                 Unit::Millis,
             )

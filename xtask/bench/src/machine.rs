@@ -35,8 +35,18 @@ pub fn describe(commit: &str, chromium: &Path) -> Vec<String> {
     let chromium = output(&chromium.display().to_string(), &["--version"]);
     let rustc = output("rustc", &["--version"]);
     let postgres = output("psql", &["--version"]);
-    let wrk = output("wrk", &["--version"]);
-    let wrk = wrk.lines().next().unwrap_or("wrk").to_string();
+    // `wrk --version` prints its version, then its usage, and exits 1.
+    let wrk = Command::new("wrk")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let wrk = wrk
+        .lines()
+        .next()
+        .and_then(|line| line.split(" Copyright").next())
+        .unwrap_or("wrk")
+        .to_string();
     vec![
         format!(
             "- Machine: {}, {cores} cores, {:.0} GiB memory, Linux {}. Shared and noisy: every \

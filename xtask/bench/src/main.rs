@@ -269,9 +269,10 @@ async fn measure_everything(settings: &Settings, scratch: &Path) -> Result<Repor
             "SQLite. Pulls and pages timed one request at a time (`wrk`, 1 connection, {} s, \
              the median request), boards measured in turn, {runs} rounds. The board page lists \
              the newest 200 posts, so past 200 its work is bounded. Memory: a fresh server \
-             process, resident set idle, then with {STREAMS} live-update streams open (each has \
-             had its first event), {runs} processes.",
-            wrk::ONE_BY_ONE.seconds
+             process, resident set idle, then with {} live-update streams open (each has had \
+             its first event), {runs} processes.",
+            wrk::ONE_BY_ONE.seconds,
+            report::count(STREAMS)
         ),
     );
     let small_pull = growth::pull_path(
@@ -316,7 +317,7 @@ async fn measure_everything(settings: &Settings, scratch: &Path) -> Result<Repor
              batch after another over HTTP, every one checked applied; against the same rows \
              inserted plainly through sqlx (one multi-row INSERT per batch, a transaction per \
              batch, the store's own pool) into the same database. {runs} runs each.",
-            ingest::MUTATIONS,
+            report::count(ingest::MUTATIONS),
             app::sync::wire::MAX_PUSH_BATCH
         ),
     );
@@ -347,7 +348,10 @@ async fn measure_everything(settings: &Settings, scratch: &Path) -> Result<Repor
         .collect();
     growth.row(Row::new("Server memory, idle", idle, Unit::Megabytes));
     growth.row(Row::new(
-        format!("Server memory, {STREAMS} live-update streams open"),
+        format!(
+            "Server memory, {} live-update streams open",
+            report::count(STREAMS)
+        ),
         busy,
         Unit::Megabytes,
     ));

@@ -50,10 +50,14 @@ pub async fn measure(visit: &Visit<'_>) -> Result<PhoneRuns, String> {
         .args(["--runs", &visit.runs.to_string()])
         .arg("--chromium")
         .arg(visit.chromium)
+        // Its progress shows as it goes; only the report on stdout is kept.
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::inherit())
-        .output()
+        .spawn()
+        .map_err(|e| format!("cannot run node {}: {e}", visit.script.display()))?
+        .wait_with_output()
         .await
-        .map_err(|e| format!("cannot run node {}: {e}", visit.script.display()))?;
+        .map_err(|e| format!("node {}: {e}", visit.script.display()))?;
     if !output.status.success() {
         return Err(format!(
             "{} failed ({}): {}",

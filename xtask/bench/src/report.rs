@@ -37,6 +37,11 @@ impl Unit {
     }
 }
 
+/// A count as people write it: `100000` as `100,000`.
+pub fn count(n: usize) -> String {
+    thousands(n as f64)
+}
+
 /// `12345.6` as `12,346`.
 fn thousands(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());
@@ -241,6 +246,8 @@ mod tests {
         assert_eq!(Unit::Megabytes.format(47_200_000.0), "47.2 MB");
         assert_eq!(Unit::Ratio.format(0.1234), "0.123×");
         assert_eq!(Unit::Millis.format(f64::NAN), "—");
+        assert_eq!(count(100_000), "100,000");
+        assert_eq!(count(50), "50");
     }
 
     #[test]
