@@ -1,8 +1,8 @@
 // Bad input and races on the board: each gets a clear message and changes nothing else.
-import { expect, test, waitForHydration } from './fixtures';
+import { expect, test, waitForHydration, runTag } from './fixtures';
 import { goodbye, joinBoard, neighbour, open, signUp, startBoard } from './people';
 
-const run = Date.now().toString(36).slice(-5);
+const run = runTag();
 
 test('bad posts are refused with a message beside the field, and markup in a title is only text', async ({ browser }) => {
   test.setTimeout(60_000);

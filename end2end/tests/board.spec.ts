@@ -1,9 +1,9 @@
 // The street board end to end: start a board, invite, ask, claim, and who sees contact details.
-import { expect, test } from './fixtures';
+import { expect, test, runTag } from './fixtures';
 import { goodbye, joinBoard, neighbour, open, setPhone, signUp, startBoard, type Neighbour } from './people';
 
 /** Names unique to this run, so the suite can run against a database that already has data. */
-const run = Date.now().toString(36).slice(-5);
+const run = runTag();
 
 async function askForHelp(who: Neighbour, title: string) {
   await who.page.getByRole('link', { name: 'Ask for help' }).first().click();

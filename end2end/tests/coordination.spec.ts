@@ -1,11 +1,11 @@
 // Volunteers and coordination end to end: a neighbour offers to volunteer, an organiser asks
 // them to help with a request from the coordination page, the volunteer accepts from "My
 // tasks", and the neighbour who asked sees who is helping. With JavaScript on and off.
-import { expect, test } from './fixtures';
+import { expect, test, runTag } from './fixtures';
 import { goodbye, joinBoard, neighbour, open, setPhone, signUp, startBoard } from './people';
 
 /** Names unique to this run, so the suite can run against a database that already has data. */
-const run = Date.now().toString(36).slice(-5);
+const run = runTag();
 
 for (const js of [true, false]) {
   test(`an organiser asks a volunteer, who accepts; the requester sees who is helping (JavaScript ${js ? 'on' : 'off'})`, async ({

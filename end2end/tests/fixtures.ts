@@ -75,3 +75,12 @@ export { expect };
 export async function waitForHydration(page: Page): Promise<void> {
   await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
 }
+
+/**
+ * A tag for the names one spec file makes (people, boards, posts), so runs against a database
+ * that already has data never meet old names. Random, not the clock: spec files loaded in the
+ * same millisecond once drew the same tag and signed up the same "Asha".
+ */
+export function runTag(): string {
+  return Math.random().toString(36).slice(2, 7).padEnd(5, '0');
+}

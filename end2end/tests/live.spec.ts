@@ -5,7 +5,7 @@
 // write pushed to both is applied once. SQLite serves one process, so that pass has only the
 // single-process tests (several processes need PostgreSQL; see README).
 import type { Browser, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, test, runTag } from './fixtures';
 import {
   askForHelp,
   boardId,
@@ -26,7 +26,7 @@ import { OwnServer } from './own-server';
 import { goodbye, joinBoard, open, signUp, startBoard, type Neighbour } from './people';
 
 /** Names unique to this run, so the suite can run against a database that already has data. */
-const run = Date.now().toString(36).slice(-5);
+const run = runTag();
 
 const SECOND_BASE_URL = process.env.SECOND_BASE_URL;
 if (process.env.STREETBOARD_E2E_BACKEND === 'postgres' && !SECOND_BASE_URL) {

@@ -2,11 +2,11 @@
 // post, and it leaves the reporter's board (and the phone's copy of it); restored, it comes
 // back. The organiser downloads the requests as CSV, with no names or titles in it.
 import { readFile } from 'node:fs/promises';
-import { expect, test } from './fixtures';
+import { expect, test, runTag } from './fixtures';
 import { goodbye, joinBoard, neighbour, open, signUp, startBoard, type Neighbour } from './people';
 
 /** Names unique to this run, so the suite can run against a database that already has data. */
-const run = Date.now().toString(36).slice(-5);
+const run = runTag();
 
 async function askForHelp(who: Neighbour, title: string): Promise<string> {
   await who.page.getByRole('link', { name: 'Ask for help' }).first().click();

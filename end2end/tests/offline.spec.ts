@@ -1,7 +1,7 @@
 // Offline, end to end (issue 4): the board with no signal, writes that wait on the phone and
 // reach the server exactly once however the connection, the server or the session fails.
 import type { Page } from '@playwright/test';
-import { expect, test, waitForHydration, watchForErrors } from './fixtures';
+import { expect, test, waitForHydration, watchForErrors, runTag } from './fixtures';
 import {
   card,
   connection,
@@ -25,7 +25,7 @@ import { OwnServer } from './own-server';
 import { goodbye, open } from './people';
 
 /** Names unique to this run, so the suite can run against a database that already has data. */
-const run = Date.now().toString(36).slice(-5);
+const run = runTag();
 
 /** What Chromium logs for each request while the server is stopped. */
 const REFUSED = netError('ERR_CONNECTION_REFUSED');

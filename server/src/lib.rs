@@ -13,6 +13,7 @@ pub mod security_headers;
 pub mod service_worker;
 pub mod shutdown;
 pub mod state;
+pub mod static_files;
 pub mod sync_api;
 
 pub use config::Config;

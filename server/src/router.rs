@@ -32,7 +32,7 @@ use crate::{
     security_headers,
     service_worker::ServiceWorker,
     state::AppState,
-    sync_api,
+    static_files, sync_api,
 };
 
 /// How long one ordinary request may take before the server gives up on it.
@@ -62,6 +62,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/sync/boards", get(sync_api::boards))
         .route("/b/{slug}/export.csv", get(export::requests_csv))
         .route("/sync/events", get(live::events))
+        .merge(static_files::pkg_routes(
+            std::path::Path::new(&*state.leptos_options.site_root),
+            &state.leptos_options.site_pkg_dir,
+            state.leptos_options.hash_files,
+        ))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -2,53 +2,23 @@
 //! a safe session cookie and redirects; a bad field re-renders the form with the message,
 //! status 4xx and what was typed (never the password); pages need a session.
 
+mod support;
+
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
-    Router,
 };
-use http_body_util::BodyExt;
-use server::{router, AppState, Config};
 use store::{on_both_backends, testing};
+use support::{app_on, body_text, config_with, form_post, fresh_app, send};
 use tower::ServiceExt;
 
-async fn app(backend: store::Backend) -> Router {
-    let db = testing::fresh_db(backend).await;
-    let config = Config::from_lookup(|_| None).expect("default config");
-    router(AppState::new(db, config.leptos_options()), &config)
+async fn app(backend: store::Backend) -> axum::Router {
+    fresh_app(backend).await.0
 }
 
-/// A plain HTML form post, as a browser sends it.
-fn form_post(
-    path: &str,
-    from_page: &str,
-    fields: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> Request<Body> {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let mut request = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html,application/xhtml+xml")
-        .header(header::REFERER, format!("http://127.0.0.1:3000{from_page}"));
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    request.body(Body::from(body)).expect("request")
-}
-
-async fn text(response: axum::response::Response) -> String {
-    String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec(),
-    )
-    .expect("utf-8")
+/// A sign-up as a browser without JavaScript posts the form from the sign-up page.
+fn sign_up_form(fields: &[(&str, &str)]) -> Request<Body> {
+    form_post("/api/sign_up", fields, None, Some("/signup"))
 }
 
 fn session_cookie(response: &axum::response::Response) -> Option<String> {
@@ -70,7 +40,7 @@ on_both_backends! {
         let app = app(backend).await;
         let id = new_id();
         let response = app
-            .oneshot(form_post("/api/sign_up", "/signup", &[("id", &id), ("display_name", "Margaret"), ("password", "kettle orange bicycle")], None))
+            .oneshot(sign_up_form(&[("id", &id), ("display_name", "Margaret"), ("password", "kettle orange bicycle")]))
             .await
             .expect("response");
         assert!(response.status().is_redirection(), "{}", response.status());
@@ -87,12 +57,12 @@ on_both_backends! {
         let id = new_id();
         let response = app
             .clone()
-            .oneshot(form_post("/api/sign_up", "/signup", &[("id", &id), ("display_name", "Margaret"), ("password", "qwertyuiop")], None))
+            .oneshot(sign_up_form(&[("id", &id), ("display_name", "Margaret"), ("password", "qwertyuiop")]))
             .await
             .expect("response");
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(session_cookie(&response).is_none());
-        let html = text(response).await;
+        let html = body_text(response).await;
         assert!(html.contains("<h1>Join Streetboard</h1>"), "{html}");
         assert!(html.contains("one of the most common"), "the field's message is shown: {html}");
         assert!(html.contains(r#"value="Margaret""#), "the typed name is kept: {html}");
@@ -100,7 +70,7 @@ on_both_backends! {
 
         // Nothing was stored: the same name can still sign up.
         let retry = app
-            .oneshot(form_post("/api/sign_up", "/signup", &[("id", &new_id()), ("display_name", "Margaret"), ("password", "kettle orange bicycle")], None))
+            .oneshot(sign_up_form(&[("id", &new_id()), ("display_name", "Margaret"), ("password", "kettle orange bicycle")]))
             .await
             .expect("response");
         assert!(retry.status().is_redirection(), "{}", retry.status());
@@ -116,28 +86,19 @@ async fn server_functions_that_need_a_session_answer_401_without_one() {
         .expect("request");
     let response = app.oneshot(request).await.expect("response");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(text(response).await.contains("NotSignedIn"));
+    assert!(body_text(response).await.contains("NotSignedIn"));
 }
 
 #[tokio::test]
 async fn the_session_cookie_is_secure_when_configured_for_tls() {
     let db = testing::fresh_db(store::Backend::Sqlite).await;
-    let config = Config::from_lookup(|name| {
-        (name == "STREETBOARD_SECURE_COOKIES").then(|| "true".to_string())
-    })
-    .expect("config");
-    let app = router(AppState::new(db, config.leptos_options()), &config);
+    let app = app_on(db, &config_with("STREETBOARD_SECURE_COOKIES", "true"));
     let response = app
-        .oneshot(form_post(
-            "/api/sign_up",
-            "/signup",
-            &[
-                ("id", &new_id()),
-                ("display_name", "Sam"),
-                ("password", "kettle orange bicycle"),
-            ],
-            None,
-        ))
+        .oneshot(sign_up_form(&[
+            ("id", &new_id()),
+            ("display_name", "Sam"),
+            ("password", "kettle orange bicycle"),
+        ]))
         .await
         .expect("response");
     assert!(session_cookie(&response)
@@ -190,15 +151,12 @@ async fn every_board_action_refuses_the_signed_out() {
         ),
     ];
     for (endpoint, fields) in table {
-        let body: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&fields)
-            .finish();
-        let request = Request::post(format!("/api/{endpoint}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request");
-        let response = app.clone().oneshot(request).await.expect("response");
+        let request = form_post(&format!("/api/{endpoint}"), &fields, None, None);
+        let response = send(&app, request).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
-        assert!(text(response).await.contains("NotSignedIn"), "{endpoint}");
+        assert!(
+            body_text(response).await.contains("NotSignedIn"),
+            "{endpoint}"
+        );
     }
 }

@@ -2,61 +2,32 @@
 //! icons, the offline shell page, and the head tags that point at them. The site root is
 //! `public/`, whose files cargo-leptos copies into the built site unchanged.
 
+mod support;
+
 use axum::{
-    body::Body,
-    http::{header, Request, StatusCode},
+    http::{header, StatusCode},
     response::Response,
     Router,
 };
-use http_body_util::BodyExt;
 use server::{
-    router,
     service_worker::{BuildAssets, ServiceWorker, OFFLINE_PAGE, STATIC_SHELL},
-    AppState, Config,
+    Config,
 };
 use store::{testing, Backend};
-use tower::ServiceExt;
+use support::{app_on, body_bytes, body_json, body_text, config_with, header_of, send};
 
 const PUBLIC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../public");
 
 fn config() -> Config {
-    Config::from_lookup(|name| (name == "STREETBOARD_SITE_ROOT").then(|| PUBLIC_DIR.to_string()))
-        .expect("config")
+    config_with("STREETBOARD_SITE_ROOT", PUBLIC_DIR)
 }
 
 async fn app() -> Router {
-    let db = testing::fresh_db(Backend::Sqlite).await;
-    let config = config();
-    router(AppState::new(db, config.leptos_options()), &config)
+    app_on(testing::fresh_db(Backend::Sqlite).await, &config())
 }
 
 async fn get(app: &Router, uri: &str) -> Response {
-    app.clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response")
-}
-
-async fn body_bytes(response: Response) -> Vec<u8> {
-    response
-        .into_body()
-        .collect()
-        .await
-        .expect("read body")
-        .to_bytes()
-        .to_vec()
-}
-
-async fn body_text(response: Response) -> String {
-    String::from_utf8(body_bytes(response).await).expect("utf-8 body")
-}
-
-fn header_of(response: &Response, name: header::HeaderName) -> &str {
-    response
-        .headers()
-        .get(&name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
+    send(app, support::get(uri)).await
 }
 
 /// Width and height from a PNG's IHDR chunk (the first chunk, right after the signature).
@@ -165,8 +136,7 @@ async fn the_manifest_is_valid_and_its_icons_are_served_at_their_sizes() {
         header_of(&response, header::CONTENT_TYPE),
         "application/manifest+json"
     );
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&body_bytes(response).await).expect("manifest is JSON");
+    let manifest: serde_json::Value = body_json(response).await;
 
     for (field, value) in [
         ("name", "Streetboard"),

@@ -6,16 +6,20 @@
 
 use std::time::Duration;
 
-use app::model::{ids::new_id, views::Viewer, Category, Mutation, MutationKind, PostKind, Urgency};
+mod support;
+
+use app::model::{ids::new_id, views::Viewer, Mutation, MutationKind};
 use axum::{
     body::Body,
     http::{header, Request, Response, StatusCode},
     Router,
 };
 use http_body_util::BodyExt;
-use server::{router, AppState, Config};
-use store::{on_both_backends, testing, Backend, Db, NewBoard, SignUp};
-use tower::ServiceExt;
+use server::{router, AppState};
+use store::{on_both_backends, testing, Backend, Db, NewBoard};
+use support::{
+    create_post, default_config, elm_road, send, sign_up, status_and_lossy_text, with_session,
+};
 
 /// How long a test waits for an event that should come at once.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -41,25 +45,16 @@ struct World {
     eve: Person,
 }
 
+/// The router over `db`, and its state, whose hub the tests look into.
 fn server_on(db: &Db) -> (Router, AppState) {
-    let config = Config::from_lookup(|_| None).expect("config");
+    let config = default_config();
     let state = AppState::new(db.clone(), config.leptos_options());
     (router(state.clone(), &config), state)
 }
 
 async fn person(db: &Db, name: &str) -> Person {
-    let (viewer, token) = db
-        .sign_up(SignUp {
-            user_id: new_id(),
-            display_name: name.into(),
-            password: "kettle orange bicycle".into(),
-        })
-        .await
-        .expect("sign up");
-    Person {
-        viewer,
-        token: token.0,
-    }
+    let (viewer, token) = sign_up(db, name).await;
+    Person { viewer, token }
 }
 
 async fn world(backend: Backend) -> World {
@@ -74,19 +69,7 @@ async fn world_at(url: &str) -> World {
     let ben = person(&db, "Ben").await;
     let dee = person(&db, "Dee").await;
     let eve = person(&db, "Eve").await;
-    let board = db
-        .create_board(
-            &ben.viewer,
-            NewBoard {
-                board_id: new_id(),
-                name: "Elm Road".into(),
-                streets: "Elm Road".into(),
-                my_street: String::new(),
-                house_number: "12".into(),
-            },
-        )
-        .await
-        .expect("board");
+    let board = elm_road(&db, &ben.viewer, "12").await;
     let code = db
         .new_invite(&ben.viewer, &board.slug)
         .await
@@ -106,35 +89,22 @@ async fn world_at(url: &str) -> World {
     }
 }
 
-fn create(board_id: &str, title: &str) -> Mutation {
-    Mutation {
-        id: new_id(),
-        created_at_ms: 0,
-        kind: MutationKind::CreatePost {
-            post_id: new_id(),
-            board_id: board_id.into(),
-            post_kind: PostKind::Request,
-            category: Category::Shopping,
-            title: title.into(),
-            details: String::new(),
-            urgency: Urgency::Today,
-            expires_in_days: None,
-            needs_vetting: false,
-        },
-    }
+async fn open(app: &Router, token: Option<&str>, query: &str) -> Response<Body> {
+    let request = with_session(Request::get(format!("/sync/events?{query}")), token)
+        .header(header::ACCEPT, "text/event-stream")
+        .header(header::ACCEPT_ENCODING, "gzip, br")
+        .body(Body::empty())
+        .expect("request");
+    send(app, request).await
 }
 
-async fn open(app: &Router, token: Option<&str>, query: &str) -> Response<Body> {
-    let mut request = Request::get(format!("/sync/events?{query}"))
+/// `open` for a client that takes no compression, so a refusal's body can be read as text.
+async fn open_plain(app: &Router, token: Option<&str>, query: &str) -> Response<Body> {
+    let request = with_session(Request::get(format!("/sync/events?{query}")), token)
         .header(header::ACCEPT, "text/event-stream")
-        .header(header::ACCEPT_ENCODING, "gzip, br");
-    if let Some(token) = token {
-        request = request.header(header::COOKIE, format!("sb_session={token}"));
-    }
-    app.clone()
-        .oneshot(request.body(Body::empty()).expect("request"))
-        .await
-        .expect("response")
+        .body(Body::empty())
+        .expect("request");
+    send(app, request).await
 }
 
 /// One server-sent event as the browser reads it.
@@ -231,36 +201,29 @@ fn board(id: &str) -> String {
     format!("board_id={id}")
 }
 
-async fn status_and_body(response: Response<Body>) -> (StatusCode, String) {
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
 on_both_backends! {
     async fn only_members_may_open_a_boards_stream(backend: Backend) {
         let w = world(backend).await;
-        w.db.apply(&w.ben.viewer, &create(&w.board_id, "Milk and bread")).await.expect("apply");
+        w.db.apply(&w.ben.viewer, &create_post(&w.board_id, "Milk and bread")).await.expect("apply");
         let query = board(&w.board_id);
 
-        let (status, body) = status_and_body(open(&w.app, None, &query).await).await;
+        let (status, body) = status_and_lossy_text(open(&w.app, None, &query).await).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-        let (status, body) = status_and_body(open(&w.app, Some("not-a-session"), &query).await).await;
+        let (status, body) = status_and_lossy_text(open(&w.app, Some("not-a-session"), &query).await).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
 
-        let (status, body) = status_and_body(open(&w.app, Some(&w.eve.token), &query).await).await;
+        let (status, _) = status_and_lossy_text(open(&w.app, Some(&w.eve.token), &query).await).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // Read uncompressed, so the check below reads the words actually sent.
+        let (status, body) = status_and_lossy_text(open_plain(&w.app, Some(&w.eve.token), &query).await).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(body.contains("error"), "a refusal in words: {body}");
         assert!(!body.contains("Milk") && !body.contains("Elm") && !body.contains("seq"), "nothing of the board leaks: {body}");
         // A member asking for their board and someone else's gets neither.
-        let (status, _) = status_and_body(open(&w.app, Some(&w.dee.token), &format!("{query}&board_id={}", new_id())).await).await;
+        let (status, _) = status_and_lossy_text(open(&w.app, Some(&w.dee.token), &format!("{query}&board_id={}", new_id())).await).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
 
-        let (status, body) = status_and_body(open(&w.app, Some(&w.dee.token), "").await).await;
+        let (status, body) = status_and_lossy_text(open(&w.app, Some(&w.dee.token), "").await).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(w.state.live.counts(), (0, 0), "refused streams follow nothing");
     }
@@ -269,7 +232,7 @@ on_both_backends! {
 on_both_backends! {
     async fn a_stream_starts_with_the_current_number_and_is_not_buffered_or_compressed(backend: Backend) {
         let w = world(backend).await;
-        w.db.apply(&w.ben.viewer, &create(&w.board_id, "Milk and bread")).await.expect("apply");
+        w.db.apply(&w.ben.viewer, &create_post(&w.board_id, "Milk and bread")).await.expect("apply");
         let response = open(&w.app, Some(&w.dee.token), &board(&w.board_id)).await;
         let headers = response.headers().clone();
         assert_eq!(headers[header::CONTENT_TYPE], "text/event-stream");
@@ -294,7 +257,7 @@ on_both_backends! {
         assert_eq!(dee.next().await.seq(), 0);
         assert_eq!(ben.next().await.seq(), 0);
 
-        w.db.apply(&w.ben.viewer, &create(&w.board_id, "Milk and bread")).await.expect("apply");
+        w.db.apply(&w.ben.viewer, &create_post(&w.board_id, "Milk and bread")).await.expect("apply");
         assert_eq!(dee.next().await.seq(), 1);
         assert_eq!(ben.next().await.seq(), 1);
 
@@ -347,7 +310,7 @@ on_both_backends! {
         assert_eq!(first, expected);
         assert_eq!(w.state.live.counts(), (2, 2), "each board once");
 
-        w.db.apply(&w.ben.viewer, &create(&second.id, "A lift on Thursday")).await.expect("apply");
+        w.db.apply(&w.ben.viewer, &create_post(&second.id, "A lift on Thursday")).await.expect("apply");
         let change = ben.next().await;
         assert_eq!(change.json()["board_id"], second.id.as_str());
         assert_eq!(change.seq(), 1);
@@ -362,7 +325,7 @@ on_both_backends! {
         // The phone loses the stream; meanwhile two posts are made.
         drop(events);
         for title in ["Milk and bread", "A lift on Thursday"] {
-            w.db.apply(&w.ben.viewer, &create(&w.board_id, title)).await.expect("apply");
+            w.db.apply(&w.ben.viewer, &create_post(&w.board_id, title)).await.expect("apply");
         }
         let mut events = Events::of(open(&w.app, Some(&w.dee.token), &board(&w.board_id)).await).await;
         assert_eq!(events.next().await.seq(), 2);
@@ -375,7 +338,7 @@ on_both_backends! {
         let mut dee = Events::of(open(&w.app, Some(&w.dee.token), &board(&w.board_id)).await).await;
         assert_eq!(dee.next().await.seq(), 0);
         w.db.leave_board(&w.dee.viewer, &w.slug).await.expect("leave");
-        w.db.apply(&w.ben.viewer, &create(&w.board_id, "Milk and bread")).await.expect("apply");
+        w.db.apply(&w.ben.viewer, &create_post(&w.board_id, "Milk and bread")).await.expect("apply");
         let gone = dee.next().await;
         assert_eq!(gone.event.as_deref(), Some("gone"));
         assert_eq!(gone.json(), serde_json::json!({ "board_id": w.board_id }), "no number");
@@ -384,7 +347,7 @@ on_both_backends! {
         let mut ben = Events::of(open(&w.app, Some(&w.ben.token), &board(&w.board_id)).await).await;
         assert_eq!(ben.next().await.seq(), 1);
         w.db.sign_out(&w.ben.token).await.expect("sign out");
-        w.db.apply(&w.ben.viewer, &create(&w.board_id, "A lift on Thursday")).await.expect("apply");
+        w.db.apply(&w.ben.viewer, &create_post(&w.board_id, "A lift on Thursday")).await.expect("apply");
         let gone = ben.next().await;
         assert_eq!(gone.event.as_deref(), Some("gone"));
         assert_eq!(gone.json(), serde_json::json!({}));
@@ -422,10 +385,11 @@ async fn postgres_a_change_through_one_server_reaches_a_stream_on_another() {
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::COOKIE, format!("sb_session={}", w.ben.token))
         .body(Body::from(
-            serde_json::json!({ "mutations": [create(&w.board_id, "Milk and bread")] }).to_string(),
+            serde_json::json!({ "mutations": [create_post(&w.board_id, "Milk and bread")] })
+                .to_string(),
         ))
         .expect("request");
-    let (status, body) = status_and_body(w.app.clone().oneshot(push).await.expect("push")).await;
+    let (status, body) = status_and_lossy_text(send(&w.app, push).await).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(on_other.next().await.seq(), 1);
 
@@ -462,9 +426,12 @@ async fn postgres_a_change_through_one_server_reaches_a_stream_on_another() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-    w.db.apply(&w.ben.viewer, &create(&w.board_id, "A lift on Thursday"))
-        .await
-        .expect("apply");
+    w.db.apply(
+        &w.ben.viewer,
+        &create_post(&w.board_id, "A lift on Thursday"),
+    )
+    .await
+    .expect("apply");
     assert_eq!(on_other.next().await.seq(), 2);
     assert_eq!(other_state.live.counts(), (1, 1));
     assert_eq!(

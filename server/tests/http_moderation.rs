@@ -3,6 +3,8 @@
 //! others, 401 signed out), the moderation page (organisers only, never cached), and a report
 //! and a hide made with plain forms, as a browser without JavaScript sends them.
 
+mod support;
+
 use app::model::{
     ids::new_id,
     views::{Profile, Viewer},
@@ -14,10 +16,8 @@ use axum::{
     response::Response,
     Router,
 };
-use http_body_util::BodyExt;
-use server::{router, AppState, Config};
-use store::{on_both_backends, testing, Db, NewBoard, SignUp, CSV_HEADER};
-use tower::ServiceExt;
+use store::{on_both_backends, Db, CSV_HEADER};
+use support::{body_text, elm_road, fresh_app, header_of, send, sign_up, with_session};
 
 /// A person and their session token.
 type Person = (Viewer, String);
@@ -35,19 +35,14 @@ struct World {
 }
 
 async fn person(db: &Db, name: &str, phone: &str) -> Person {
-    let form = SignUp {
-        user_id: new_id(),
-        display_name: name.into(),
-        password: "kettle orange bicycle".into(),
-    };
-    let (viewer, token) = db.sign_up(form).await.expect("sign up");
+    let (viewer, token) = sign_up(db, name).await;
     let profile = Profile {
         display_name: name.into(),
         phone: phone.into(),
         email: format!("{}@example.org", name.to_lowercase()),
     };
     db.update_profile(&viewer, profile).await.expect("profile");
-    (viewer, token.0)
+    (viewer, token)
 }
 
 async fn apply(db: &Db, who: &Viewer, kind: MutationKind) {
@@ -77,18 +72,9 @@ async fn post(db: &Db, who: &Viewer, board_id: &str, kind: PostKind, title: &str
 
 /// Asha's board; Ben (Flat 9B) asks twice and offers once; Cara helps with his first request.
 async fn world(backend: store::Backend) -> World {
-    let db = testing::fresh_db(backend).await;
-    let config = Config::from_lookup(|_| None).expect("config");
-    let app = router(AppState::new(db.clone(), config.leptos_options()), &config);
+    let (app, db) = fresh_app(backend).await;
     let asha = person(&db, "Asha", "07700 900456").await;
-    let form = NewBoard {
-        board_id: new_id(),
-        name: "Elm Road".into(),
-        streets: "Elm Road".into(),
-        my_street: String::new(),
-        house_number: "14".into(),
-    };
-    let board = db.create_board(&asha.0, form).await.expect("board");
+    let board = elm_road(&db, &asha.0, "14").await;
     let page = db
         .board_page(&asha.0, &board.slug, &Default::default())
         .await;
@@ -135,12 +121,11 @@ async fn world(backend: store::Backend) -> World {
 }
 
 async fn get(app: &Router, path: &str, token: Option<&str>) -> Response {
-    let mut request = Request::get(path).header(header::ACCEPT, "text/html");
-    if let Some(token) = token {
-        request = request.header(header::COOKIE, format!("sb_session={token}"));
-    }
-    let request = request.body(Body::empty()).expect("request");
-    app.clone().oneshot(request).await.expect("response")
+    let request = with_session(Request::get(path), token)
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .expect("request");
+    send(app, request).await
 }
 
 /// A plain HTML form post from `from_page`, as a browser without JavaScript sends it.
@@ -151,35 +136,8 @@ async fn form_post(
     fields: &[(&str, &str)],
     token: &str,
 ) -> Response {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let request = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html,application/xhtml+xml")
-        .header(header::REFERER, format!("http://127.0.0.1:3000{from_page}"))
-        .header(header::COOKIE, format!("sb_session={token}"))
-        .body(Body::from(body))
-        .expect("request");
-    app.clone().oneshot(request).await.expect("response")
-}
-
-fn header_of(response: &Response, name: header::HeaderName) -> String {
-    let value = response.headers().get(name);
-    value
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
-
-async fn text(response: Response) -> String {
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    String::from_utf8(bytes.to_vec()).expect("utf-8")
+    let request = support::form_post(path, fields, Some(token), Some(from_page));
+    send(app, request).await
 }
 
 on_both_backends! {
@@ -193,7 +151,7 @@ on_both_backends! {
         let filename = format!("attachment; filename=\"{}-requests-", w.slug);
         assert!(disposition.starts_with(&filename) && disposition.ends_with(".csv\""), "{disposition}");
         assert_eq!(header_of(&response, header::CACHE_CONTROL), "no-store");
-        let csv = text(response).await;
+        let csv = body_text(response).await;
 
         let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(lines[0], CSV_HEADER);
@@ -229,7 +187,7 @@ on_both_backends! {
             let response = get(&w.app, &path, who).await;
             assert_eq!(response.status(), status, "{who:?}");
             assert!(header_of(&response, header::CONTENT_DISPOSITION).is_empty());
-            let body = text(response).await;
+            let body = body_text(response).await;
             assert!(!body.contains("Prescriptions"), "{body}");
         }
     }
@@ -242,13 +200,13 @@ on_both_backends! {
         let response = get(&w.app, &path, Some(&w.asha.1)).await;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(header_of(&response, header::CACHE_CONTROL), "no-store");
-        let page = text(response).await;
+        let page = body_text(response).await;
         assert!(page.contains("Reports and moderation") && page.contains("No open reports."));
         assert!(!page.contains("Flat 9B") && !page.contains("07700"), "no house numbers or phones");
         for (who, status) in [(Some(w.ben.1.as_str()), StatusCode::FORBIDDEN), (None, StatusCode::UNAUTHORIZED)] {
             let response = get(&w.app, &path, who).await;
             assert_eq!(response.status(), status);
-            assert!(!text(response).await.contains("Remove Cara"));
+            assert!(!body_text(response).await.contains("Remove Cara"));
         }
     }
 }
@@ -268,7 +226,7 @@ on_both_backends! {
         let response = form_post(&w.app, "/api/report_post", &post_page, &fields, &w.cara.1).await;
         assert!(response.status().is_redirection(), "{}", response.status());
         assert_eq!(header_of(&response, header::LOCATION), format!("{post_page}?reported=1"));
-        let thanks = text(get(&w.app, &format!("{post_page}?reported=1"), Some(&w.cara.1)).await).await;
+        let thanks = body_text(get(&w.app, &format!("{post_page}?reported=1"), Some(&w.cara.1)).await).await;
         assert!(thanks.contains("Thank you. The board's organisers will look at this post"));
 
         // No reason ticked: the page again, with the message, and nothing sent.
@@ -276,10 +234,10 @@ on_both_backends! {
         let bare = [("id", id.as_str()), ("report_id", report_id.as_str()), ("post_id", w.milk.as_str()), ("note", "")];
         let response = form_post(&w.app, "/api/report_post", &post_page, &bare, &w.asha.1).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(text(response).await.contains("Choose what is wrong from the list."));
+        assert!(body_text(response).await.contains("Choose what is wrong from the list."));
 
         let moderate = format!("/b/{}/moderate", w.slug);
-        let page = text(get(&w.app, &moderate, Some(&w.asha.1)).await).await;
+        let page = body_text(get(&w.app, &moderate, Some(&w.asha.1)).await).await;
         for words in ["Tesco milk for Ben", "private details", "It has his door code", "Reported by Cara"] {
             assert!(page.contains(words), "{words}");
         }
@@ -293,12 +251,12 @@ on_both_backends! {
         for who in [&w.ben, &w.cara] {
             assert_eq!(get(&w.app, &post_page, Some(&who.1)).await.status(), StatusCode::NOT_FOUND);
         }
-        let organisers = text(get(&w.app, &post_page, Some(&w.asha.1)).await).await;
+        let organisers = body_text(get(&w.app, &post_page, Some(&w.asha.1)).await).await;
         assert!(organisers.contains("only organisers can see this post"));
-        let page = text(get(&w.app, &moderate, Some(&w.asha.1)).await).await;
+        let page = body_text(get(&w.app, &moderate, Some(&w.asha.1)).await).await;
         assert!(page.contains("No open reports.") && page.contains("Hid a post") && page.contains("Door code"));
         // A hidden request leaves the export too.
-        let csv = text(get(&w.app, &format!("/b/{}/export.csv", w.slug), Some(&w.asha.1)).await).await;
+        let csv = body_text(get(&w.app, &format!("/b/{}/export.csv", w.slug), Some(&w.asha.1)).await).await;
         assert_eq!(csv.split("\r\n").filter(|l| !l.is_empty()).count(), 2);
     }
 }

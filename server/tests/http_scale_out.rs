@@ -4,37 +4,26 @@
 
 use std::sync::Arc;
 
-use app::{
-    model::{ids::new_id, Category, Mutation, MutationKind, PostKind, Urgency},
-    sync::wire::{PullResponse, PushResponse},
-};
+mod support;
+
+use app::sync::wire::{PullResponse, PushResponse};
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     Router,
 };
-use http_body_util::BodyExt;
-use server::{router, AppState, Config};
-use store::{testing, Backend, Db, NewBoard, SignUp};
-use tower::ServiceExt;
+use store::{testing, Backend, Db};
+use support::{app_on, create_post, default_config, elm_road, sign_up, status_and_lossy_text};
 
 /// One "process": a pool of its own on the shared database, and its router.
 async fn server(url: &str) -> Router {
     let db = Db::connect(url).await.expect("connect");
-    let config = Config::from_lookup(|_| None).expect("config");
-    router(AppState::new(db, config.leptos_options()), &config)
+    app_on(db, &default_config())
 }
 
+/// Sends `request` through `app`: the status and the body as text.
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {
-    let response = app.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
+    status_and_lossy_text(support::send(app, request).await).await
 }
 
 fn push(token: &str, body: &str) -> Request<Body> {
@@ -45,56 +34,19 @@ fn push(token: &str, body: &str) -> Request<Body> {
         .expect("request")
 }
 
-fn create(board_id: &str, title: &str) -> Mutation {
-    Mutation {
-        id: new_id(),
-        created_at_ms: 0,
-        kind: MutationKind::CreatePost {
-            post_id: new_id(),
-            board_id: board_id.into(),
-            post_kind: PostKind::Request,
-            category: Category::Shopping,
-            title: title.into(),
-            details: String::new(),
-            urgency: Urgency::Today,
-            expires_in_days: None,
-            needs_vetting: false,
-        },
-    }
-}
-
 async fn run(backend: Backend) {
     let url = testing::fresh_url(backend).await;
     let setup = Db::connect(&url).await.expect("connect");
     setup.migrate().await.expect("migrate");
-    let (ben, token) = setup
-        .sign_up(SignUp {
-            user_id: new_id(),
-            display_name: "Ben".into(),
-            password: "kettle orange bicycle".into(),
-        })
-        .await
-        .expect("sign up");
-    let token = token.0;
-    let board = setup
-        .create_board(
-            &ben,
-            NewBoard {
-                board_id: new_id(),
-                name: "Elm Road".into(),
-                streets: "Elm Road".into(),
-                my_street: String::new(),
-                house_number: "12".into(),
-            },
-        )
-        .await
-        .expect("board");
+    let (ben, token) = sign_up(&setup, "Ben").await;
+    let board = elm_road(&setup, &ben, "12").await;
     let servers = [server(&url).await, server(&url).await];
 
     for round in 0..5 {
         let title = format!("Milk and bread {round}");
-        let batch =
-            Arc::new(serde_json::json!({ "mutations": [create(&board.id, &title)] }).to_string());
+        let batch = Arc::new(
+            serde_json::json!({ "mutations": [create_post(&board.id, &title)] }).to_string(),
+        );
         // The phone's answer was lost; its retry reached the other process while the first
         // copy was still being applied.
         let sends = servers.clone().map(|app| {

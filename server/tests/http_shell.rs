@@ -1,45 +1,23 @@
 //! The router in-process (no port): pages, 404, health, security headers, body limit, compression.
 
+mod support;
+
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     Router,
 };
-use http_body_util::BodyExt;
-use server::{router, AppState, Config};
-use store::{on_both_backends, testing, Backend};
+use store::{on_both_backends, Backend};
+use support::{body_text, fresh_app, get};
 use tower::ServiceExt;
 
-async fn app_with(backend: Backend) -> (Router, store::Db) {
-    let db = testing::fresh_db(backend).await;
-    let config = Config::from_lookup(|_| None).expect("default config");
-    (
-        router(AppState::new(db.clone(), config.leptos_options()), &config),
-        db,
-    )
-}
-
 async fn app() -> Router {
-    app_with(Backend::Sqlite).await.0
-}
-
-async fn body_text(response: axum::response::Response) -> String {
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("read body")
-        .to_bytes();
-    String::from_utf8(bytes.to_vec()).expect("utf-8 body")
-}
-
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("request")
+    fresh_app(Backend::Sqlite).await.0
 }
 
 on_both_backends! {
     async fn healthz_checks_the_database(backend: Backend) {
-        let (app, db) = app_with(backend).await;
+        let (app, db) = fresh_app(backend).await;
         let response = app.clone().oneshot(get("/healthz")).await.expect("response");
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");

@@ -2,8 +2,10 @@
 //! applied exactly once however often it is sent, every write gets an answer, bad and
 //! unauthorised pushes change nothing, and pulls page through changes with tombstones.
 
+mod support;
+
 use app::{
-    model::{ids::new_id, views::Viewer, Category, Mutation, MutationKind, PostKind, Urgency},
+    model::{ids::new_id, views::Viewer, Mutation, MutationKind},
     sync::wire::{BoardHeader, PullResponse, PushResponse, MAX_PUSH_BATCH, PULL_PAGE},
 };
 use axum::{
@@ -12,8 +14,10 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use server::{router, AppState, Config};
-use store::{on_both_backends, testing, Db, NewBoard, SignUp};
+use store::{on_both_backends, Db};
+use support::{
+    body_json, body_text, create_post, elm_road, fresh_app, send, sign_up, with_session,
+};
 use tower::ServiceExt;
 
 struct World {
@@ -24,73 +28,25 @@ struct World {
 }
 
 async fn world(backend: store::Backend) -> World {
-    let db = testing::fresh_db(backend).await;
-    let config = Config::from_lookup(|_| None).expect("config");
-    let app = router(AppState::new(db.clone(), config.leptos_options()), &config);
-    let sign_up = |name: &str| SignUp {
-        user_id: new_id(),
-        display_name: name.into(),
-        password: "kettle orange bicycle".into(),
-    };
-    let (ben, token) = db.sign_up(sign_up("Ben")).await.expect("sign up");
-    let form = NewBoard {
-        board_id: new_id(),
-        name: "Elm Road".into(),
-        streets: "Elm Road".into(),
-        my_street: String::new(),
-        house_number: "12".into(),
-    };
-    let board = db.create_board(&ben, form).await.expect("board");
+    let (app, db) = fresh_app(backend).await;
+    let ben = sign_up(&db, "Ben").await;
+    let board = elm_road(&db, &ben.0, "12").await;
     World {
         app,
         db,
         board_id: board.id,
-        ben: (ben, token.0),
-    }
-}
-
-fn create(board_id: &str, title: &str) -> Mutation {
-    Mutation {
-        id: new_id(),
-        created_at_ms: 0,
-        kind: MutationKind::CreatePost {
-            post_id: new_id(),
-            board_id: board_id.into(),
-            post_kind: PostKind::Request,
-            category: Category::Shopping,
-            title: title.into(),
-            details: String::new(),
-            urgency: Urgency::Today,
-            expires_in_days: None,
-            needs_vetting: false,
-        },
+        ben,
     }
 }
 
 async fn push(app: &Router, token: Option<&str>, body: String) -> (StatusCode, String) {
-    let mut request = Request::post("/sync/push").header(header::CONTENT_TYPE, "application/json");
-    if let Some(token) = token {
-        request = request.header(header::COOKIE, format!("sb_session={token}"));
-    }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::from(body)).expect("request"))
-        .await
-        .expect("response");
+    let request = with_session(Request::post("/sync/push"), token)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    let response = send(app, request).await;
     let status = response.status();
-    (
-        status,
-        String::from_utf8(
-            response
-                .into_body()
-                .collect()
-                .await
-                .expect("body")
-                .to_bytes()
-                .to_vec(),
-        )
-        .expect("utf-8"),
-    )
+    (status, body_text(response).await)
 }
 
 async fn pull(app: &Router, token: &str, board_id: &str, since: i64) -> PullResponse {
@@ -98,17 +54,9 @@ async fn pull(app: &Router, token: &str, board_id: &str, since: i64) -> PullResp
         .header(header::COOKIE, format!("sb_session={token}"))
         .body(Body::empty())
         .expect("request");
-    let response = app.clone().oneshot(request).await.expect("response");
+    let response = send(app, request).await;
     assert_eq!(response.status(), StatusCode::OK);
-    serde_json::from_slice(
-        &response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes(),
-    )
-    .expect("pull json")
+    body_json(response).await
 }
 
 async fn posts(db: &Db) -> i64 {
@@ -121,7 +69,7 @@ async fn posts(db: &Db) -> i64 {
 on_both_backends! {
     async fn a_batch_pushed_twice_is_applied_once_and_answered_the_same(backend: Backend) {
         let w = world(backend).await;
-        let batch = serde_json::json!({ "mutations": [create(&w.board_id, "Milk and bread"), create(&w.board_id, "A lift on Thursday")] }).to_string();
+        let batch = serde_json::json!({ "mutations": [create_post(&w.board_id, "Milk and bread"), create_post(&w.board_id, "A lift on Thursday")] }).to_string();
         let (status, first) = push(&w.app, Some(&w.ben.1), batch.clone()).await;
         assert_eq!(status, StatusCode::OK, "{first}");
         // The reply was lost on the way back: the browser sends the same batch again.
@@ -136,7 +84,7 @@ on_both_backends! {
 on_both_backends! {
     async fn bad_and_unauthorised_pushes_change_nothing(backend: Backend) {
         let w = world(backend).await;
-        let good = serde_json::json!({ "mutations": [create(&w.board_id, "Milk and bread")] }).to_string();
+        let good = serde_json::json!({ "mutations": [create_post(&w.board_id, "Milk and bread")] }).to_string();
         let (status, body) = push(&w.app, None, good.clone()).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
         let (status, body) = push(&w.app, Some("not-a-session"), good).await;
@@ -144,7 +92,7 @@ on_both_backends! {
         let (status, body) = push(&w.app, Some(&w.ben.1), "{\"mutations\": [{\"id\": 5}]}".into()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body.contains("could not be read"), "{body}");
-        let too_many: Vec<Mutation> = (0..=MAX_PUSH_BATCH).map(|i| create(&w.board_id, &format!("Post {i}"))).collect();
+        let too_many: Vec<Mutation> = (0..=MAX_PUSH_BATCH).map(|i| create_post(&w.board_id, &format!("Post {i}"))).collect();
         let (status, body) = push(&w.app, Some(&w.ben.1), serde_json::json!({ "mutations": too_many }).to_string()).await;
         assert!(status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::PAYLOAD_TOO_LARGE, "{status} {body}");
         assert_eq!(posts(&w.db).await, 0);
@@ -154,7 +102,7 @@ on_both_backends! {
 on_both_backends! {
     async fn an_invalid_write_in_a_batch_is_rejected_with_its_reason_and_the_rest_apply(backend: Backend) {
         let w = world(backend).await;
-        let batch = serde_json::json!({ "mutations": [create(&w.board_id, ""), create(&w.board_id, "Milk and bread")] }).to_string();
+        let batch = serde_json::json!({ "mutations": [create_post(&w.board_id, ""), create_post(&w.board_id, "Milk and bread")] }).to_string();
         let (status, body) = push(&w.app, Some(&w.ben.1), batch).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body.contains(r#""outcome":"rejected","reason":"The title needs at least 3 characters.""#), "{body}");
@@ -165,7 +113,7 @@ on_both_backends! {
 on_both_backends! {
     async fn pulls_bring_changes_since_the_cursor_with_tombstones(backend: Backend) {
         let w = world(backend).await;
-        let first = create(&w.board_id, "Milk and bread");
+        let first = create_post(&w.board_id, "Milk and bread");
         let first_post = first.kind.post_id().to_string();
         w.db.apply(&w.ben.0, &first).await.expect("apply");
         let all = pull(&w.app, &w.ben.1, &w.board_id, 0).await;
@@ -188,11 +136,10 @@ on_both_backends! {
 on_both_backends! {
     async fn only_members_can_pull_a_board(backend: Backend) {
         let w = world(backend).await;
-        w.db.apply(&w.ben.0, &create(&w.board_id, "Milk and bread")).await.expect("apply");
-        let eve = SignUp { user_id: new_id(), display_name: "Eve".into(), password: "kettle orange bicycle".into() };
-        let (_, eve_token) = w.db.sign_up(eve).await.expect("sign up");
+        w.db.apply(&w.ben.0, &create_post(&w.board_id, "Milk and bread")).await.expect("apply");
+        let (_, eve_token) = sign_up(&w.db, "Eve").await;
         let request = Request::get(format!("/sync/pull?board_id={}&since=0", w.board_id))
-            .header(header::COOKIE, format!("sb_session={}", eve_token.0))
+            .header(header::COOKIE, format!("sb_session={eve_token}"))
             .body(Body::empty())
             .expect("request");
         let response = w.app.clone().oneshot(request).await.expect("response");
@@ -205,7 +152,7 @@ on_both_backends! {
 on_both_backends! {
     async fn pulled_posts_carry_details_replies_and_ids_but_no_house_number(backend: Backend) {
         let w = world(backend).await;
-        let mut post = create(&w.board_id, "Milk and bread");
+        let mut post = create_post(&w.board_id, "Milk and bread");
         if let MutationKind::CreatePost { details, .. } = &mut post.kind {
             *details = "From the corner shop".into();
         }
@@ -248,7 +195,7 @@ on_both_backends! {
         let w = world(backend).await;
         let total = PULL_PAGE as usize + 5;
         for i in 0..total {
-            w.db.apply(&w.ben.0, &create(&w.board_id, &format!("Post {i}"))).await.expect("post");
+            w.db.apply(&w.ben.0, &create_post(&w.board_id, &format!("Post {i}"))).await.expect("post");
         }
         let first = pull(&w.app, &w.ben.1, &w.board_id, 0).await;
         assert_eq!(first.posts.len(), PULL_PAGE as usize);
@@ -290,10 +237,9 @@ on_both_backends! {
         assert!(!body.contains("\"12\""), "never the house number: {body}");
         // A neighbour who joins sees the board, without its invite code.
         let code = boards[0].invite_code.clone().expect("code");
-        let cara = SignUp { user_id: new_id(), display_name: "Cara".into(), password: "kettle orange bicycle".into() };
-        let (cara, cara_token) = w.db.sign_up(cara).await.expect("sign up");
+        let (cara, cara_token) = sign_up(&w.db, "Cara").await;
         w.db.join_board(&cara, &code, "Elm Road", "3").await.expect("join");
-        let (_, body) = get(Some(cara_token.0)).await;
+        let (_, body) = get(Some(cara_token)).await;
         let boards: Vec<BoardHeader> = serde_json::from_str(&body).expect("json");
         assert_eq!(boards.len(), 1);
         assert_eq!(boards[0].me.display_name, "Cara");

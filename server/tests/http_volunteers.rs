@@ -3,12 +3,14 @@
 //! nothing); the volunteer form works as a plain HTML form (ticked boxes included); a
 //! volunteer sees what they were asked and accepts.
 
+mod support;
+
 use app::model::{
     coordination::{Coordination, CoordinationPage, Task},
     ids::{new_id, now_ms},
     views::Viewer,
     volunteer::{Availability, VolunteerChange, VolunteerProfile},
-    Category, Mutation, MutationKind, Outcome, PostKind, PostStatus, Urgency,
+    Category, Mutation, MutationKind, Outcome, PostStatus,
 };
 use axum::{
     body::Body,
@@ -16,9 +18,8 @@ use axum::{
     response::Response,
     Router,
 };
-use http_body_util::BodyExt;
-use server::{router, AppState, Config};
-use store::{on_both_backends, testing, Db, NewBoard, SignUp};
+use store::{on_both_backends, Db};
+use support::{body_text, create_post, elm_road, form_post, fresh_app, send, sign_up};
 use tower::ServiceExt;
 
 /// Asha started the board (organiser); Cara joined as a neighbour and volunteers; Asha asked
@@ -34,24 +35,10 @@ struct World {
 }
 
 async fn world(backend: store::Backend) -> World {
-    let db = testing::fresh_db(backend).await;
-    let config = Config::from_lookup(|_| None).expect("config");
-    let app = router(AppState::new(db.clone(), config.leptos_options()), &config);
-    let sign_up = |name: &str| SignUp {
-        user_id: new_id(),
-        display_name: name.into(),
-        password: "kettle orange bicycle".into(),
-    };
-    let (asha, asha_token) = db.sign_up(sign_up("Asha")).await.expect("sign up");
-    let (cara, cara_token) = db.sign_up(sign_up("Cara")).await.expect("sign up");
-    let form = NewBoard {
-        board_id: new_id(),
-        name: "Elm Road".into(),
-        streets: "Elm Road".into(),
-        my_street: String::new(),
-        house_number: "12".into(),
-    };
-    let board = db.create_board(&asha, form).await.expect("board");
+    let (app, db) = fresh_app(backend).await;
+    let (asha, asha_token) = sign_up(&db, "Asha").await;
+    let (cara, cara_token) = sign_up(&db, "Cara").await;
+    let board = elm_road(&db, &asha, "12").await;
     let code: String = sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
         .bind(&board.id)
         .fetch_one(db.pool())
@@ -83,18 +70,9 @@ async fn world(backend: store::Backend) -> World {
         profile,
     };
     apply(&cara, MutationKind::Volunteer(volunteer)).await;
-    let post_id = new_id();
-    let request = MutationKind::CreatePost {
-        post_id: post_id.clone(),
-        board_id: board.id.clone(),
-        post_kind: PostKind::Request,
-        category: Category::Shopping,
-        title: "Milk and bread".into(),
-        details: String::new(),
-        urgency: Urgency::Today,
-        expires_in_days: None,
-        needs_vetting: false,
-    };
+    // Only its kind: `apply` stamps it as made now.
+    let request = create_post(&board.id, "Milk and bread").kind;
+    let post_id = request.post_id().to_string();
     apply(&asha, request).await;
     World {
         app,
@@ -102,13 +80,13 @@ async fn world(backend: store::Backend) -> World {
         slug: board.slug,
         board_id: board.id,
         post_id,
-        asha: (asha, asha_token.0),
-        cara: (cara, cara_token.0),
+        asha: (asha, asha_token),
+        cara: (cara, cara_token),
     }
 }
 
 /// A server function called as the browser's JavaScript calls it (answering in JSON), or,
-/// with `html`, a plain form posted from `page`.
+/// with `html_from`, a plain form posted from that page.
 async fn call(
     app: &Router,
     path: &str,
@@ -116,31 +94,7 @@ async fn call(
     token: Option<&str>,
     html_from: Option<&str>,
 ) -> Response {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let mut request =
-        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(token) = token {
-        request = request.header(header::COOKIE, format!("sb_session={token}"));
-    }
-    if let Some(page) = html_from {
-        request = request
-            .header(header::ACCEPT, "text/html,application/xhtml+xml")
-            .header(header::REFERER, format!("http://127.0.0.1:3000{page}"));
-    }
-    let request = request.body(Body::from(body)).expect("request");
-    app.clone().oneshot(request).await.expect("response")
-}
-
-async fn text(response: Response) -> String {
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    String::from_utf8(bytes.to_vec()).expect("utf-8")
+    send(app, form_post(path, fields, token, html_from)).await
 }
 
 async fn assignments(db: &Db) -> i64 {
@@ -160,10 +114,10 @@ on_both_backends! {
         assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
         let neighbour = call(&w.app, "/api/load_coordination", &slug, Some(cara), None).await;
         assert_eq!(neighbour.status(), StatusCode::FORBIDDEN);
-        assert!(text(neighbour).await.contains("Only the board's organisers"));
+        assert!(body_text(neighbour).await.contains("Only the board's organisers"));
         let organiser = call(&w.app, "/api/load_coordination", &slug, Some(asha), None).await;
         assert_eq!(organiser.status(), StatusCode::OK);
-        let page: CoordinationPage = serde_json::from_str(&text(organiser).await).expect("json");
+        let page: CoordinationPage = serde_json::from_str(&body_text(organiser).await).expect("json");
         assert_eq!(page.requests.len(), 1);
         assert_eq!(page.requests[0].suggestions[0].name, "Cara");
 
@@ -216,7 +170,7 @@ on_both_backends! {
         };
         let html = w.app.clone().oneshot(get(asha)).await.expect("page");
         assert_eq!(html.status(), StatusCode::OK);
-        let html = text(html).await;
+        let html = body_text(html).await;
         assert!(html.contains("Asked Cara: waiting for an answer."), "{html}");
         let refused = w.app.clone().oneshot(get(cara)).await.expect("page");
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
@@ -240,7 +194,7 @@ on_both_backends! {
         // Nothing ticked: the page again, saying what to fix.
         let response = call(&w.app, "/api/save_volunteer", &form, Some(cara), Some(&page)).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let html = text(response).await;
+        let html = body_text(response).await;
         assert!(html.contains("Tick at least one kind of help you can give."), "{html}");
         assert!(html.contains(r#"value="I drive""#), "what was typed is kept: {html}");
 
@@ -264,7 +218,7 @@ on_both_backends! {
         assert_eq!(w.db.apply(&w.asha.0, &asked).await, Ok(Outcome::Applied));
         let response = call(&w.app, "/api/my_tasks", &[], Some(cara), None).await;
         assert_eq!(response.status(), StatusCode::OK);
-        let tasks: Vec<Task> = serde_json::from_str(&text(response).await).expect("json");
+        let tasks: Vec<Task> = serde_json::from_str(&body_text(response).await).expect("json");
         assert_eq!(tasks.len(), 1);
         let answer = [("id", new_id()), ("post_id", w.post_id.clone()), ("answer", "accept".into())];
         let answer: Vec<(&str, &str)> = answer.iter().map(|(k, v)| (*k, v.as_str())).collect();

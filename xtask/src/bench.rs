@@ -18,7 +18,7 @@ pub fn bench() -> Result<(), String> {
     let database = postgres::RunDatabase::create()?;
 
     release::build(&build_tools)?;
-    release::build_project(&build_tools, "floor")?;
+    release::build_project(&build_tools, "floor", &[])?;
     step("building the measuring program (cargo build --release -p bench)");
     run(cmd::cargo().args(["build", "--release", "-p", "bench"]))?;
 

@@ -7,19 +7,23 @@ use crate::{
     tools::Tools,
 };
 
-/// `cargo leptos build --release`: the server binary and the site in `target/site`.
+/// `cargo leptos build --release --precompress`: the server binary and the site in
+/// `target/site`, with brotli and gzip copies of its files made once, at their best setting,
+/// for the server to send as they are (see server/src/static_files.rs).
 pub fn build(tools: &Tools) -> Result<(), String> {
-    build_project(tools, "streetboard")
+    build_project(tools, "streetboard", &["--precompress"])
 }
 
 /// One of the workspace's cargo-leptos projects (`streetboard`, or the bench's `floor`).
-pub fn build_project(tools: &Tools, project: &str) -> Result<(), String> {
+pub fn build_project(tools: &Tools, project: &str, extra: &[&str]) -> Result<(), String> {
     step(&format!(
-        "building {project} in release mode (cargo leptos build --release --project {project})"
+        "building {project} in release mode (cargo leptos build --release --project {project} {})",
+        extra.join(" ")
     ));
     let started = std::time::Instant::now();
     run(cmd::cargo()
         .args(["leptos", "build", "--release", "--project", project])
+        .args(extra)
         .env("PATH", tools.path()))?;
     println!("    built in {} s", started.elapsed().as_secs());
     Ok(())

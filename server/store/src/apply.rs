@@ -36,6 +36,8 @@ impl Db {
         if let Some(outcome) = self.recorded_outcome(viewer, &mutation.id).await? {
             return Ok(outcome);
         }
+        // Held until this write has committed or rolled back.
+        let _turn = self.write_turn().await;
         let mut tx = self.begin_write().await?;
         match take_turn(&mut tx, self.backend(), viewer, &mutation.id).await {
             Ok(None) => {}
