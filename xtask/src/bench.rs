@@ -22,7 +22,7 @@ pub fn bench() -> Result<(), String> {
     step("building the measuring program (cargo build --release -p bench)");
     run(cmd::cargo().args(["build", "--release", "-p", "bench"]))?;
 
-    step("measuring (about 20 minutes; progress below, the report goes to BENCHMARKS.md)");
+    step("measuring (about 10 minutes; progress below, the report goes to BENCHMARKS.md)");
     let root = crate::root();
     let result = run(Command::new(root.join("target/release/bench"))
         .current_dir(&root)

@@ -24,8 +24,8 @@ commands:
           and browser builds)
   bench   install what is missing, build in release mode and measure first-visit weight, a
           phone's experience (headless Chromium, slowed CPU and network), server throughput,
-          sync ingest and growth on SQLite and PostgreSQL; writes BENCHMARKS.md (about 30
-          minutes)";
+          sync ingest and growth on SQLite and PostgreSQL; writes BENCHMARKS.md (about 15
+          minutes once built)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -222,7 +222,7 @@ pub fn section(board: &PageWeight, floor: &PageWeight, board_pages: usize) -> Se
             .with_budget(Budget::at_most(BUDGET_BROTLI_BYTES, Unit::Bytes)),
     );
     section.row(Row::new(
-        "Total as our server sends it (`Accept-Encoding: br`, compressed on the fly)",
+        "Total as our server sends it to a browser taking brotli",
         one(board.served_brotli),
         Unit::Bytes,
     ));
