@@ -131,7 +131,7 @@ pub async fn measure(
     }
     let mut weight = PageWeight::default();
     weight.parts.push((Part::Html, Sizes::of(&html.body)?));
-    let mut served = br_served(addr, &page_with_br(path, token)).await?;
+    let mut served = served_bytes(addr, &page_with_br(path, token)).await?;
     for asset in asset_paths(&html.text()) {
         let Some(part) = Part::of_path(&asset) else {
             continue;
@@ -144,7 +144,7 @@ pub async fn measure(
             ));
         }
         weight.parts.push((part, Sizes::of(&file.body)?));
-        served += br_served(addr, &Request::get(&asset).header("Accept-Encoding", "br")).await?;
+        served += served_bytes(addr, &Request::get(&asset).header("Accept-Encoding", "br")).await?;
         weight.assets.push(asset);
     }
     weight.parts.sort_by_key(|(part, _)| *part);
@@ -161,7 +161,7 @@ fn page_with_br<'a>(path: &'a str, token: Option<&str>) -> Request<'a> {
 }
 
 /// Body bytes as sent, compressed or not (the floor's plain file server does not compress).
-async fn br_served(addr: SocketAddr, request: &Request<'_>) -> Result<f64, String> {
+async fn served_bytes(addr: SocketAddr, request: &Request<'_>) -> Result<f64, String> {
     Ok(request.send(addr).await?.body.len() as f64)
 }
 
