@@ -1,7 +1,7 @@
 // Helpers for the offline tests: a street with two neighbours, waiting for the service worker
 // and the sync engine, writing with no signal, reading the server's copy through /sync/pull,
 // and telling expected network failures from real errors.
-import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page, Route } from '@playwright/test';
 import { expect, test, watchForErrors } from './fixtures';
 import { joinBoard, neighbour, open, signUp, startBoard, type Neighbour } from './people';
 
@@ -123,12 +123,23 @@ export async function openBoardReady(who: Neighbour, s: Street): Promise<void> {
 /** Cuts the phone's signal; from now on its failed loads (net::ERR_INTERNET_DISCONNECTED) are expected. */
 export async function goOffline(who: Neighbour): Promise<void> {
   expectErrorsFromNow(who, [OFFLINE]);
+  // Chromium's offline emulation reaches each page a moment after it starts: a request made
+  // by a document that has just loaded (its engine's first round) once went out with the
+  // signal "off" and reached the server. Refusing every request at the context too keeps the
+  // phone truly cut off; the context's routes also see what a service worker fetches.
+  await who.context.route('**/*', refuseWhileOffline);
   await who.context.setOffline(true);
   await expect(connection(who.page)).toHaveText('Offline');
   await expect(who.page.locator('html')).toHaveAttribute('data-sync', 'offline');
 }
 
+/** How a request fails with no signal. */
+async function refuseWhileOffline(route: Route): Promise<void> {
+  await route.abort('internetdisconnected');
+}
+
 export async function goOnline(who: Neighbour): Promise<void> {
+  await who.context.unroute('**/*', refuseWhileOffline);
   await who.context.setOffline(false);
   await expect(connection(who.page)).not.toHaveText('Offline');
 }
