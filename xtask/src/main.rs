@@ -91,6 +91,8 @@ fn test() -> Result<(), String> {
                 "--workspace",
                 "--exclude",
                 "frontend",
+                // Every test binary runs even after one fails, so the summary counts them all.
+                "--no-fail-fast",
                 "--color",
                 "always",
             ])
