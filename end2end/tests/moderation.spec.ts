@@ -61,8 +61,14 @@ for (const js of [true, false]) {
     await openBoard(cara, boardPath);
     await expect(card(cara, title)).toBeVisible();
     await open(cara, postPath);
-    await cara.page.getByText('Report this post').click();
-    await cara.page.getByLabel('Spam or advertising').check();
+    // Known issue (closing note, issue 6): the post page re-renders when a sync round ends,
+    // which closes an open "Report this post" section. Cara opens it again if it snapped shut.
+    const reason = cara.page.getByLabel('Spam or advertising');
+    await expect(async () => {
+      if (!(await reason.isVisible())) await cara.page.getByText('Report this post').click();
+      await expect(reason).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+    await reason.check();
     await cara.page.getByLabel('Anything to add (optional)').fill('Selling things, not asking for help.');
     await cara.page.getByRole('button', { name: 'Send report' }).click();
     await expect(cara.page.getByRole('status').filter({ hasText: 'Thank you.' })).toBeVisible();
