@@ -30,6 +30,68 @@ on_both_backends! {
     }
 }
 
+/// `/healthz`'s status and body, asked afresh.
+async fn health(app: &Router) -> (StatusCode, String) {
+    let response = app
+        .clone()
+        .oneshot(get("/healthz"))
+        .await
+        .expect("response");
+    (response.status(), body_text(response).await)
+}
+
+/// Asks `/healthz` until it answers 200, for at most ten seconds.
+async fn healthy_again(app: &Router) {
+    for _ in 0..100 {
+        if health(app).await.0 == StatusCode::OK {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("/healthz never answered 200 again: {:?}", health(app).await);
+}
+
+on_both_backends! {
+    async fn healthz_fails_while_every_connection_is_taken(backend: Backend) {
+        let (app, db) = fresh_app(backend).await;
+        let most = db.pool().options().get_max_connections();
+        let mut taken = Vec::new();
+        for _ in 0..most {
+            taken.push(db.pool().acquire().await.expect("a connection"));
+        }
+        let (status, body) = health(&app).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(body.contains(r#""status":"unavailable""#), "{body}");
+
+        drop(taken);
+        healthy_again(&app).await;
+    }
+}
+
+/// What the wedged server of issue 18 showed: reads answered, every write "database is locked",
+/// and `/healthz` still said ok. Here another process holds SQLite's write lock.
+#[tokio::test]
+async fn healthz_fails_while_sqlite_cannot_take_a_write() {
+    use sqlx::{ConnectOptions, Connection, Executor};
+
+    let (app, db) = fresh_app(Backend::Sqlite).await;
+    let file = db.pool().connect_options().to_url_lossy().to_string();
+    let mut other_process = sqlx::AnyConnection::connect(&file).await.expect("connect");
+    other_process
+        .execute("BEGIN IMMEDIATE")
+        .await
+        .expect("take the write lock");
+
+    let (status, body) = health(&app).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body.contains(r#""database":"not taking writes""#), "{body}");
+    // Reads still work: it is writes the check caught.
+    db.ping().await.expect("a read");
+
+    other_process.execute("ROLLBACK").await.expect("let go");
+    healthy_again(&app).await;
+}
+
 #[tokio::test]
 async fn home_page_is_server_rendered_with_a_nonced_hydration_script() {
     let response = app().await.oneshot(get("/")).await.expect("response");

@@ -18,6 +18,7 @@ use crate::{
     moderation::{resolve_reports, Audit},
     posts::PostRow,
     volunteers::is_vetted,
+    write::OnItsOwn,
     Backend, Db,
 };
 
@@ -36,24 +37,37 @@ impl Db {
         if let Some(outcome) = self.recorded_outcome(viewer, &mutation.id).await? {
             return Ok(outcome);
         }
-        // Held until this write has committed or rolled back.
-        let _turn = self.write_turn().await;
-        let mut tx = self.begin_write().await?;
+        // Once begun, applying and recording go on to the end even if the phone that sent it
+        // loses signal: the record and the change always agree (see `write`).
+        let (viewer, mutation) = (viewer.clone(), mutation.clone());
+        self.to_the_end(move |db, on_its_own| async move {
+            db.apply_once(&on_its_own, &viewer, &mutation).await
+        })
+        .await
+    }
+
+    async fn apply_once(
+        &self,
+        on_its_own: &OnItsOwn,
+        viewer: &Viewer,
+        mutation: &Mutation,
+    ) -> Result<Outcome, AppError> {
+        let mut tx = self.begin_write(on_its_own).await?;
         match take_turn(&mut tx, self.backend(), viewer, &mutation.id).await {
             Ok(None) => {}
             Ok(Some(outcome)) => {
-                let _ = tx.rollback().await;
+                tx.rollback().await;
                 return Ok(outcome);
             }
             Err(e) => {
-                let _ = tx.rollback().await;
+                tx.rollback().await;
                 return Err(e);
             }
         }
         let outcome = match self.apply_in(&mut tx, viewer, mutation).await {
             Ok(outcome) => outcome,
             Err(e) => {
-                let _ = tx.rollback().await;
+                tx.rollback().await;
                 return Err(e);
             }
         };
@@ -66,11 +80,11 @@ impl Db {
         .bind(mutation.kind.name())
         .bind(&outcome_json)
         .bind(now_ms())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await;
         match recorded {
             Ok(_) => {
-                tx.commit().await.internal()?;
+                tx.commit().await?;
                 if outcome == Outcome::Applied {
                     self.announce_post_change(mutation.kind.post_id());
                 }
@@ -79,7 +93,7 @@ impl Db {
             // The same id arrived twice at once and the other copy committed first: undo ours
             // and answer as the first did.
             Err(e) if is_unique_violation(&e) => {
-                let _ = tx.rollback().await;
+                tx.rollback().await;
                 self.recorded_outcome(viewer, &mutation.id)
                     .await?
                     .ok_or(AppError::Internal)
@@ -94,15 +108,6 @@ impl Db {
         id: &str,
     ) -> Result<Option<Outcome>, AppError> {
         recorded_outcome_in(self.pool(), viewer, id).await
-    }
-
-    /// A write transaction. SQLite takes its write lock at the start (`BEGIN IMMEDIATE`), so two
-    /// writers queue on the busy timeout instead of one failing when it upgrades a read lock.
-    async fn begin_write(&self) -> Result<Transaction<'static, Any>, AppError> {
-        match self.backend() {
-            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await.internal(),
-            Backend::Postgres => self.pool().begin().await.internal(),
-        }
     }
 
     async fn apply_in(

@@ -10,6 +10,7 @@ use rand::Rng as _;
 use crate::{
     error::{is_unique_violation, OrInternal},
     moderation::{is_removed, Audit},
+    write::OnItsOwn,
     Db,
 };
 
@@ -25,6 +26,17 @@ pub struct NewBoard {
     /// The starter's own street (one of `streets`); the first street when empty.
     pub my_street: String,
     pub house_number: String,
+}
+
+/// A board checked and ready to store, with its organiser: owned, so it can be stored on a task
+/// of its own (see `write`).
+struct BoardToMake {
+    id: String,
+    name: String,
+    streets: Vec<String>,
+    organiser_id: String,
+    organiser_street: String,
+    organiser_house_number: String,
 }
 
 /// The viewer's membership of one board.
@@ -112,56 +124,84 @@ impl Db {
         if let Some(existing) = self.board_summary_by_id(viewer, &form.board_id).await? {
             return Ok(existing);
         }
-        let base = slug_of(&name);
+        let board = BoardToMake {
+            id: form.board_id.clone(),
+            name,
+            streets,
+            organiser_id: viewer.user_id.clone(),
+            organiser_street: my_street,
+            organiser_house_number: form.house_number.trim().to_string(),
+        };
+        let made = self
+            .to_the_end(
+                move |db, on_its_own| async move { db.make_board(&on_its_own, &board).await },
+            )
+            .await?;
+        if !made {
+            return Err(AppError::field(
+                "name",
+                "Many boards already have a name like this; please choose another.",
+            ));
+        }
+        self.board_summary_by_id(viewer, &form.board_id)
+            .await?
+            .ok_or(AppError::Internal)
+    }
+
+    /// Stores `board` with its organiser under the first free slug made from its name; `false`
+    /// when twenty are taken.
+    async fn make_board(
+        &self,
+        on_its_own: &OnItsOwn,
+        board: &BoardToMake,
+    ) -> Result<bool, AppError> {
+        let base = slug_of(&board.name);
         for attempt in 1..=20 {
             let slug = if attempt == 1 {
                 base.clone()
             } else {
                 format!("{base}-{attempt}")
             };
-            let mut tx = self.pool().begin().await.internal()?;
+            let mut tx = self.begin_write(on_its_own).await?;
             let inserted = sqlx::query(
                 "INSERT INTO boards (id, slug, name, streets, invite_code, created_by, created_at_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(&form.board_id)
+            .bind(&board.id)
             .bind(&slug)
-            .bind(&name)
-            .bind(streets.join("\n"))
+            .bind(&board.name)
+            .bind(board.streets.join("\n"))
             .bind(new_invite_code())
-            .bind(&viewer.user_id)
+            .bind(&board.organiser_id)
             .bind(now_ms())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await;
             match inserted {
                 Ok(_) => {}
                 // The slug (or, vanishingly rarely, the invite code) is taken: try the next.
-                Err(e) if is_unique_violation(&e) => continue,
+                Err(e) if is_unique_violation(&e) => {
+                    tx.rollback().await;
+                    continue;
+                }
                 Err(e) => return Err(e).internal(),
             }
             sqlx::query(
                 "INSERT INTO memberships (board_id, user_id, role, street, house_number, joined_at_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(&form.board_id)
-            .bind(&viewer.user_id)
+            .bind(&board.id)
+            .bind(&board.organiser_id)
             .bind(Role::Organiser.as_str())
-            .bind(&my_street)
-            .bind(form.house_number.trim())
+            .bind(&board.organiser_street)
+            .bind(&board.organiser_house_number)
             .bind(now_ms())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .internal()?;
-            tx.commit().await.internal()?;
-            return self
-                .board_summary_by_id(viewer, &form.board_id)
-                .await?
-                .ok_or(AppError::Internal);
+            tx.commit().await?;
+            return Ok(true);
         }
-        Err(AppError::field(
-            "name",
-            "Many boards already have a name like this; please choose another.",
-        ))
+        Ok(false)
     }
 
     /// The board's name and streets for the invite page (anyone holding the code may see them).
@@ -232,24 +272,32 @@ impl Db {
                 "Only the board's organisers can make a new invite link.".into(),
             ));
         }
-        let code = new_invite_code();
-        let mut tx = self.pool().begin().await.internal()?;
-        sqlx::query("UPDATE boards SET invite_code = $1 WHERE id = $2")
-            .bind(&code)
-            .bind(&membership.board_id)
-            .execute(&mut *tx)
-            .await
-            .internal()?;
-        let audit = Audit {
-            board_id: &membership.board_id,
-            actor_id: &viewer.user_id,
-            action: AuditAction::NewInvite,
-            post_id: None,
-            member_id: None,
-            reason: "",
-        };
-        audit.record(&mut *tx).await?;
-        tx.commit().await.internal()?;
+        let (code, board_id, organiser_id) = (
+            new_invite_code(),
+            membership.board_id,
+            viewer.user_id.clone(),
+        );
+        let stored = code.clone();
+        self.to_the_end(move |db, on_its_own| async move {
+            let mut tx = db.begin_write(&on_its_own).await?;
+            sqlx::query("UPDATE boards SET invite_code = $1 WHERE id = $2")
+                .bind(&stored)
+                .bind(&board_id)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+            let audit = Audit {
+                board_id: &board_id,
+                actor_id: &organiser_id,
+                action: AuditAction::NewInvite,
+                post_id: None,
+                member_id: None,
+                reason: "",
+            };
+            audit.record(&mut **tx).await?;
+            tx.commit().await
+        })
+        .await?;
         Ok(code)
     }
 

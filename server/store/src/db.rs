@@ -51,6 +51,11 @@ pub struct Db {
     /// come first served, rather than in SQLite's busy handler, whose growing sleeps (up to
     /// 100 ms a try) gave a push among eight at once a p99 of 0.7 s (BENCHMARKS.md).
     write_turn: Arc<tokio::sync::Mutex<()>>,
+    /// Held while `/healthz` checks the database takes writes, so checks never pile up.
+    pub(crate) health_check: Arc<tokio::sync::Mutex<()>>,
+    /// The URL it was opened with, for tests that look at it from a connection of their own.
+    #[cfg(feature = "test-support")]
+    url: Arc<str>,
 }
 
 impl Db {
@@ -93,6 +98,9 @@ impl Db {
             backend,
             announcer: Announcer::new(&url),
             write_turn: Arc::default(),
+            health_check: Arc::default(),
+            #[cfg(feature = "test-support")]
+            url: url.as_str().into(),
         })
     }
 
@@ -112,6 +120,11 @@ impl Db {
         Ok(())
     }
 
+    #[cfg(feature = "test-support")]
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -121,7 +134,7 @@ impl Db {
     }
 
     /// This process's turn to write, on SQLite (held until dropped); nothing to wait for on
-    /// PostgreSQL, where writers to different rows go side by side.
+    /// PostgreSQL, where writers to different rows go side by side. Taken by `begin_write`.
     pub(crate) async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         match self.backend {
             Backend::Sqlite => Some(self.write_turn.clone().lock_owned().await),

@@ -21,6 +21,7 @@ mod sync;
 pub mod testing;
 mod url;
 mod volunteers;
+mod write;
 
 pub use accounts::{SessionToken, SignUp, SESSION_DAYS};
 pub use boards::{Membership, NewBoard};
@@ -29,3 +30,4 @@ pub use demo::{DEMO_BOARD, DEMO_PASSWORD};
 pub use export::{CsvFile, CSV_HEADER};
 pub use live::{BoardChanged, ChangeFeed, Notice, CHANNEL as CHANGE_CHANNEL};
 pub use url::{redact, Backend};
+pub use write::NotWritable;

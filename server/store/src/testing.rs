@@ -4,6 +4,8 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use std::time::Duration;
+
 use sqlx::{Connection, Executor};
 
 use crate::{Backend, Db};
@@ -57,7 +59,11 @@ pub async fn fresh_url(backend: Backend) -> String {
                 .unwrap_or_else(|e| panic!("create schema: {e}"));
             let _ = admin.close().await;
             let separator = if run_url.contains('?') { '&' } else { '?' };
-            format!("{run_url}{separator}options=-c%20search_path%3D{schema}")
+            // The schema's name as the connections' application name too, so a test can find
+            // its own connections in `pg_stat_activity` (see `transactions_left_open`).
+            format!(
+                "{run_url}{separator}options=-c%20search_path%3D{schema}&application_name={schema}"
+            )
         }
     }
 }
@@ -71,6 +77,85 @@ pub async fn fresh_db(backend: Backend) -> Db {
         .await
         .unwrap_or_else(|e| panic!("migrations apply to an empty database: {e}"));
     db
+}
+
+/// How long [`transactions_left_open`] lets a write still at work finish before calling what it
+/// holds left open.
+pub const SETTLE: Duration = Duration::from_secs(1);
+
+/// What `db`'s connections hold open after every caller has gone: empty when nothing is. Asked
+/// over a connection of its own, never one from the pool (a pooled one may be the culprit).
+///
+/// - SQLite: whether a writer from outside can take the write lock within [`SETTLE`]. A pooled
+///   connection left inside `BEGIN IMMEDIATE` holds it for good; a write still at work lets go.
+/// - PostgreSQL: the pool's connections `idle in transaction` for longer than [`SETTLE`], found
+///   by application name in `pg_stat_activity`, and advisory locks they still hold.
+pub async fn transactions_left_open(db: &Db) -> Vec<String> {
+    let mut outside = sqlx::AnyConnection::connect(db.url())
+        .await
+        .unwrap_or_else(|e| panic!("a second connection to the test database: {e}"));
+    let found = match db.backend() {
+        Backend::Sqlite => sqlite_write_lock_held(&mut outside).await,
+        Backend::Postgres => postgres_open_transactions(&mut outside, db.url()).await,
+    };
+    let _ = outside.close().await;
+    found
+}
+
+async fn sqlite_write_lock_held(outside: &mut sqlx::AnyConnection) -> Vec<String> {
+    let millis = SETTLE.as_millis();
+    outside
+        .execute(format!("PRAGMA busy_timeout = {millis}").as_str())
+        .await
+        .unwrap_or_else(|e| panic!("busy timeout: {e}"));
+    match outside.execute("BEGIN IMMEDIATE").await {
+        Ok(_) => {
+            outside
+                .execute("ROLLBACK")
+                .await
+                .unwrap_or_else(|e| panic!("rollback: {e}"));
+            Vec::new()
+        }
+        Err(e) => vec![format!(
+            "the SQLite write lock is still held after {millis} ms: {e}"
+        )],
+    }
+}
+
+async fn postgres_open_transactions(outside: &mut sqlx::AnyConnection, url: &str) -> Vec<String> {
+    let name = url
+        .split("application_name=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap_or_else(|| panic!("the test database URL names no application"));
+    let deadline = tokio::time::Instant::now() + SETTLE;
+    loop {
+        // Connections of this pool in a transaction that has waited, idle, for the client;
+        // and locks of any kind that an idle connection still holds (advisory ones included).
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT a.state, COALESCE(string_agg(DISTINCT l.locktype, ','), '') \
+             FROM pg_stat_activity a LEFT JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' \
+             WHERE a.application_name = $1 AND a.pid <> pg_backend_pid() \
+             AND (a.state LIKE 'idle in transaction%' OR (a.state = 'idle' AND l.pid IS NOT NULL)) \
+             GROUP BY a.pid, a.state",
+        )
+        .bind(name)
+        .fetch_all(&mut *outside)
+        .await
+        .unwrap_or_else(|e| panic!("read pg_stat_activity: {e}"));
+        if rows.is_empty() {
+            return Vec::new();
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return rows
+                .into_iter()
+                .map(|(state, locks)| {
+                    format!("a pooled connection is {state:?}, holding [{locks}]")
+                })
+                .collect();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Runs the same async test body on SQLite and on PostgreSQL, as two named tests.

@@ -1,0 +1,204 @@
+//! Phones that lose signal in the middle of sending their outbox, over a real port: many pushes
+//! at once, a random share of them cut (the connection reset) at a random moment while the
+//! server is reading, applying or answering. Afterwards the server still takes a write at once,
+//! nothing is left holding a transaction or a lock, and every push answered `applied` is
+//! stored exactly once, as is every post the server recorded (the cut ones included).
+//!
+//! Issue 18: before writes ran to the end on a task of their own, such a cut could leave a
+//! pooled SQLite connection inside `BEGIN IMMEDIATE`, and every later write failed.
+
+mod support;
+
+use std::{collections::HashSet, net::SocketAddr, time::Duration};
+
+use app::{
+    model::Outcome,
+    sync::wire::{PushRequest, PushResponse},
+};
+use rand::Rng;
+use store::{on_both_backends, testing, Db};
+use support::{app_on, create_post, default_config, elm_road, sign_up};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+/// Phones sending at once, and pushes each.
+const PHONES: usize = 8;
+const PUSHES_EACH: usize = 40;
+/// Latest moment a cut comes, after the request is written: longer than a push takes here.
+const LATEST_CUT: Duration = Duration::from_millis(6);
+
+/// The server on a port of its own, as `main.rs` serves it.
+async fn serve(db: Db) -> SocketAddr {
+    let app = app_on(db, &default_config());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address = listener.local_addr().expect("its address");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
+    });
+    address
+}
+
+/// One push of one new post, as raw HTTP/1.1 (the body, and the request's bytes).
+fn push_request(address: SocketAddr, token: &str, board_id: &str) -> (String, Vec<u8>) {
+    let mutation = create_post(board_id, "Milk and bread");
+    let id = mutation.id.clone();
+    let body = serde_json::to_string(&PushRequest {
+        mutations: vec![mutation],
+    })
+    .expect("json");
+    let request = format!(
+        "POST /sync/push HTTP/1.1\r\nHost: {address}\r\nCookie: sb_session={token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    (id, request.into_bytes())
+}
+
+/// What became of one push, as its phone saw it.
+enum Seen {
+    /// The answer arrived: the mutation's id and its outcome.
+    Answered(String, Outcome),
+    /// The phone lost signal before the answer: the mutation's id.
+    Cut(String),
+}
+
+/// Sends one push and either reads the whole answer or, if `cut_after` is set, resets the
+/// connection that long after sending (SO_LINGER 0: what a phone going into a lift looks like
+/// to the server, no polite goodbye).
+async fn push_once(
+    address: SocketAddr,
+    token: &str,
+    board_id: &str,
+    cut_after: Option<Duration>,
+) -> Seen {
+    let (id, request) = push_request(address, token, board_id);
+    let mut stream = TcpStream::connect(address).await.expect("connect");
+    stream.write_all(&request).await.expect("send");
+    if let Some(after) = cut_after {
+        tokio::time::sleep(after).await;
+        stream.set_zero_linger().expect("linger");
+        drop(stream);
+        return Seen::Cut(id);
+    }
+    let mut answer = Vec::new();
+    stream
+        .read_to_end(&mut answer)
+        .await
+        .expect("read the answer");
+    let answer = String::from_utf8(answer).expect("utf-8");
+    let (head, body) = answer.split_once("\r\n\r\n").expect("a head and a body");
+    assert!(
+        head.starts_with("HTTP/1.1 200"),
+        "push answered {head}\n{body}"
+    );
+    let response: PushResponse = serde_json::from_str(body).expect("a push response");
+    let result = response.results.into_iter().next().expect("one result");
+    assert_eq!(result.id, id, "the answer names the push");
+    Seen::Answered(id, result.outcome)
+}
+
+/// How many rows of `table` have `column` equal to `value`.
+async fn rows_with(db: &Db, table: &str, column: &str, value: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1");
+    sqlx::query_scalar(&sql)
+        .bind(value)
+        .fetch_one(db.pool())
+        .await
+        .expect("count")
+}
+
+on_both_backends! {
+    async fn pushes_cut_off_mid_way_leave_every_write_working_and_each_post_once(backend: Backend) {
+        let db = testing::fresh_db(backend).await;
+        let (ben, token) = sign_up(&db, "Ben").await;
+        let board = elm_road(&db, &ben, "12").await;
+        let address = serve(db.clone()).await;
+
+        let mut phones = tokio::task::JoinSet::new();
+        for _ in 0..PHONES {
+            let (token, board_id) = (token.clone(), board.id.clone());
+            phones.spawn(async move {
+                let mut seen = Vec::new();
+                for _ in 0..PUSHES_EACH {
+                    // Two in three pushes lose signal, at any moment up to LATEST_CUT.
+                    let cut_after = {
+                        let mut rng = rand::rng();
+                        rng.random_ratio(2, 3).then(|| {
+                            Duration::from_micros(rng.random_range(0..=LATEST_CUT.as_micros() as u64))
+                        })
+                    };
+                    seen.push(push_once(address, &token, &board_id, cut_after).await);
+                }
+                seen
+            });
+        }
+        let seen: Vec<Seen> = phones.join_all().await.into_iter().flatten().collect();
+
+        // The server still takes a write at once: nothing was left holding the database.
+        let left_open = testing::transactions_left_open(&db).await;
+        assert!(left_open.is_empty(), "after the cuts: {left_open:?}");
+        let next = tokio::time::timeout(
+            Duration::from_secs(1),
+            push_once(address, &token, &board.id, None),
+        )
+        .await
+        .expect("the next push is answered within a second");
+        assert!(
+            matches!(next, Seen::Answered(_, Outcome::Applied)),
+            "the next push is applied"
+        );
+
+        // Every push answered `applied` is stored exactly once, with its record.
+        let mut cut = HashSet::new();
+        for push in &seen {
+            match push {
+                Seen::Answered(id, outcome) => {
+                    assert_eq!(outcome, &Outcome::Applied, "push {id}");
+                    assert_eq!(rows_with(&db, "mutations", "id", id).await, 1, "record of {id}");
+                }
+                Seen::Cut(id) => {
+                    cut.insert(id.clone());
+                }
+            }
+        }
+        // And nothing is half-stored: each post has its record and each record its post, the
+        // cut pushes' included (a cut push is either wholly applied or not at all).
+        let posts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM posts")
+            .fetch_one(db.pool())
+            .await
+            .expect("count posts");
+        let recorded: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM mutations WHERE kind = 'create_post'")
+                .fetch_all(db.pool())
+                .await
+                .expect("recorded pushes");
+        assert_eq!(posts, recorded.len() as i64, "posts against recorded pushes");
+        let answered = seen.len() - cut.len() + 1;
+        let cut_but_applied = recorded.iter().filter(|id| cut.contains(*id)).count();
+        assert_eq!(
+            recorded.len(),
+            answered + cut_but_applied,
+            "every recorded push is one that was answered or one that was cut"
+        );
+        // The cuts really came at every stage: some before the server took the push in, some
+        // after it had started applying it (run to the end all the same).
+        eprintln!(
+            "{} pushes: {} answered, {} cut ({} of them applied all the same)",
+            seen.len(),
+            answered - 1,
+            cut.len(),
+            cut_but_applied
+        );
+        assert!(cut_but_applied > 0, "no cut came after the server had started a push");
+        assert!(cut_but_applied < cut.len(), "no cut came before the server took a push in");
+    }
+}
