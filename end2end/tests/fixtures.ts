@@ -1,5 +1,6 @@
 // Shared test fixtures: a `page` that fails the test on console errors or uncaught page errors, plus waitForHydration.
 import { test as base, expect, type Page } from '@playwright/test';
+import { keepForReport, Signal, signalReport, watchSends } from './signal';
 
 // Chromium's own log line when a fetched resource answers with an error status.
 const FAILED_LOAD = /^Failed to load resource: the server responded with a status of (\d+)/;
@@ -61,12 +62,36 @@ export function failOnErrors(problems: string[]): void {
   }
 }
 
-export const test = base.extend({
+export const test = base.extend<{ signal: Signal; report: void }>({
+  // The test's own phone (the `context`, `page` and `request` fixtures) reaches the server
+  // through a signal of its own, like every phone the helpers make (see signal.ts).
+  signal: async ({}, use) => {
+    const server = process.env.BASE_URL;
+    if (!server) throw new Error('BASE_URL is not set (see playwright.config.ts)');
+    const signal = await Signal.to(server);
+    await use(signal);
+    await signal.close();
+  },
+  baseURL: async ({ signal }, use) => {
+    await use(signal.url);
+  },
+  context: async ({ context, signal }, use) => {
+    keepForReport('this test\'s phone', signal, await watchSends(context));
+    await use(context);
+  },
   page: async ({ page }, use) => {
     const problems = watchForErrors(page);
     await use(page);
     failOnErrors(problems());
   },
+  // After every test: which requests the cut signal refused, and what the page believed then.
+  report: [
+    async ({}, use) => {
+      await use();
+      for (const line of signalReport()) console.log(line);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -1,6 +1,7 @@
 // Installing and offline: the manifest and its icons, the service worker and its caches, the offline shell.
 import type { Page } from '@playwright/test';
 import { test, expect, waitForHydration, watchForErrors, failOnErrors } from './fixtures';
+import { loseSignal, regainSignal } from './offline-helpers';
 
 type Icon = { src: string; sizes: string; type: string; purpose?: string };
 
@@ -93,6 +94,7 @@ test('the offline page says so', async ({ page }) => {
 
 test('offline, a visited page opens from the cache and a new address opens the app, not an error page', async ({
   context,
+  signal,
 }) => {
   // Pages that load their data while offline log failed fetches: those are expected here, so
   // this test watches its own page and lets only those through.
@@ -106,7 +108,7 @@ test('offline, a visited page opens from the cache and a new address opens the a
   await page.goto('/signin');
   await waitForHydration(page);
 
-  await context.setOffline(true);
+  await loseSignal(context, signal);
   try {
     const visited = await page.goto('/signin');
     expect(visited?.fromServiceWorker()).toBe(true);
@@ -124,10 +126,10 @@ test('offline, a visited page opens from the cache and a new address opens the a
     await expect(page.locator('#offline-shell')).toHaveCount(0);
     await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   } finally {
-    await context.setOffline(false);
+    await regainSignal(context, signal);
   }
 
-  const offlineFetch = /ERR_INTERNET_DISCONNECTED|Failed to fetch|NetworkError/;
+  const offlineFetch = /ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|ERR_CONNECTION_CLOSED|Failed to fetch|NetworkError/;
   failOnErrors(problems().filter((problem) => !offlineFetch.test(problem)));
 });
 

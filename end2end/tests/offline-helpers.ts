@@ -1,8 +1,9 @@
 // Helpers for the offline tests: a street with two neighbours, waiting for the service worker
 // and the sync engine, writing with no signal, reading the server's copy through /sync/pull,
 // and telling expected network failures from real errors.
-import type { Browser, BrowserContext, Locator, Page, Route } from '@playwright/test';
-import { expect, test, watchForErrors } from './fixtures';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import { expect } from './fixtures';
+import type { Signal } from './signal';
 import { joinBoard, neighbour, open, signUp, startBoard, type Neighbour } from './people';
 
 /** The password people.ts's signUp gives everyone. */
@@ -13,14 +14,18 @@ export const SEND_TIMEOUT = 45_000;
 
 /** Chromium's console line for a fetch that never got an answer (e.g. net::ERR_INTERNET_DISCONNECTED). */
 export const netError = (code: string) => new RegExp(`Failed to load resource: net::${code}\\b`);
-export const OFFLINE = netError('ERR_INTERNET_DISCONNECTED');
+/** How Chromium reports a connection the phone's signal (see signal.ts) took and then reset. */
+const RESET = '(ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|ERR_CONNECTION_CLOSED|ERR_SOCKET_NOT_CONNECTED)';
+/** How a load fails with no signal: Chromium's offline emulation, or the cut signal resetting
+ * the connection (before or after the request went out). */
+export const OFFLINE = netError(`(ERR_INTERNET_DISCONNECTED|${RESET})`);
+/** How a load fails while the server is stopped: the signal is up, so the phone's connection is
+ * taken, then reset when the server behind it refuses. */
+export const SERVER_DOWN = netError(RESET);
 
 /** A neighbour on their own phone, against `baseURL` (another server) when given. */
 export async function phone(browser: Browser, name: string, baseURL?: string): Promise<Neighbour> {
-  if (!baseURL) return neighbour(browser, name);
-  const context = await browser.newContext({ ...test.info().project.use, baseURL });
-  const page = await context.newPage();
-  return { name, context, page, problems: watchForErrors(page), js: true };
+  return neighbour(browser, name, true, baseURL);
 }
 
 export interface Street {
@@ -120,27 +125,45 @@ export async function openBoardReady(who: Neighbour, s: Street): Promise<void> {
   await expect(card(who.page, s.bensRequest)).toBeVisible();
 }
 
-/** Cuts the phone's signal; from now on its failed loads (net::ERR_INTERNET_DISCONNECTED) are expected. */
+/**
+ * No signal for the phone of `context`: `signal` refuses and resets every connection (nothing
+ * gets through, from the page or its service worker), and Chromium's offline emulation tells
+ * the page (`navigator.onLine`, the `offline` event). The one way tests take a phone offline.
+ */
+export async function loseSignal(context: BrowserContext, signal: Signal): Promise<void> {
+  signal.cut();
+  await context.setOffline(true);
+}
+
+/** Signal again: connections go through first, then the page hears it is online. */
+export async function regainSignal(context: BrowserContext, signal: Signal): Promise<void> {
+  signal.restore();
+  await context.setOffline(false);
+}
+
+/**
+ * Signal again, but only until the answer to the next request to `path` starts back: the
+ * request reaches the server, the phone never hears its answer and is cut off again. Resolves
+ * with the answer's status line. (The phone's page still believes it is online: a drop too
+ * short for it to notice.)
+ */
+export async function regainSignalUntilAnswerTo(who: Neighbour, path: string): Promise<string> {
+  who.signal.restore();
+  const answered = who.signal.cutAsAnswerComes(path);
+  await who.context.setOffline(false);
+  return answered;
+}
+
+/** Cuts the phone's signal; from now on its failed loads are expected. */
 export async function goOffline(who: Neighbour): Promise<void> {
   expectErrorsFromNow(who, [OFFLINE]);
-  // Chromium's offline emulation reaches each page a moment after it starts: a request made
-  // by a document that has just loaded (its engine's first round) once went out with the
-  // signal "off" and reached the server. Refusing every request at the context too keeps the
-  // phone truly cut off; the context's routes also see what a service worker fetches.
-  await who.context.route('**/*', refuseWhileOffline);
-  await who.context.setOffline(true);
+  await loseSignal(who.context, who.signal);
   await expect(connection(who.page)).toHaveText('Offline');
   await expect(who.page.locator('html')).toHaveAttribute('data-sync', 'offline');
 }
 
-/** How a request fails with no signal. */
-async function refuseWhileOffline(route: Route): Promise<void> {
-  await route.abort('internetdisconnected');
-}
-
 export async function goOnline(who: Neighbour): Promise<void> {
-  await who.context.unroute('**/*', refuseWhileOffline);
-  await who.context.setOffline(false);
+  await regainSignal(who.context, who.signal);
   await expect(connection(who.page)).not.toHaveText('Offline');
 }
 

@@ -1,22 +1,31 @@
 // Helpers for tests with several neighbours: each gets their own phone-sized browser context.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect, failOnErrors, test, waitForHydration, watchForErrors } from './fixtures';
+import { keepForReport, Signal, watchSends } from './signal';
 
 export interface Neighbour {
   name: string;
   context: BrowserContext;
+  /** The phone's signal: cut it with offline-helpers' goOffline. */
+  signal: Signal;
   page: Page;
   /** Lists the console and page errors seen so far. */
   problems: () => string[];
   js: boolean;
 }
 
-/** A new neighbour on their own phone, with JavaScript on or off. */
-export async function neighbour(browser: Browser, name: string, js = true): Promise<Neighbour> {
-  // The project's options (base URL, phone viewport, touch) apply to contexts we make too.
-  const context = await browser.newContext({ ...test.info().project.use, javaScriptEnabled: js });
+/**
+ * A new neighbour on their own phone, with JavaScript on or off, reaching `server` (the run's
+ * server unless given) through a signal of its own.
+ */
+export async function neighbour(browser: Browser, name: string, js = true, server?: string): Promise<Neighbour> {
+  const signal = await Signal.to(server ?? String(test.info().project.use.baseURL));
+  // The project's options (phone viewport, touch) apply to contexts we make too.
+  const context = await browser.newContext({ ...test.info().project.use, baseURL: signal.url, javaScriptEnabled: js });
+  context.on('close', () => void signal.close());
+  keepForReport(name, signal, await watchSends(context));
   const page = await context.newPage();
-  return { name, context, page, problems: watchForErrors(page), js };
+  return { name, context, signal, page, problems: watchForErrors(page), js };
 }
 
 /** Opens `path` and, with JavaScript on, waits until the page has hydrated. */

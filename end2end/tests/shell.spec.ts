@@ -1,5 +1,6 @@
 // End-to-end checks of the app shell: SSR without JS, hydration, health check, 404, security headers, text zoom.
 import { test, expect, waitForHydration } from './fixtures';
+import { loseSignal, regainSignal } from './offline-helpers';
 
 test('home page renders without JavaScript', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -30,15 +31,15 @@ test('home page renders without JavaScript', async ({ browser }) => {
   }
 });
 
-test('home page hydrates with no console errors', async ({ page, context }) => {
+test('home page hydrates with no console errors', async ({ page, context, signal }) => {
   await page.goto('/');
   await waitForHydration(page);
 
   const status = page.getByRole('banner').getByRole('status', { name: 'Connection' });
   await expect(status).toHaveText('Online');
-  await context.setOffline(true);
+  await loseSignal(context, signal);
   await expect(status).toHaveText('Offline');
-  await context.setOffline(false);
+  await regainSignal(context, signal);
   await expect(status).toHaveText('Online');
 });
 

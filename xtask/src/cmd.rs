@@ -56,6 +56,15 @@ pub fn run_counting(
     command: &mut Command,
     count: fn(&str) -> Option<Counts>,
 ) -> Result<Counts, String> {
+    run_reading(command, count, |_| {})
+}
+
+/// [`run_counting`], also handing each line (colour codes removed) to `read`.
+pub fn run_reading(
+    command: &mut Command,
+    count: fn(&str) -> Option<Counts>,
+    mut read: impl FnMut(&str),
+) -> Result<Counts, String> {
     let shown = describe(command);
     println!("    $ {shown}");
     let mut child = command
@@ -66,9 +75,11 @@ pub fn run_counting(
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             println!("{line}");
-            if let Some(found) = count(&strip_ansi(&line)) {
+            let plain = strip_ansi(&line);
+            if let Some(found) = count(&plain) {
                 counts = counts + found;
             }
+            read(&plain);
         }
     }
     let status = child

@@ -10,7 +10,7 @@ use std::{
 };
 
 use crate::{
-    cmd::{self, run_counting, step},
+    cmd::{self, run_reading, step},
     release::server_command,
     summary::{count_playwright_line, Counts},
     tools::CHROMIUM,
@@ -50,8 +50,14 @@ pub fn ensure_npm_packages() -> Result<(), String> {
 }
 
 /// Starts the server on `database_url` (an SQLite file in a scratch folder when `None`), runs
-/// Playwright against it, stops the server.
-pub fn run(label: &str, database_url: Option<String>) -> Result<Counts, String> {
+/// Playwright against it (every spec, or only `specs`), stops the server. `read` sees each line
+/// Playwright prints.
+pub fn run(
+    label: &str,
+    database_url: Option<String>,
+    specs: &[String],
+    read: impl FnMut(&str),
+) -> Result<Counts, String> {
     step(&format!(
         "end-to-end tests in headless Chromium (phone-sized) on {label}"
     ));
@@ -96,9 +102,10 @@ pub fn run(label: &str, database_url: Option<String>) -> Result<Counts, String> 
     if let Some((_, second_addr)) = &second {
         playwright.env("SECOND_BASE_URL", format!("http://{second_addr}"));
     }
-    let counts = run_counting(
+    let counts = run_reading(
         playwright
             .args(["playwright", "test"])
+            .args(specs)
             .current_dir(end2end_dir())
             .env("BASE_URL", format!("http://{addr}"))
             .env("STREETBOARD_E2E_BACKEND", label)
@@ -112,6 +119,7 @@ pub fn run(label: &str, database_url: Option<String>) -> Result<Counts, String> 
             .env("STREETBOARD_E2E_DATABASE_URL", &own_database_url)
             .env("STREETBOARD_E2E_SERVER_LOG", &own_log_path),
         count_playwright_line,
+        read,
     )?;
     drop(server);
     drop(second);

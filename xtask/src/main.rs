@@ -7,6 +7,7 @@ mod e2e;
 mod lint;
 mod postgres;
 mod release;
+mod soak;
 mod summary;
 mod tools;
 
@@ -25,7 +26,10 @@ commands:
   bench   install what is missing, build in release mode and measure first-visit weight, a
           phone's experience (headless Chromium, slowed CPU and network), server throughput,
           sync ingest and growth on SQLite and PostgreSQL; writes BENCHMARKS.md (about 15
-          minutes once built)";
+          minutes once built)
+  soak    build once, then run end-to-end specs again and again on SQLite and PostgreSQL and
+          print the tally: runs, failures, and every request a cut signal refused
+          --runs N (default 20); spec files to run (default offline.spec.ts live.spec.ts)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(args.iter().any(|a| a == "--demo")),
         Some("test") => test(),
         Some("bench") => bench::bench(),
+        Some("soak") => soak::soak(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -102,10 +107,13 @@ fn test() -> Result<(), String> {
     totals.add("Rust", rust);
 
     release::build(&tools)?;
-    totals.add("Playwright on SQLite", e2e::run("sqlite", None)?);
+    totals.add(
+        "Playwright on SQLite",
+        e2e::run("sqlite", None, &[], |_| {})?,
+    );
     totals.add(
         "Playwright on PostgreSQL",
-        e2e::run("postgres", Some(postgres.e2e_url()))?,
+        e2e::run("postgres", Some(postgres.e2e_url()), &[], |_| {})?,
     );
     drop(postgres);
 
