@@ -102,6 +102,39 @@ test("a neighbour's new post shows on an open board page without a reload", asyn
   await goodbye(s.asha, s.ben);
 });
 
+test('a reply half typed and an open report survive news of the post arriving', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const tag = `${run}f`;
+  const s = await street(browser, tag);
+  // Asha asks for help; Ben, on her post's page, starts a report and a reply.
+  await open(s.asha, s.boardPath);
+  const title = `A ladder for the gutter ${tag}`;
+  await askForHelp(s.asha, title);
+  const postPath = new URL(s.asha.page.url()).pathname;
+  await open(s.ben, postPath);
+  await expect(s.ben.page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await settled(s.ben.page);
+  await markDocument(s.ben.page);
+  await s.ben.page.getByText('Report this post').click();
+  await s.ben.page.getByLabel('Spam or advertising').check();
+  await s.ben.page.getByLabel('Anything to add (optional)').fill('Looks like an advert');
+  await s.ben.page.getByLabel('Your reply').fill('I have a ladder, but');
+
+  // Asha replies to her own post: Ben's page shows it live, drawing the post afresh.
+  await s.asha.page.getByLabel('Your reply').fill('Any time this week is fine.');
+  await s.asha.page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(s.ben.page.getByText('Any time this week is fine.')).toBeVisible({ timeout: LIVE });
+  expect(await sameDocument(s.ben.page), "Ben's page should not have been reloaded").toBe(true);
+
+  // What Ben was in the middle of is still there.
+  await expect(s.ben.page.getByLabel('Spam or advertising')).toBeVisible();
+  await expect(s.ben.page.getByLabel('Spam or advertising')).toBeChecked();
+  await expect(s.ben.page.getByLabel('Anything to add (optional)')).toHaveValue('Looks like an advert');
+  await expect(s.ben.page.getByLabel('Your reply')).toHaveValue('I have a ladder, but');
+
+  await goodbye(s.asha, s.ben);
+});
+
 test('with no signal the stream is closed, and it opens again when the signal returns', async ({ browser }) => {
   test.setTimeout(120_000);
   const tag = `${run}b`;

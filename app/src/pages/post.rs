@@ -11,12 +11,13 @@ use leptos_router::{
 use super::{
     board::{problem_text, PostBadges, PostDate, WaitingBadge},
     compose::{invalid, LoadProblem},
+    post_drafts::PostDrafts,
     post_moderation::PostModeration,
 };
 use crate::{
     api::posts::{load_post, PostAction, Reply},
     components::{
-        form::{outbox_form_error, typed_value, ErrorSummary, FieldMessage, HiddenId},
+        form::{outbox_form_error, ErrorSummary, FieldMessage, HiddenId},
         outbox_form::{AfterQueued, OutboxForm, ReadForm},
     },
     model::{
@@ -41,6 +42,8 @@ pub fn PostScreen() -> impl IntoView {
     let post_action = ServerAction::<PostAction>::new();
     let reply = ServerAction::<Reply>::new();
     let post_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    // Outlive each drawing of the contents below (see `post_drafts`).
+    PostDrafts::provide(post_id);
     let settled = RwSignal::new(false);
     // Refetched after each sync round, but only once the page is in place: a round finishing
     // while the server's page is still being hydrated must not change what is hydrated.
@@ -313,7 +316,7 @@ fn Replies(
     let found_here = RwSignal::new(None::<AppError>);
     let error = outbox_form_error(found_here, action);
     let (id, reply_id) = (RwSignal::new(new_id()), RwSignal::new(new_id()));
-    let body = RwSignal::new(typed_value("body").unwrap_or_default());
+    let body = PostDrafts::get().reply;
     let none_yet = replies.is_empty();
     let list = replies.into_iter().map(|reply| {
         let waiting = waiting_replies.contains(&reply.id);

@@ -8,10 +8,11 @@ use super::{
     board::{problem_text, successes},
     compose::invalid,
     moderate::{HideForm, RestoreForm},
+    post_drafts::PostDrafts,
 };
 use crate::{
     api::moderation::{ModeratePost, ReportPost},
-    components::form::{form_error, typed_value, use_fresh_id, FieldMessage, HiddenId},
+    components::form::{form_error, use_fresh_id, FieldMessage, HiddenId},
     model::{
         moderation::{ReportReason, REPORT_NOTE_MAX},
         views::{PostCard, PostPermissions},
@@ -43,15 +44,26 @@ fn ReportBox(post_id: String) -> impl IntoView {
     let reported = move || {
         query.with(|q| q.get("reported").is_some()) || matches!(action.value().get(), Some(Ok(())))
     };
-    let chosen = typed_value("reason").unwrap_or_default();
+    // Kept while the page is open, though this box is drawn afresh after each sync round.
+    let drafts = PostDrafts::get();
     let reasons = ReportReason::ALL
         .iter()
         .map(|reason| {
-            let field = format!("report-reason-{}", reason.as_str());
-            let checked = chosen == reason.as_str();
+            let value = reason.as_str();
+            let field = format!("report-reason-{value}");
+            let checked = drafts
+                .report_reason
+                .with_untracked(|chosen| chosen == value);
             view! {
                 <div class="choice">
-                    <input type="radio" id=field.clone() name="reason" value=reason.as_str() checked=checked />
+                    <input
+                        type="radio"
+                        id=field.clone()
+                        name="reason"
+                        value=value
+                        checked=checked
+                        on:change=move |_| drafts.report_reason.set(value.to_string())
+                    />
                     <label for=field>{reason.label()}</label>
                 </div>
             }
@@ -62,7 +74,17 @@ fn ReportBox(post_id: String) -> impl IntoView {
             "Thank you. The board's organisers will look at this post; "
             "whoever wrote it is not told who reported it."
         </p>
-        <details class="report-box" open=move || error.get().is_some() hidden=reported>
+        <details
+            class="report-box"
+            open=move || drafts.report_open.get() || error.get().is_some()
+            hidden=reported
+            on:toggle=move |ev| {
+                let open = event_target::<leptos::web_sys::HtmlDetailsElement>(&ev).open();
+                if open != drafts.report_open.get_untracked() {
+                    drafts.report_open.set(open);
+                }
+            }
+        >
             <summary>"Report this post"</summary>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <p class="hint">
@@ -86,8 +108,10 @@ fn ReportBox(post_id: String) -> impl IntoView {
                         maxlength=REPORT_NOTE_MAX.to_string()
                         aria-describedby="note-error"
                         aria-invalid=invalid(error, "note")
+                        prop:value=drafts.report_note
+                        on:input=move |ev| drafts.report_note.set(event_target_value(&ev))
                     >
-                        {typed_value("note")}
+                        {drafts.report_note.get_untracked()}
                     </textarea>
                     <FieldMessage name="note" error=error />
                 </div>
