@@ -45,16 +45,20 @@ pub fn soak(args: &[String]) -> Result<(), String> {
     let postgres = postgres::RunDatabase::create()?;
     release::build(&tools)?;
 
-    let mut tallies = Vec::new();
-    for (label, database_url) in [("sqlite", None), ("postgres", Some(postgres.e2e_url()))] {
-        let mut tally = Tally {
+    // Run after run, SQLite then PostgreSQL, so a soak cut short still has both.
+    let backends = [("sqlite", None), ("postgres", Some(postgres.e2e_url()))];
+    let mut tallies: Vec<Tally> = backends
+        .iter()
+        .map(|(label, _)| Tally {
             label,
             runs: 0,
             failed_runs: 0,
             tests: Counts::default(),
             refused: Vec::new(),
-        };
-        for run in 1..=runs {
+        })
+        .collect();
+    for run in 1..=runs {
+        for ((label, database_url), tally) in backends.iter().zip(&mut tallies) {
             let mut refused = Vec::new();
             let counts = e2e::run(label, database_url.clone(), &specs, |line| {
                 if let Some((_, rest)) = line.split_once("[signal] ") {
@@ -72,7 +76,6 @@ pub fn soak(args: &[String]) -> Result<(), String> {
             tally.tests = tally.tests + counts;
             tally.refused.extend(refused);
         }
-        tallies.push(tally);
     }
     drop(postgres);
 
