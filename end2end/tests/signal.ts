@@ -14,9 +14,11 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { BrowserContext } from '@playwright/test';
 
-/** A request the cut refused: when, and its first line (`POST /sync/push HTTP/1.1`). */
+/** A request the cut refused: when, how long after the cut, and its first line
+ * (`POST /sync/push HTTP/1.1`). */
 export interface Refused {
   at: number;
+  afterCutMs: number;
   line: string;
 }
 
@@ -26,6 +28,7 @@ export class Signal {
   /** Requests that tried to get through while the signal was cut. */
   readonly refused: Refused[] = [];
   private state: 'up' | 'cut' = 'up';
+  private cutAt = 0;
   /** Cut as the answer to the next request whose path starts with this comes back. */
   private cutOnAnswerTo: string | null = null;
   private readonly open = new Set<Socket>();
@@ -63,6 +66,7 @@ export class Signal {
 
   /** No signal: new connections are reset at once, open ones now. */
   cut(): void {
+    if (this.state === 'up') this.cutAt = Date.now();
     this.state = 'cut';
     this.cutOnAnswerTo = null;
     for (const socket of this.open) socket.resetAndDestroy();
@@ -138,7 +142,8 @@ export class Signal {
     const timer = setTimeout(() => phone.resetAndDestroy(), 50);
     phone.once('data', (chunk: Buffer) => {
       clearTimeout(timer);
-      this.refused.push({ at, line: chunk.subarray(0, 200).toString('latin1').split('\r\n')[0] });
+      const line = chunk.subarray(0, 200).toString('latin1').split('\r\n')[0];
+      this.refused.push({ at, afterCutMs: at - this.cutAt, line });
       phone.resetAndDestroy();
     });
     phone.on('error', () => {});
@@ -186,7 +191,7 @@ export function signalReport(): string[] {
   const lines = phones
     .filter((phone) => phone.signal.refused.length > 0)
     .map(({ name, signal, sends }) => {
-      const what = signal.refused.map(({ at, line }) => {
+      const what = signal.refused.map(({ at, afterCutMs, line }) => {
         const [method, url] = line.split(' ');
         const sent = sends
           // The page's console line can reach the test a little after its request reached
@@ -201,7 +206,7 @@ export function signalReport(): string[] {
           })
           .pop();
         const believed = sent ? `page: ${sent.split(' ')[0]}` : 'not a page fetch';
-        return `${line} (${believed})`;
+        return `${line} ${afterCutMs} ms after the cut (${believed})`;
       });
       return `[signal] ${name}: ${signal.refused.length} refused while cut: ${what.join('; ')}`;
     });
