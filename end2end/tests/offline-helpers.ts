@@ -143,15 +143,17 @@ export async function regainSignal(context: BrowserContext, signal: Signal): Pro
 
 /**
  * Signal again, but only until the answer to the next request to `path` starts back: the
- * request reaches the server, the phone never hears its answer and is cut off again. Resolves
- * with the answer's status line. (The phone's page still believes it is online: a drop too
- * short for it to notice.)
+ * request reaches the server, the phone never hears its answer and is cut off again (and
+ * notices). Resolves with the answer's status line.
  */
 export async function regainSignalUntilAnswerTo(who: Neighbour, path: string): Promise<string> {
   who.signal.restore();
   const answered = who.signal.cutAsAnswerComes(path);
   await who.context.setOffline(false);
-  return answered;
+  const statusLine = await answered;
+  // The phone notices it has lost signal again, so getting it back (goOnline) is news to it.
+  await who.context.setOffline(true);
+  return statusLine;
 }
 
 /** Cuts the phone's signal; from now on its failed loads are expected. */

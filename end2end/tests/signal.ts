@@ -69,7 +69,10 @@ export class Signal {
     if (this.state === 'up') this.cutAt = Date.now();
     this.state = 'cut';
     this.cutOnAnswerTo = null;
-    for (const socket of this.open) socket.resetAndDestroy();
+    for (const socket of this.open) {
+      if (socket.connecting) socket.destroy();
+      else socket.resetAndDestroy();
+    }
     this.open.clear();
   }
 
@@ -128,7 +131,9 @@ export class Signal {
     // side that fails takes the other down abruptly (a server that stopped, a phone that left).
     phone.on('end', () => server.end());
     server.on('end', () => phone.end());
-    phone.on('error', () => server.resetAndDestroy());
+    // A socket still connecting is destroyed outright: reset would first send what it holds.
+    const drop = (socket: Socket) => (socket.connecting ? socket.destroy() : socket.resetAndDestroy());
+    phone.on('error', () => drop(server));
     server.on('error', () => phone.resetAndDestroy());
     phone.on('close', () => this.open.delete(phone));
     server.on('close', () => this.open.delete(server));

@@ -68,6 +68,17 @@ on_both_backends! {
     }
 }
 
+on_both_backends! {
+    async fn healthz_probes_arriving_together_all_answer_ok(backend: Backend) {
+        // Several balancers and a watchdog ask at the same moment: checks take turns.
+        let (app, _db) = fresh_app(backend).await;
+        let answers = futures_util::future::join_all((0..6).map(|_| health(&app))).await;
+        for (status, body) in answers {
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    }
+}
+
 /// What the wedged server of issue 18 showed: reads answered, every write "database is locked",
 /// and `/healthz` still said ok. Here another process holds SQLite's write lock.
 #[tokio::test]

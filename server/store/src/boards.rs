@@ -181,6 +181,11 @@ impl Db {
                 // The slug (or, vanishingly rarely, the invite code) is taken: try the next.
                 Err(e) if is_unique_violation(&e) => {
                     tx.rollback().await;
+                    // The same form again (a retry after a lost answer) while or after the
+                    // first made it: the board is there, with this organiser.
+                    if self.board_made_by(&board.id, &board.organiser_id).await? {
+                        return Ok(true);
+                    }
                     continue;
                 }
                 Err(e) => return Err(e).internal(),
@@ -202,6 +207,20 @@ impl Db {
             return Ok(true);
         }
         Ok(false)
+    }
+
+    /// Whether the board `board_id` exists with `organiser_id` as its organiser.
+    async fn board_made_by(&self, board_id: &str, organiser_id: &str) -> Result<bool, AppError> {
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT board_id FROM memberships WHERE board_id = $1 AND user_id = $2 AND role = $3",
+        )
+        .bind(board_id)
+        .bind(organiser_id)
+        .bind(Role::Organiser.as_str())
+        .fetch_optional(self.pool())
+        .await
+        .internal()?;
+        Ok(found.is_some())
     }
 
     /// The board's name and streets for the invite page (anyone holding the code may see them).

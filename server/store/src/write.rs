@@ -22,6 +22,7 @@ use std::{future::Future, time::Duration};
 use app::model::AppError;
 use sqlx::{Any, Transaction};
 use tokio::sync::OwnedMutexGuard;
+use tracing::Instrument;
 
 use crate::{error::OrInternal, Backend, Db};
 
@@ -55,8 +56,8 @@ impl WriteTx {
         self.tx.commit().await.internal()
     }
 
-    /// Undoes everything; a failure is logged (the connection then closes rather than going
-    /// back to the pool) and otherwise ignored, since nothing was kept either way.
+    /// Undoes everything; a failure is logged and otherwise ignored, since nothing was kept
+    /// either way (sqlx rolls the transaction back again when the connection is next used).
     pub(crate) async fn rollback(self) {
         if let Err(e) = self.tx.rollback().await {
             tracing::error!("database: rolling back: {e}");
@@ -69,7 +70,7 @@ impl WriteTx {
 pub enum NotWritable {
     #[error("the database did not take a write within {0:?}")]
     TooSlow(Duration),
-    #[error("the last check is still waiting for the database")]
+    #[error("the checks before this one were still waiting for the database")]
     StillChecking,
     #[error("the database refused a write")]
     Refused,
@@ -86,7 +87,9 @@ impl Db {
         T: Send + 'static,
         Work: Future<Output = Result<T, AppError>> + Send + 'static,
     {
-        let task = tokio::spawn(work(self.clone(), OnItsOwn(())));
+        // In the request's span, so what the work logs still says which request it was for.
+        let task =
+            tokio::spawn(work(self.clone(), OnItsOwn(())).instrument(tracing::Span::current()));
         task.await.unwrap_or_else(|e| {
             // A panic in the work: its transaction was dropped, so rolled back.
             tracing::error!("a write stopped before its end: {e}");
@@ -111,13 +114,16 @@ impl Db {
 
     /// Whether a write can start within `within`, for `/healthz`: a write transaction is begun
     /// (on SQLite that takes the write lock; on PostgreSQL it is given a transaction id, which a
-    /// read-only server refuses) and rolled back. One check at a time: if the last one is still
-    /// waiting, that is the answer.
+    /// read-only server refuses) and rolled back. Checks take turns, so however many probes come
+    /// at once only one write waits on the database; each probe waits at most `within` in all.
     pub async fn check_writable(&self, within: Duration) -> Result<(), NotWritable> {
-        let Ok(checking) = self.health_check.clone().try_lock_owned() else {
+        let deadline = tokio::time::Instant::now() + within;
+        let turn = tokio::time::timeout_at(deadline, self.health_check.clone().lock_owned());
+        let Ok(checking) = turn.await else {
             return Err(NotWritable::StillChecking);
         };
         let check = self.to_the_end(move |db, on_its_own| async move {
+            // Held until the check ends, even if the probe that started it has given up.
             let _checking = checking;
             let mut tx = db.begin_write(&on_its_own).await?;
             if db.backend() == Backend::Postgres {
@@ -129,7 +135,7 @@ impl Db {
             tx.rollback().await;
             Ok(())
         });
-        match tokio::time::timeout(within, check).await {
+        match tokio::time::timeout_at(deadline, check).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(NotWritable::Refused),
             Err(_) => Err(NotWritable::TooSlow(within)),

@@ -11,7 +11,7 @@ mod common;
 
 use std::{future::Future, task::Poll, time::Duration};
 
-use app::model::{ids::new_id, Category, Outcome, PostKind};
+use app::model::{ids::new_id, AppError, Category, Outcome, PostKind};
 use common::{claim, count, mutation, street, Street};
 use store::{on_both_backends, testing, NewBoard};
 
@@ -48,15 +48,21 @@ async fn still_writable(s: &Street, after: &str) {
     assert_eq!(outcome, Ok(Outcome::Applied), "{after}: the next write");
 }
 
-/// Drops `write()` at each of its await points in turn, checking after each.
+/// Drops `write()` at each of its await points in turn, checking after each, and that a write
+/// that ran to the end succeeded.
 async fn sweep<F, Fut, T>(s: &Street, what: &str, mut write: F)
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = T>,
+    Fut: Future<Output = Result<T, AppError>>,
+    T: std::fmt::Debug,
 {
     for round in 0..SWEEPS {
         for waits in 0..MOST_AWAITS {
-            let finished = dropped_after_waits(waits, write()).await.is_some();
+            let result = dropped_after_waits(waits, write()).await;
+            let finished = result.is_some();
+            if let Some(result) = result {
+                assert!(result.is_ok(), "{what}, run to the end: {result:?}");
+            }
             let after = if finished {
                 format!("{what} run to the end (sweep {round})")
             } else {
@@ -113,9 +119,12 @@ on_both_backends! {
     async fn starting_a_board_dropped_at_any_await_point_leaves_the_database_writable(backend: Backend) {
         let s = &street(backend).await;
         sweep(s, "a new board", || {
+            // A name of its own each time: boards dropped after they began are still made.
+            let board_id = new_id();
+            let name = format!("Ash Grove {}", &board_id[board_id.len() - 12..]);
             let form = NewBoard {
-                board_id: new_id(),
-                name: "Ash Grove".into(),
+                board_id,
+                name,
                 streets: "Ash Grove".into(),
                 my_street: String::new(),
                 house_number: "7".into(),
@@ -132,5 +141,30 @@ on_both_backends! {
         .await
         .expect("count boards without an organiser");
         assert_eq!(orphans, 0, "boards without their organiser");
+    }
+}
+
+on_both_backends! {
+    async fn the_same_board_sent_twice_at_once_is_made_once_and_both_hear_so(backend: Backend) {
+        // A phone that lost the answer sends the form again while the first is still at work.
+        let s = &street(backend).await;
+        let form = || NewBoard {
+            board_id: "01a22c50-0000-7000-8000-00000000b0a4".into(),
+            name: "Rowan Close".into(),
+            streets: "Rowan Close".into(),
+            my_street: String::new(),
+            house_number: "4".into(),
+        };
+        let (first, again) = tokio::join!(
+            s.db.create_board(&s.dev, form()),
+            s.db.create_board(&s.dev, form())
+        );
+        let (first, again) = (first.expect("the first"), again.expect("the second"));
+        assert_eq!(first.slug, again.slug, "one board");
+        let boards: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM boards WHERE name = 'Rowan Close'")
+            .fetch_one(s.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(boards, 1);
     }
 }
