@@ -170,6 +170,18 @@ export async function watchSends(context: BrowserContext): Promise<string[]> {
       return original(input, init);
     };
   });
+  // Every request Chromium reports for the context, with where it came from: for a refused
+  // request the page's fetch did not make, this says who did.
+  context.on('request', (request) => {
+    let from = 'a service worker';
+    try {
+      if (!request.serviceWorker()) from = `the frame at ${new URL(request.frame().url()).pathname}`;
+    } catch {
+      from = 'no frame';
+    }
+    const path = new URL(request.url()).pathname;
+    sends.push(`${new Date().toISOString()} seen ${request.method()} ${path} ${request.resourceType()} from ${from}`);
+  });
   context.on('console', (message) => {
     if (message.type() === 'debug' && message.text().startsWith('[send] ')) {
       sends.push(`${new Date().toISOString()} ${message.text().slice(7)}`);
@@ -203,6 +215,7 @@ export function signalReport(): string[] {
           // the forwarder.
           .filter((send) => Date.parse(send.slice(0, 24)) <= at + 250)
           .map((send) => send.slice(25))
+          .filter((send) => !send.startsWith('seen '))
           .filter((send) => {
             const [, sentMethod, sentUrl] = /^onLine=\S+ (\S+) (\S+)/.exec(send) ?? [];
             if (sentMethod !== method || sentUrl === undefined) return false;
@@ -211,7 +224,25 @@ export function signalReport(): string[] {
           })
           .pop();
         const believed = sent ? `page: ${sent.split(' ')[0]}` : 'not a page fetch';
-        return `${line} ${afterCutMs} ms after the cut (${believed})`;
+        // For a request the page did not make itself, what it did make around then.
+        const around = sent
+          ? ''
+          : ` [the same request begun in the 20 s before: ${sends
+              // Anything the page or Chromium started in the 20 s before, of the same kind.
+              .filter((send) => {
+                const sentAt = Date.parse(send.slice(0, 24));
+                return sentAt <= at + 500 && sentAt >= at - 20_000 && send.includes(` ${method} `) && send.includes(url.split('?')[0]);
+              })
+              .map((send) => {
+                const when = `${Date.parse(send.slice(0, 24)) - at} ms`;
+                if (send.slice(25).startsWith('seen ')) return `${when} ${send.slice(25)}`;
+                const [online, method, url] = send.slice(25).split(' ');
+                const path = new URL(url ?? '/', 'http://phone').pathname;
+                return `${when} ${online} ${method} ${path}`;
+              })
+              .filter((line) => !/ GET \/pkg\/| (POST|GET) \/api\/load_/.test(line))
+              .join(', ') || 'none'}]`;
+        return `${line} ${afterCutMs} ms after the cut (${believed})${around}`;
       });
       return `[signal] ${name}: ${signal.refused.length} refused while cut: ${what.join('; ')}`;
     });
