@@ -1,6 +1,6 @@
 //! Phones that lose signal in the middle of sending their outbox, over a real port: many pushes
 //! at once, a random share of them cut (the connection reset) at a random moment while the
-//! server is reading, applying or answering. Afterwards the server still takes a write at once,
+//! server is reading, applying or answering. Afterwards the server still takes a write,
 //! nothing is left holding a transaction or a lock, and every push answered `applied` is
 //! stored exactly once, as is every post the server recorded (the cut ones included).
 //!
@@ -146,12 +146,14 @@ on_both_backends! {
         // The server still takes a write at once: nothing was left holding the database.
         let left_open = testing::transactions_left_open(&db).await;
         assert!(left_open.is_empty(), "after the cuts: {left_open:?}");
+        // Stuck, it would be refused ("database is locked" after SQLite's 5 s busy timeout)
+        // or hang: the bound is long enough that a loaded machine is not mistaken for that.
         let next = tokio::time::timeout(
-            Duration::from_secs(1),
+            Duration::from_secs(15),
             push_once(address, &token, &board.id, None),
         )
         .await
-        .expect("the next push is answered within a second");
+        .expect("the next push is answered");
         assert!(
             matches!(next, Seen::Answered(_, Outcome::Applied)),
             "the next push is applied"

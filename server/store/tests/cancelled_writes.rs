@@ -1,6 +1,6 @@
 //! A write whose caller goes away mid-way (a phone losing signal in the middle of sending its
 //! outbox, a request timing out) leaves nothing behind, wherever it was dropped: no connection
-//! inside a transaction, no lock held, so the next write goes through at once; and a write is
+//! inside a transaction, no lock held, so the next write goes through; and a write is
 //! either wholly stored with its exactly-once record or not at all.
 //!
 //! Each test drops the same kind of write at its first await point, then its second, and so on
@@ -37,14 +37,16 @@ async fn dropped_after_waits<T>(waits: usize, work: impl Future<Output = T>) -> 
     .await
 }
 
-/// After a write was dropped: nothing is left open, and a new post goes through in a second.
+/// After a write was dropped: nothing is left open, and a new post goes through. (Stuck, it
+/// fails: SQLite answers "database is locked" after its 5 s busy timeout; the bound only keeps
+/// a hang from hanging the run, and is long enough that a loaded machine is not mistaken for it.)
 async fn still_writable(s: &Street, after: &str) {
     let left_open = testing::transactions_left_open(&s.db).await;
     assert!(left_open.is_empty(), "{after}: {left_open:?}");
     let next = mutation(s.new_post(PostKind::Offer, Category::Chat, "Next write"));
-    let outcome = tokio::time::timeout(Duration::from_secs(1), s.db.apply(&s.cara, &next))
+    let outcome = tokio::time::timeout(Duration::from_secs(15), s.db.apply(&s.cara, &next))
         .await
-        .unwrap_or_else(|_| panic!("{after}: the next write still waited after a second"));
+        .unwrap_or_else(|_| panic!("{after}: the next write still waited after 15 s"));
     assert_eq!(outcome, Ok(Outcome::Applied), "{after}: the next write");
 }
 
