@@ -32,6 +32,8 @@ export class Signal {
   /** Cut as the answer to the next request whose path starts with this comes back. */
   private cutOnAnswerTo: string | null = null;
   private readonly open = new Set<Socket>();
+  /** Told the answer's status line when `cutAsAnswerComes` cuts. */
+  private onAnswerCut: ((statusLine: string) => void) | null = null;
 
   private constructor(
     private readonly listener: Server,
@@ -94,7 +96,6 @@ export class Signal {
     });
   }
 
-  private onAnswerCut: ((statusLine: string) => void) | null = null;
 
   async close(): Promise<void> {
     this.cut();
@@ -155,10 +156,30 @@ export class Signal {
   }
 }
 
-/** A page's fetches with what `navigator.onLine` said as each was made, as `console.debug`
- * lines `[send] onLine=… METHOD URL` (read back by `sends`). Added before any page loads. */
-export async function watchSends(context: BrowserContext): Promise<string[]> {
-  const sends: string[] = [];
+/** A request the phone began: by the page's `fetch` (with what `navigator.onLine` said then), or
+ * as Chromium reported it to Playwright (with where it came from). */
+export interface Sent {
+  at: number;
+  method: string;
+  path: string;
+  search: string;
+  /** `onLine=true`/`onLine=false` for the page's fetches; undefined for what Chromium saw. */
+  online?: string;
+  /** For what Chromium saw: `fetch from the frame at /b/…`, `script from a service worker`. */
+  seen?: string;
+}
+
+/**
+ * Notes every request the phone of `context` begins, into the returned list: the page's fetches
+ * (a `console.debug` line `[send] onLine=… METHOD URL` from a wrapper added before any page
+ * loads) and every request Chromium reports, with where it came from.
+ */
+export async function watchSends(context: BrowserContext): Promise<Sent[]> {
+  const sent: Sent[] = [];
+  const note = (method: string, url: string, more: Partial<Sent>) => {
+    const { pathname, search } = new URL(url, 'http://phone');
+    sent.push({ at: Date.now(), method, path: pathname, search, ...more });
+  };
   await context.addInitScript(() => {
     // The app's WebAssembly calls the global `fetch` (wasm-bindgen's glue says `fetch(request)`),
     // which is this property of the window.
@@ -170,8 +191,10 @@ export async function watchSends(context: BrowserContext): Promise<string[]> {
       return original(input, init);
     };
   });
-  // Every request Chromium reports for the context, with where it came from: for a refused
-  // request the page's fetch did not make, this says who did.
+  context.on('console', (message) => {
+    const [, online, method, url] = /^\[send\] (\S+) (\S+) (\S+)/.exec(message.text()) ?? [];
+    if (message.type() === 'debug' && online && method && url) note(method, url, { online });
+  });
   context.on('request', (request) => {
     let from = 'a service worker';
     try {
@@ -179,71 +202,46 @@ export async function watchSends(context: BrowserContext): Promise<string[]> {
     } catch {
       from = 'no frame';
     }
-    const path = new URL(request.url()).pathname;
-    sends.push(`${new Date().toISOString()} seen ${request.method()} ${path} ${request.resourceType()} from ${from}`);
+    note(request.method(), request.url(), { seen: `${request.resourceType()} from ${from}` });
   });
-  context.on('console', (message) => {
-    if (message.type() === 'debug' && message.text().startsWith('[send] ')) {
-      sends.push(`${new Date().toISOString()} ${message.text().slice(7)}`);
-    }
-  });
-  return sends;
+  return sent;
 }
 
 /** The phones of the test now running, for the report at its end. */
-const phones: { name: string; signal: Signal; sends: string[] }[] = [];
+const phones: { name: string; signal: Signal; sent: Sent[] }[] = [];
 
-/** Keeps `signal` and the page's `sends` for the end-of-test report (see `signalReport`). */
-export function keepForReport(name: string, signal: Signal, sends: string[]): void {
-  phones.push({ name, signal, sends });
+/** Keeps `signal` and what the phone `sent` for the end-of-test report (see `signalReport`). */
+export function keepForReport(name: string, signal: Signal, sent: Sent[]): void {
+  phones.push({ name, signal, sent });
+}
+
+/** How one refused request was begun, as the report says it. */
+function describe(refused: Refused, sent: Sent[]): string {
+  const [method, target] = refused.line.split(' ');
+  const { pathname, search } = new URL(target ?? '/', 'http://phone');
+  const same = (s: Sent) => s.method === method && s.path === pathname;
+  // The page's console line can reach the test a little after its request reached the forwarder.
+  const byPage = sent.filter((s) => s.online && same(s) && s.search === search && s.at <= refused.at + 250).pop();
+  const head = `${refused.line} ${refused.afterCutMs} ms after the cut`;
+  if (byPage) return `${head} (page: ${byPage.online})`;
+  // Not the page's fetch: who began the same request in the 20 s before, if anyone.
+  const before = sent
+    .filter((s) => same(s) && s.at <= refused.at + 500 && s.at >= refused.at - 20_000)
+    .map((s) => `${s.at - refused.at} ms ${s.seen ? `seen ${s.method} ${s.path} ${s.seen}` : `${s.online} ${s.method} ${s.path}`}`);
+  return `${head} (not a page fetch) [the same request begun in the 20 s before: ${before.join(', ') || 'none'}]`;
 }
 
 /**
  * One `[signal]` line per phone that had a request refused while its signal was cut: what it
- * tried to send, and what the page believed (`navigator.onLine`) when it last sent that; a
- * refused request the page never made came from its service worker (a page load) or from
- * Chromium itself. Empties the list for the next test. `cargo xtask soak` tallies these lines.
+ * tried to send, how long after the cut, and what the page believed (`navigator.onLine`) when
+ * it sent that, or, for a request the page's fetch did not make, who began it. Empties the list
+ * for the next test. `cargo xtask soak` tallies these lines.
  */
 export function signalReport(): string[] {
   const lines = phones
-    .filter((phone) => phone.signal.refused.length > 0)
-    .map(({ name, signal, sends }) => {
-      const what = signal.refused.map(({ at, afterCutMs, line }) => {
-        const [method, url] = line.split(' ');
-        const sent = sends
-          // The page's console line can reach the test a little after its request reached
-          // the forwarder.
-          .filter((send) => Date.parse(send.slice(0, 24)) <= at + 250)
-          .map((send) => send.slice(25))
-          .filter((send) => !send.startsWith('seen '))
-          .filter((send) => {
-            const [, sentMethod, sentUrl] = /^onLine=\S+ (\S+) (\S+)/.exec(send) ?? [];
-            if (sentMethod !== method || sentUrl === undefined) return false;
-            const sentTo = new URL(sentUrl, 'http://phone');
-            return sentTo.pathname + sentTo.search === url;
-          })
-          .pop();
-        const believed = sent ? `page: ${sent.split(' ')[0]}` : 'not a page fetch';
-        // For a request the page did not make itself, what it did make around then.
-        const around = sent
-          ? ''
-          : ` [the same request begun in the 20 s before: ${sends
-              // Anything the page or Chromium started in the 20 s before, of the same kind.
-              .filter((send) => {
-                const sentAt = Date.parse(send.slice(0, 24));
-                return sentAt <= at + 500 && sentAt >= at - 20_000 && send.includes(` ${method} `) && send.includes(url.split('?')[0]);
-              })
-              .map((send) => {
-                const when = `${Date.parse(send.slice(0, 24)) - at} ms`;
-                if (send.slice(25).startsWith('seen ')) return `${when} ${send.slice(25)}`;
-                const [online, method, url] = send.slice(25).split(' ');
-                const path = new URL(url ?? '/', 'http://phone').pathname;
-                return `${when} ${online} ${method} ${path}`;
-              })
-              .filter((line) => !/ GET \/pkg\/| (POST|GET) \/api\/load_/.test(line))
-              .join(', ') || 'none'}]`;
-        return `${line} ${afterCutMs} ms after the cut (${believed})${around}`;
-      });
+    .filter(({ signal }) => signal.refused.length > 0)
+    .map(({ name, signal, sent }) => {
+      const what = signal.refused.map((refused) => describe(refused, sent));
       return `[signal] ${name}: ${signal.refused.length} refused while cut: ${what.join('; ')}`;
     });
   phones.length = 0;
