@@ -78,6 +78,7 @@ export const test = base.extend<{ signal: Signal; report: void }>({
   context: async ({ context, signal }, use) => {
     keepForReport('this test\'s phone', signal, await watchSends(context));
     await use(context);
+    signal.closing();
   },
   page: async ({ page }, use) => {
     const problems = watchForErrors(page);

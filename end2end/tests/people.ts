@@ -74,5 +74,6 @@ export async function setPhone(who: Neighbour, phone: string) {
 /** Fails the test if any of these neighbours' pages reported errors, then closes them. */
 export async function goodbye(...people: Neighbour[]) {
   failOnErrors(people.flatMap((p) => p.problems().map((problem) => `${p.name}: ${problem}`)));
+  for (const p of people) p.signal.closing();
   await Promise.all(people.map((p) => p.context.close()));
 }

@@ -14,12 +14,17 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { BrowserContext } from '@playwright/test';
 
-/** A request the cut refused: when, how long after the cut, and its first line
- * (`POST /sync/push HTTP/1.1`). */
+/** A request the cut refused: when, how long after the cut, its first line
+ * (`POST /sync/push HTTP/1.1`), and what its head says of where it came from. */
 export interface Refused {
   at: number;
   afterCutMs: number;
   line: string;
+  /** The path of the document that sent it (its `Referer`), if it names one. */
+  from: string | null;
+  /** Chromium's own fetch of the service worker's script (`Service-Worker: script`), which it
+   * makes from the browser process, where a context's offline emulation does not reach. */
+  workerScript: boolean;
 }
 
 export class Signal {
@@ -29,6 +34,8 @@ export class Signal {
   readonly refused: Refused[] = [];
   private state: 'up' | 'cut' = 'up';
   private cutAt = 0;
+  /** When the test began closing this phone (see `closing`); 0 while it is in use. */
+  private closingAt = 0;
   /** Cut as the answer to the next request whose path starts with this comes back. */
   private cutOnAnswerTo: string | null = null;
   private readonly open = new Set<Socket>();
@@ -76,6 +83,17 @@ export class Signal {
       else socket.resetAndDestroy();
     }
     this.open.clear();
+  }
+
+  /** The test is closing this phone now: what it sends from here on is told apart in the
+   * report (Chromium lifts a context's offline emulation from its pages as it closes them). */
+  closing(): void {
+    if (this.closingAt === 0) this.closingAt = Date.now();
+  }
+
+  /** When the test began closing this phone, or 0. */
+  get closedAt(): number {
+    return this.closingAt;
   }
 
   /** Signal again. */
@@ -148,8 +166,17 @@ export class Signal {
     const timer = setTimeout(() => phone.resetAndDestroy(), 50);
     phone.once('data', (chunk: Buffer) => {
       clearTimeout(timer);
-      const line = chunk.subarray(0, 200).toString('latin1').split('\r\n')[0];
-      this.refused.push({ at, afterCutMs: at - this.cutAt, line });
+      const [line, ...headers] = chunk.subarray(0, 4096).toString('latin1').split('\r\n\r\n')[0].split('\r\n');
+      const header = (name: string) =>
+        headers.find((h) => h.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim();
+      const referer = header('referer');
+      this.refused.push({
+        at,
+        afterCutMs: at - this.cutAt,
+        line,
+        from: referer ? new URL(referer).pathname : null,
+        workerScript: header('service-worker') === 'script',
+      });
       phone.resetAndDestroy();
     });
     phone.on('error', () => {});
@@ -215,20 +242,47 @@ export function keepForReport(name: string, signal: Signal, sent: Sent[]): void 
   phones.push({ name, signal, sent });
 }
 
-/** How one refused request was begun, as the report says it. */
-function describe(refused: Refused, sent: Sent[]): string {
+/** Two moments this close are one event: a request begun this long before it reached the
+ * forwarder, or this close to the phone leaving a document, belongs to that moment. */
+const SAME_MOMENT_MS = 500;
+
+/**
+ * How one refused request was begun, as the report says it: its line, when, the document that
+ * sent it, and in brackets the one reason `cargo xtask soak` tallies it under:
+ *
+ * - `(page: onLine=false)` / `(page: onLine=true)`: the page's fetch, and what
+ *   `navigator.onLine` said as it sent it (false would be the app's fault);
+ * - `(service worker script)`: Chromium's own check for a new worker;
+ * - `(begun before the cut)`: begun while the phone still had signal (an EventSource, which no
+ *   fetch wrapper sees, reconnecting), reaching the forwarder just after;
+ * - `(as the phone was closed)`: sent after the test began closing the phone;
+ * - `(as the page left for …)`: sent as the phone loaded a new document (a reload);
+ * - `(unexplained)`, with every request of the same kind begun in the 20 s before.
+ *
+ * The last two are told from the page's own record where the page could not report it: its
+ * console line is lost when it comes from a document being unloaded. Issue 17 found why such
+ * requests exist: Chromium lifts the offline emulation from a document it unloads or closes, so
+ * `navigator.onLine` turns true there, the `online` event fires, and the app sends its outbox.
+ */
+function describe(refused: Refused, sent: Sent[], closedAt: number): string {
   const [method, target] = refused.line.split(' ');
   const { pathname, search } = new URL(target ?? '/', 'http://phone');
   const same = (s: Sent) => s.method === method && s.path === pathname;
+  const head = `${refused.line} ${refused.afterCutMs} ms after the cut${refused.from ? ` from ${refused.from}` : ''}`;
   // The page's console line can reach the test a little after its request reached the forwarder.
   const byPage = sent.filter((s) => s.online && same(s) && s.search === search && s.at <= refused.at + 250).pop();
-  const head = `${refused.line} ${refused.afterCutMs} ms after the cut`;
   if (byPage) return `${head} (page: ${byPage.online})`;
-  // Not the page's fetch: who began the same request in the 20 s before, if anyone.
+  if (refused.workerScript) return `${head} (service worker script)`;
+  const cutAt = refused.at - refused.afterCutMs;
+  const begun = sent.find((s) => same(s) && s.at <= cutAt && refused.at - s.at <= SAME_MOMENT_MS);
+  if (begun) return `${head} (begun before the cut, ${refused.at - begun.at} ms before it arrived)`;
+  if (closedAt > 0 && refused.at >= closedAt) return `${head} (as the phone was closed)`;
+  const left = sent.find((s) => s.seen?.startsWith('document ') && Math.abs(s.at - refused.at) <= SAME_MOMENT_MS);
+  if (left) return `${head} (as the page left for ${left.path})`;
   const before = sent
     .filter((s) => same(s) && s.at <= refused.at + 500 && s.at >= refused.at - 20_000)
     .map((s) => `${s.at - refused.at} ms ${s.seen ? `seen ${s.method} ${s.path} ${s.seen}` : `${s.online} ${s.method} ${s.path}`}`);
-  return `${head} (not a page fetch) [the same request begun in the 20 s before: ${before.join(', ') || 'none'}]`;
+  return `${head} (unexplained) [the same request begun in the 20 s before: ${before.join(', ') || 'none'}]`;
 }
 
 /**
@@ -241,7 +295,7 @@ export function signalReport(): string[] {
   const lines = phones
     .filter(({ signal }) => signal.refused.length > 0)
     .map(({ name, signal, sent }) => {
-      const what = signal.refused.map((refused) => describe(refused, sent));
+      const what = signal.refused.map((refused) => describe(refused, sent, signal.closedAt));
       return `[signal] ${name}: ${signal.refused.length} refused while cut: ${what.join('; ')}`;
     });
   phones.length = 0;
