@@ -1,16 +1,15 @@
-//! Streetboard's shared code: the pages, components and (later) wire types and server
-//! functions that both the server (feature `ssr`) and the browser (feature `hydrate`) compile.
+//! Streetboard's interface: the pages, components, server functions and the browser's offline
+//! adapters that both the server (feature `ssr`) and the browser (feature `hydrate`) compile.
+//! The rules they follow live in the `model` crate.
 
 pub mod api;
 pub mod components;
 pub mod hooks;
-pub mod model;
 pub mod offline;
 pub mod pages;
 mod root;
 #[cfg(feature = "ssr")]
 mod shell;
-pub mod sync;
 
 pub use root::App;
 #[cfg(feature = "ssr")]

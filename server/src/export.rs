@@ -2,12 +2,14 @@
 //! (403 for anyone else, 401 when signed out). What the file holds, and what it never holds,
 //! is decided in `store::export`.
 
-use app::{api::server::session_token_in, model::AppError};
+use app::api::server::session_token_in;
+
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
+use model::AppError;
 use store::Db;
 
 pub async fn requests_csv(

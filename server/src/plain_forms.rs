@@ -3,7 +3,8 @@
 //! error next to each field and what the person typed kept (passwords excepted), sent with the
 //! error's 4xx status. Successful posts pass through (the server function redirects).
 
-use app::{components::form::FailedSubmission, model::AppError, shell};
+use app::{components::form::FailedSubmission, shell};
+
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -11,6 +12,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use model::AppError;
 
 use crate::state::AppState;
 

@@ -2,13 +2,9 @@
 //! the middleware every response passes through. Built by a function so tests can drive it
 //! in-process with `oneshot`, no port needed.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
-use app::{
-    api::{backend::Backend, server::SessionSettings},
-    shell, App,
-};
+use app::{api::server::SessionSettings, shell, App};
 use axum::{
     extract::DefaultBodyLimit,
     http::header,
@@ -112,7 +108,7 @@ fn page_context(
     session: SessionSettings,
 ) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
-        provide_context::<Arc<dyn Backend>>(Arc::new(state.db.clone()));
+        provide_context(state.db.clone());
         provide_context(session);
         if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) {
             if let Ok(value) = header::HeaderValue::from_str(

@@ -2,17 +2,17 @@
 //! mutations, JSON), `GET /sync/pull?board_id=…&since=…` and `GET /sync/boards` (the boards the
 //! person belongs to, which the browser keeps). Session by cookie, as for pages.
 
-use app::{
-    api::server::session_token_in,
-    model::{views::Viewer, AppError},
-    sync::wire::{BoardHeader, PullRequest, PullResponse, PushRequest, PushResponse},
-};
+use app::api::server::session_token_in;
+
+use model::{views::Viewer, AppError};
+
 use axum::{
     extract::{rejection::JsonRejection, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
+use model::sync::wire::{BoardHeader, PullRequest, PullResponse, PushRequest, PushResponse};
 use serde::Serialize;
 use store::Db;
 

@@ -31,7 +31,7 @@ struct Site {
 impl Site {
     fn new() -> Self {
         let root =
-            std::env::temp_dir().join(format!("streetboard-assets-{}", app::model::ids::new_id()));
+            std::env::temp_dir().join(format!("streetboard-assets-{}", model::ids::new_id()));
         let pkg = root.join("pkg");
         std::fs::create_dir_all(&pkg).expect("scratch site");
         std::fs::write(pkg.join("streetboard.abc.wasm"), wasm_bytes()).expect("write");

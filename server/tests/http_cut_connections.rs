@@ -11,10 +11,9 @@ mod support;
 
 use std::{collections::HashSet, net::SocketAddr, time::Duration};
 
-use app::{
-    model::Outcome,
-    sync::wire::{PushRequest, PushResponse},
-};
+use model::Outcome;
+
+use model::sync::wire::{PushRequest, PushResponse};
 use rand::Rng;
 use store::{on_both_backends, testing, Db};
 use support::{app_on, create_post, default_config, elm_road, sign_up};

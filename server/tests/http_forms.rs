@@ -32,7 +32,7 @@ fn session_cookie(response: &axum::response::Response) -> Option<String> {
 }
 
 fn new_id() -> String {
-    app::model::ids::new_id()
+    model::ids::new_id()
 }
 
 on_both_backends! {

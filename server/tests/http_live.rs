@@ -8,13 +8,13 @@ use std::time::Duration;
 
 mod support;
 
-use app::model::{ids::new_id, views::Viewer, Mutation, MutationKind};
 use axum::{
     body::Body,
     http::{header, Request, Response, StatusCode},
     Router,
 };
 use http_body_util::BodyExt;
+use model::{ids::new_id, views::Viewer, Mutation, MutationKind};
 use server::{router, AppState};
 use store::{on_both_backends, testing, Backend, Db, NewBoard};
 use support::{
@@ -265,7 +265,7 @@ on_both_backends! {
         let post_id = create_post_id(&w.db).await;
         let own = Mutation { id: new_id(), created_at_ms: 0, kind: MutationKind::Claim { post_id: post_id.clone() } };
         let outcome = w.db.apply(&w.ben.viewer, &own).await.expect("claim own post");
-        assert!(matches!(outcome, app::model::Outcome::Rejected { .. }), "{outcome:?}");
+        assert!(matches!(outcome, model::Outcome::Rejected { .. }), "{outcome:?}");
         assert!(dee.next_within(QUIET).await.is_none(), "a refused write changes nothing");
         let help = Mutation { id: new_id(), created_at_ms: 0, kind: MutationKind::Claim { post_id } };
         w.db.apply(&w.dee.viewer, &help).await.expect("claim");

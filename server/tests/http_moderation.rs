@@ -5,16 +5,16 @@
 
 mod support;
 
-use app::model::{
-    ids::new_id,
-    views::{Profile, Viewer},
-    Mutation, MutationKind, Outcome, PostKind,
-};
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     response::Response,
     Router,
+};
+use model::{
+    ids::new_id,
+    views::{Profile, Viewer},
+    Mutation, MutationKind, Outcome, PostKind,
 };
 use store::{on_both_backends, Db, CSV_HEADER};
 use support::{body_text, elm_road, fresh_app, header_of, send, sign_up, with_session};

@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 mod support;
 
-use app::sync::wire::{PullResponse, PushResponse};
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     Router,
 };
+use model::sync::wire::{PullResponse, PushResponse};
 use store::{testing, Backend, Db};
 use support::{app_on, create_post, default_config, elm_road, sign_up, status_and_lossy_text};
 

@@ -4,16 +4,15 @@
 
 mod support;
 
-use app::{
-    model::{ids::new_id, views::Viewer, Mutation, MutationKind},
-    sync::wire::{BoardHeader, PullResponse, PushResponse, MAX_PUSH_BATCH, PULL_PAGE},
-};
+use model::{ids::new_id, views::Viewer, Mutation, MutationKind};
+
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     Router,
 };
 use http_body_util::BodyExt;
+use model::sync::wire::{BoardHeader, PullResponse, PushResponse, MAX_PUSH_BATCH, PULL_PAGE};
 use store::{on_both_backends, Db};
 use support::{
     body_json, body_text, create_post, elm_road, fresh_app, send, sign_up, with_session,

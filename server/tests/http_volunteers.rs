@@ -5,18 +5,18 @@
 
 mod support;
 
-use app::model::{
-    coordination::{Coordination, CoordinationPage, Task},
-    ids::{new_id, now_ms},
-    views::Viewer,
-    volunteer::{Availability, VolunteerChange, VolunteerProfile},
-    Category, Mutation, MutationKind, Outcome, PostStatus,
-};
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     response::Response,
     Router,
+};
+use model::{
+    coordination::{Coordination, CoordinationPage, Task},
+    ids::{new_id, now_ms},
+    views::Viewer,
+    volunteer::{Availability, VolunteerChange, VolunteerProfile},
+    Category, Mutation, MutationKind, Outcome, PostStatus,
 };
 use store::{on_both_backends, Db};
 use support::{body_text, create_post, elm_road, form_post, fresh_app, send, sign_up};

@@ -11,6 +11,8 @@ pub fn check() -> Result<(), String> {
         run(cmd::cargo().args([
             "clippy",
             "-p",
+            "model",
+            "-p",
             "app",
             "-p",
             "server",
@@ -31,6 +33,8 @@ pub fn check() -> Result<(), String> {
         ])),
         run(cmd::cargo().args([
             "clippy",
+            "-p",
+            "model",
             "-p",
             "app",
             "-p",

@@ -2,10 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::model::{views::Viewer, AppError};
-
-/// How long the session cookie lasts, in days (the server's session lasts as long).
-pub const SESSION_DAYS: i64 = 90;
+#[cfg(feature = "ssr")]
+use model::SESSION_DAYS;
+use model::{views::Viewer, AppError};
 
 /// Only paths on this site are followed after signing in, never another site's address.
 pub fn safe_next(next: Option<&str>) -> String {
@@ -25,8 +24,13 @@ pub async fn sign_up(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::server::*;
-    let (_, token) = respond(backend()?.sign_up(id, display_name, password).await)?;
-    set_session_cookie(&token, SESSION_DAYS);
+    let signing_up = store::SignUp {
+        user_id: id,
+        display_name,
+        password,
+    };
+    let (_, token) = respond(store()?.sign_up(signing_up).await)?;
+    set_session_cookie(&token.0, SESSION_DAYS);
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
@@ -39,11 +43,11 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     use super::server::*;
     let (_, token) = respond(
-        backend()?
-            .sign_in(display_name, password, client_address())
+        store()?
+            .sign_in(&display_name, password, &client_address())
             .await,
     )?;
-    set_session_cookie(&token, SESSION_DAYS);
+    set_session_cookie(&token.0, SESSION_DAYS);
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
@@ -52,7 +56,7 @@ pub async fn sign_in(
 pub async fn sign_out() -> Result<(), AppError> {
     use super::server::*;
     if let Some(token) = session_token() {
-        respond(backend()?.sign_out(token).await)?;
+        respond(store()?.sign_out(&token).await)?;
     }
     clear_session_cookie();
     leptos_axum::redirect("/");

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{
+use model::{
     views::{BoardPage as BoardView, BoardSummary, Profile as ProfileView},
     AppError,
 };
@@ -11,7 +11,7 @@ use crate::model::{
 pub async fn my_boards() -> Result<Vec<BoardSummary>, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.my_boards(viewer).await)
+    respond(store()?.my_boards(&viewer).await)
 }
 
 #[server(prefix = "/api", endpoint = "create_board")]
@@ -22,16 +22,16 @@ pub async fn create_board(
     my_street: String,
     house_number: String,
 ) -> Result<(), AppError> {
-    use super::{backend::NewBoardForm, server::*};
+    use super::server::*;
     let viewer = require_viewer().await?;
-    let form = NewBoardForm {
+    let form = store::NewBoard {
         board_id: id,
         name,
         streets,
         my_street,
         house_number,
     };
-    let board = respond(backend()?.create_board(viewer, form).await)?;
+    let board = respond(store()?.create_board(&viewer, form).await)?;
     leptos_axum::redirect(&format!("/b/{}", board.slug));
     Ok(())
 }
@@ -40,7 +40,7 @@ pub async fn create_board(
 #[server(prefix = "/api", endpoint = "invite_preview")]
 pub async fn invite_preview(code: String) -> Result<Option<(String, Vec<String>)>, AppError> {
     use super::server::*;
-    respond(backend()?.invite_preview(code).await)
+    respond(store()?.invite_preview(&code).await)
 }
 
 #[server(prefix = "/api", endpoint = "join_board")]
@@ -52,8 +52,8 @@ pub async fn join_board(
     use super::server::*;
     let viewer = require_viewer().await?;
     let slug = respond(
-        backend()?
-            .join_board(viewer, code, street, house_number)
+        store()?
+            .join_board(&viewer, &code, &street, &house_number)
             .await,
     )?;
     leptos_axum::redirect(&format!("/b/{slug}"));
@@ -64,7 +64,7 @@ pub async fn join_board(
 pub async fn new_invite(slug: String) -> Result<(), AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.new_invite(viewer, slug.clone()).await)?;
+    respond(store()?.new_invite(&viewer, &slug).await)?;
     leptos_axum::redirect(&format!("/b/{slug}"));
     Ok(())
 }
@@ -73,7 +73,7 @@ pub async fn new_invite(slug: String) -> Result<(), AppError> {
 pub async fn leave_board(slug: String) -> Result<(), AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.leave_board(viewer, slug).await)?;
+    respond(store()?.leave_board(&viewer, &slug).await)?;
     leptos_axum::redirect("/me");
     Ok(())
 }
@@ -87,17 +87,17 @@ pub async fn load_board(
     status: Option<String>,
 ) -> Result<BoardView, AppError> {
     use super::server::*;
-    use crate::model::views::BoardFilter;
+    use model::views::BoardFilter;
     let viewer = require_viewer().await?;
     let filter = BoardFilter::from_query(kind.as_deref(), category.as_deref(), status.as_deref());
-    respond(backend()?.board_page(viewer, slug, filter).await)
+    respond(store()?.board_page(&viewer, &slug, &filter).await)
 }
 
 #[server(prefix = "/api", endpoint = "load_profile")]
 pub async fn load_profile() -> Result<ProfileView, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.profile(viewer).await)
+    respond(store()?.profile(&viewer).await)
 }
 
 #[server(prefix = "/api", endpoint = "update_profile")]
@@ -106,9 +106,9 @@ pub async fn update_profile(phone: String, email: String) -> Result<(), AppError
     let viewer = require_viewer().await?;
     let display_name = viewer.display_name.clone();
     respond(
-        backend()?
+        store()?
             .update_profile(
-                viewer,
+                &viewer,
                 ProfileView {
                     display_name,
                     phone,

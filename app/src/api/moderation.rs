@@ -5,23 +5,23 @@
 
 use leptos::prelude::*;
 
-use crate::model::{moderation::ModerationPage, AppError};
+use model::{moderation::ModerationPage, AppError};
 
 #[server(prefix = "/api", endpoint = "load_moderation")]
 pub async fn load_moderation(slug: String) -> Result<ModerationPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.moderation_page(viewer, slug).await)
+    respond(store()?.moderation_page(&viewer, &slug).await)
 }
 
 /// Applies a moderation write as mutation `id` (see `posts::submit`).
 #[cfg(feature = "ssr")]
 async fn moderate(
     id: String,
-    action: Result<crate::model::moderation::Moderation, AppError>,
+    action: Result<model::moderation::Moderation, AppError>,
 ) -> Result<(), AppError> {
     let action = action.map_err(super::server::fail)?;
-    super::posts::submit(id, crate::model::MutationKind::Moderate(action)).await
+    super::posts::submit(id, model::MutationKind::Moderate(action)).await
 }
 
 /// "Report this post". `reason` is absent when no choice was ticked.
@@ -33,7 +33,7 @@ pub async fn report_post(
     reason: Option<String>,
     note: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::model::moderation::report_form;
+    use model::moderation::report_form;
     let (reason, note) = (reason.unwrap_or_default(), note.unwrap_or_default());
     moderate(id, report_form(&report_id, &post_id, &reason, &note)).await?;
     leptos_axum::redirect(&format!("/p/{post_id}?reported=1"));
@@ -51,7 +51,7 @@ pub async fn moderate_post(
     slug: String,
     back: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::model::moderation::post_form;
+    use model::moderation::post_form;
     let reason = reason.unwrap_or_default();
     moderate(id, post_form(&post_id, &action, &reason)).await?;
     leptos_axum::redirect(&match back.as_deref() {
@@ -63,7 +63,7 @@ pub async fn moderate_post(
 
 #[server(prefix = "/api", endpoint = "dismiss_report")]
 pub async fn dismiss_report(id: String, report_id: String, slug: String) -> Result<(), AppError> {
-    use crate::model::moderation::Moderation;
+    use model::moderation::Moderation;
     moderate(id, Ok(Moderation::DismissReport { report_id })).await?;
     leptos_axum::redirect(&format!("/b/{slug}/moderate"));
     Ok(())
@@ -79,7 +79,7 @@ pub async fn moderate_member(
     reason: Option<String>,
     slug: String,
 ) -> Result<(), AppError> {
-    use crate::model::moderation::member_form;
+    use model::moderation::member_form;
     let reason = reason.unwrap_or_default();
     moderate(id, member_form(&board_id, &member_id, &action, &reason)).await?;
     leptos_axum::redirect(&format!("/b/{slug}/moderate"));

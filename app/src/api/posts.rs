@@ -7,18 +7,18 @@
 
 use leptos::prelude::*;
 
-use crate::model::{
+use model::{
     views::{PostCard, PostDetail as PostView},
     AppError,
 };
 #[cfg(feature = "ssr")]
-use crate::model::{Mutation, MutationKind};
+use model::{Mutation, MutationKind};
 
 #[server(prefix = "/api", endpoint = "load_post")]
 pub async fn load_post(post_id: String) -> Result<PostView, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.post_detail(viewer, post_id).await)
+    respond(store()?.post_detail(&viewer, &post_id).await)
 }
 
 /// (my posts, posts I have claimed)
@@ -26,21 +26,21 @@ pub async fn load_post(post_id: String) -> Result<PostView, AppError> {
 pub async fn my_activity() -> Result<(Vec<PostCard>, Vec<PostCard>), AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.my_activity(viewer).await)
+    respond(store()?.my_activity(&viewer).await)
 }
 
 /// Applies `kind` as mutation `id`; a rejection becomes a 409 that says why.
 #[cfg(feature = "ssr")]
 pub(super) async fn submit(id: String, kind: MutationKind) -> Result<(), AppError> {
     use super::server::*;
-    use crate::model::{ids::now_ms, Outcome};
+    use model::{ids::now_ms, Outcome};
     let viewer = require_viewer().await?;
     let mutation = Mutation {
         id,
         created_at_ms: now_ms(),
         kind,
     };
-    match respond(backend()?.apply(viewer, mutation).await)? {
+    match respond(store()?.apply(&viewer, &mutation).await)? {
         Outcome::Applied => Ok(()),
         Outcome::Rejected { reason } => Err(fail(AppError::Conflict(reason))),
     }
@@ -60,7 +60,7 @@ pub async fn create_post(
     needs_vetting: Option<String>,
 ) -> Result<(), AppError> {
     use super::server::fail;
-    use crate::model::form_writes::PostForm;
+    use model::form_writes::PostForm;
     let kind = PostForm {
         post_id: &post_id,
         board_id: &board_id,
@@ -83,7 +83,7 @@ pub async fn create_post(
 #[server(prefix = "/api", endpoint = "post_action")]
 pub async fn post_action(id: String, post_id: String, action: String) -> Result<(), AppError> {
     use super::server::fail;
-    let kind = crate::model::form_writes::post_action(&post_id, &action).map_err(fail)?;
+    let kind = model::form_writes::post_action(&post_id, &action).map_err(fail)?;
     let removed = action == "remove";
     submit(id, kind).await?;
     leptos_axum::redirect(&if removed {

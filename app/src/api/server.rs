@@ -1,14 +1,11 @@
-//! Server-only helpers for server functions: the backend, the session cookie, the client's
+//! Server-only helpers for server functions: the store, the session cookie, the client's
 //! address, and setting an error's HTTP status.
-
-use std::sync::Arc;
 
 use http::{header, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
-use super::backend::Backend;
-use crate::model::{views::Viewer, AppError};
+use model::{views::Viewer, AppError};
 
 pub const SESSION_COOKIE: &str = "sb_session";
 
@@ -23,9 +20,10 @@ pub struct SessionSettings {
 #[derive(Clone, Debug)]
 pub struct ClientAddress(pub String);
 
-pub fn backend() -> Result<Arc<dyn Backend>, AppError> {
-    use_context::<Arc<dyn Backend>>().ok_or_else(|| {
-        tracing_missing("backend");
+/// The store, which the server puts in every server function's context.
+pub fn store() -> Result<store::Db, AppError> {
+    use_context::<store::Db>().ok_or_else(|| {
+        tracing_missing("store");
         AppError::Internal
     })
 }
@@ -75,7 +73,7 @@ pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
 /// Who is asking, if they are signed in.
 pub async fn viewer() -> Result<Option<Viewer>, AppError> {
     match session_token() {
-        Some(token) => backend()?.viewer(token).await,
+        Some(token) => store()?.viewer(&token).await,
         None => Ok(None),
     }
 }

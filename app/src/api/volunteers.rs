@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::model::{coordination::Coordination, volunteer::VolunteerChange, MutationKind};
-use crate::model::{
+use model::{coordination::Coordination, volunteer::VolunteerChange, MutationKind};
+use model::{
     coordination::{CoordinationPage, Task, VolunteerPage},
     AppError,
 };
@@ -34,7 +34,7 @@ fn board_path(slug: &str, page: &str) -> Result<String, AppError> {
 pub async fn load_volunteer(slug: String) -> Result<VolunteerPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.volunteer_page(viewer, slug).await)
+    respond(store()?.volunteer_page(&viewer, &slug).await)
 }
 
 /// The volunteer form: ticked boxes arrive as `skills[shopping]=on` and
@@ -50,7 +50,7 @@ pub async fn save_volunteer(
     max_per_week: String,
 ) -> Result<(), AppError> {
     use super::{posts::submit, server::fail};
-    use crate::model::volunteer::VolunteerProfile;
+    use model::volunteer::VolunteerProfile;
     let (skills, slots) = (skills.unwrap_or_default(), slots.unwrap_or_default());
     let profile = VolunteerProfile::from_form(
         skills.keys().map(String::as_str),
@@ -101,7 +101,7 @@ pub async fn volunteer_status(
 pub async fn load_coordination(slug: String) -> Result<CoordinationPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.coordination_page(viewer, slug).await)
+    respond(store()?.coordination_page(&viewer, &slug).await)
 }
 
 /// Organisers: ask a volunteer to help with an open request.
@@ -158,7 +158,7 @@ pub async fn record_vetting(
 pub async fn my_tasks() -> Result<Vec<Task>, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(backend()?.my_tasks(viewer).await)
+    respond(store()?.my_tasks(&viewer).await)
 }
 
 /// The volunteer's answer: `accept` (to the request's page, where they now help) or

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::hooks::use_online;
 use crate::offline::use_sync;
-use crate::sync::status::Activity;
+use model::sync::status::Activity;
 
 /// "Online", "Offline" or "Sending…", announced politely to screen readers when it changes.
 ///

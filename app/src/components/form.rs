@@ -4,7 +4,7 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ids::new_id, AppError};
+use model::{ids::new_id, AppError};
 
 /// A validator from `model::validate`: `Err` holds the message that says what to fix.
 pub type FieldCheck = fn(&str) -> Result<(), String>;
@@ -182,10 +182,10 @@ pub fn HouseNumberField(error: FormError) -> impl IntoView {
     view! {
         <TextField
             name="house_number"
-            check=crate::model::validate::house_number
+            check=model::validate::house_number
             label="Your house number or name (private)"
             hint="Only a neighbour who is helping you will see it."
-            maxlength=crate::model::validate::HOUSE_NUMBER_MAX
+            maxlength=model::validate::HOUSE_NUMBER_MAX
             error=error
         />
     }

@@ -4,8 +4,8 @@
 
 use leptos::{ev::SubmitEvent, prelude::*};
 
-use crate::model::{AppError, Mutation};
 use crate::offline::{use_sync, FormFields};
+use model::{AppError, Mutation};
 
 /// Reads the submitted fields into the write to queue, or the error to show on the form.
 pub type ReadForm = Box<dyn Fn(&FormFields) -> Result<Mutation, AppError>>;

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::model::ids::now_ms;
 use crate::offline::use_sync;
-use crate::sync::status::{sign_in_text, synced_text, waiting_text, Activity};
+use model::ids::now_ms;
+use model::sync::status::{sign_in_text, synced_text, waiting_text, Activity};
 
 /// "2 waiting to send", when the boards on this phone were last brought up to date (every
 /// round pulls them all), a sign-in prompt when the session has ended, and each refusal in

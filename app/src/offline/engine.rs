@@ -13,14 +13,14 @@ use super::{
     net::{self, NetError},
     SyncHandle,
 };
-use crate::model::{ids::now_ms, views::BoardPage, Mutation};
-use crate::sync::{
+use model::sync::{
     backoff::retry_delay_ms,
     local::LocalBoard,
     outbox::Outbox,
     status::Activity,
     wire::{BoardHeader, PushRequest, MAX_PUSH_BATCH, MAX_PUSH_BYTES},
 };
+use model::{ids::now_ms, views::BoardPage, Mutation};
 
 /// While the page is open and all is well, look for others' changes about this often.
 const REFRESH_MS: u64 = 60_000;

@@ -18,7 +18,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{EventSource, MessageEvent, VisibilityState};
 
 use super::{engine::sync_soon, SyncHandle};
-use crate::sync::status::Activity;
+use model::sync::status::Activity;
 
 /// What a message says: the board reached `seq`.
 #[derive(Deserialize)]

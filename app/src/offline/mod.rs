@@ -1,7 +1,7 @@
 //! The browser's side of offline-first: the boards kept on the phone, the outbox, and the
 //! engine that sends and fetches. Pages reach it through [`SyncHandle`] (in context on both
 //! sides; on the server it stays empty and its methods do nothing). The rules live in
-//! `crate::sync`; the browser adapters here (IndexedDB, fetch, triggers) stay thin.
+//! `model::sync`; the browser adapters here (IndexedDB, fetch, triggers) stay thin.
 
 #[cfg(feature = "hydrate")]
 mod engine;
@@ -14,13 +14,13 @@ mod net;
 
 use leptos::prelude::*;
 
-use crate::model::{ids::now_ms, views::BoardPage, Mutation, MutationKind};
-use crate::sync::{
+use model::sync::{
     conflict::refusal_text,
     local::{LocalBoard, LocalDetail},
     outbox::Outbox,
     status::Activity,
 };
+use model::{ids::now_ms, views::BoardPage, Mutation, MutationKind};
 
 /// The sync engine's state as pages read it, and what they ask of it.
 #[derive(Clone, Copy)]

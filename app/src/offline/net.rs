@@ -4,7 +4,7 @@
 
 use gloo_net::http::Request;
 
-use crate::sync::wire::{BoardHeader, PullResponse, PushRequest, PushResponse};
+use model::sync::wire::{BoardHeader, PullResponse, PushRequest, PushResponse};
 
 /// Why a request did not give an answer to use.
 #[derive(Debug)]

@@ -7,8 +7,9 @@ use leptos_router::{components::A, hooks::use_query_map};
 use crate::{
     api::auth::{SignIn, SignUp},
     components::form::{form_error, use_fresh_id, ErrorSummary, HiddenId, TextField},
-    model::validate::{self, DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN},
 };
+
+use model::validate::{self, DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN};
 
 fn next_from_query() -> Option<String> {
     use_query_map().get_untracked().get("next")

@@ -13,18 +13,18 @@ use super::compose::LoadProblem;
 use crate::{
     api::boards::{load_board, NewInvite},
     components::form::form_error,
-    model::rules::may_record_vetting,
-    model::{
-        dates::utc_date,
-        ids::now_ms,
-        views::{BoardFilter, BoardMember, BoardSummary, PostCard},
-        AppError, Category, MutationKind, PostKind, PostStatus, Urgency,
-    },
     offline::{use_sync, SettleMarker},
-    sync::{
-        local::LocalBoard,
-        overlay::{overlay, Me, ShownCard},
-    },
+};
+use model::rules::may_record_vetting;
+use model::sync::{
+    local::LocalBoard,
+    overlay::{overlay, Me, ShownCard},
+};
+use model::{
+    dates::utc_date,
+    ids::now_ms,
+    views::{BoardFilter, BoardMember, BoardSummary, PostCard},
+    AppError, Category, MutationKind, PostKind, PostStatus, Urgency,
 };
 
 /// `/b/:slug`: one board, filtered by the query string (`kind`, `category`, `status`).

@@ -8,8 +8,9 @@ use crate::{
     components::form::{
         form_error, use_fresh_id, ErrorSummary, FieldMessage, HiddenId, HouseNumberField, TextField,
     },
-    model::validate::{self, BOARD_NAME_MAX},
 };
+
+use model::validate::{self, BOARD_NAME_MAX};
 
 #[component]
 pub fn NewBoardPage() -> impl IntoView {

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::{api::boards::my_boards, model::AppError};
+use crate::api::boards::my_boards;
+
+use model::AppError;
 
 #[component]
 pub fn PostPage() -> impl IntoView {

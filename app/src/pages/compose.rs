@@ -17,14 +17,15 @@ use crate::{
         },
         outbox_form::{AfterQueued, OutboxForm, ReadForm},
     },
-    model::{
-        form_writes::PostForm,
-        ids::{new_id, now_ms},
-        validate::{self, DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
-        views::BoardSummary,
-        AppError, Category, Mutation, PostKind, Urgency,
-    },
     offline::use_sync,
+};
+
+use model::{
+    form_writes::PostForm,
+    ids::{new_id, now_ms},
+    validate::{self, DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
+    views::BoardSummary,
+    AppError, Category, Mutation, PostKind, Urgency,
 };
 
 /// The urgency chosen until the person picks another.

@@ -14,15 +14,15 @@ use super::{
 use crate::{
     api::volunteers::{load_coordination, AssignVolunteer, RecordVetting},
     components::form::{form_error, typed_value, use_fresh_id, FieldMessage, FormError, HiddenId},
-    model::{
-        coordination::{
-            overdue_after_days, CoordinationPage, OpenRequest, RosterEntry, Suggestion, VettingView,
-        },
-        dates::iso_date,
-        ids::new_id,
-        volunteer::{DEFAULT_VETTING_KIND, VETTING_KIND_MAX},
-        Urgency,
+};
+use model::{
+    coordination::{
+        overdue_after_days, CoordinationPage, OpenRequest, RosterEntry, Suggestion, VettingView,
     },
+    dates::iso_date,
+    ids::new_id,
+    volunteer::{DEFAULT_VETTING_KIND, VETTING_KIND_MAX},
+    Urgency,
 };
 
 #[component]

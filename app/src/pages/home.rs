@@ -4,11 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::{
-    api::boards::my_boards,
-    model::{views::BoardSummary, AppError},
-    offline::use_sync,
-};
+use crate::{api::boards::my_boards, offline::use_sync};
+
+use model::{views::BoardSummary, AppError};
 
 /// Signed out: what the app is for and how to start. Signed in: the person's boards.
 #[component]

@@ -14,9 +14,9 @@ use crate::{
     },
     components::form::{form_error, ErrorSummary, TextField},
     hooks::forget_cached_pages,
-    model::{validate, views::PostCard, AppError},
     offline::use_sync,
 };
+use model::{validate, views::PostCard, AppError};
 
 #[component]
 pub fn MePage() -> impl IntoView {
@@ -128,9 +128,7 @@ fn ContactForm(phone: String, email: String) -> impl IntoView {
 }
 
 #[component]
-fn MyBoards(
-    boards: Resource<Result<Vec<crate::model::views::BoardSummary>, AppError>>,
-) -> impl IntoView {
+fn MyBoards(boards: Resource<Result<Vec<model::views::BoardSummary>, AppError>>) -> impl IntoView {
     let leave = ServerAction::<LeaveBoard>::new();
     move || {
         boards.get().map(|result| {

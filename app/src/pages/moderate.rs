@@ -14,13 +14,13 @@ use super::{
 use crate::{
     api::moderation::{load_moderation, DismissReport, ModerateMember, ModeratePost},
     components::form::{form_error, use_fresh_id, HiddenId},
-    model::{
-        dates::time_of_day,
-        moderation::{
-            AuditEntry, HiddenPost, ModerationPage, ReportView, ReportedPost, MODERATION_REASON_MAX,
-        },
-    },
     offline::use_sync,
+};
+use model::{
+    dates::time_of_day,
+    moderation::{
+        AuditEntry, HiddenPost, ModerationPage, ReportView, ReportedPost, MODERATION_REASON_MAX,
+    },
 };
 
 /// The page's three kinds of button, with the mutation id each form sends next.

@@ -4,14 +4,11 @@
 use leptos::prelude::*;
 
 use super::board::day_and_month;
-use crate::{
-    api::moderation::ModerateMember,
-    components::form::HiddenId,
-    model::{
-        moderation::{MemberView, RemovedMember, MODERATION_REASON_MAX},
-        views::BoardSummary,
-        Role,
-    },
+use crate::{api::moderation::ModerateMember, components::form::HiddenId};
+use model::{
+    moderation::{MemberView, RemovedMember, MODERATION_REASON_MAX},
+    views::BoardSummary,
+    Role,
 };
 
 #[component]

@@ -20,14 +20,14 @@ use crate::{
         form::{outbox_form_error, ErrorSummary, FieldMessage, HiddenId},
         outbox_form::{AfterQueued, OutboxForm, ReadForm},
     },
-    model::{
-        form_writes::post_action,
-        ids::{new_id, now_ms},
-        validate::REPLY_MAX,
-        views::{ContactDetails, PostCard, PostDetail, ReplyView},
-        AppError, Mutation, MutationKind, PostKind, PostStatus,
-    },
     offline::{use_sync, SettleMarker},
+};
+use model::{
+    form_writes::post_action,
+    ids::{new_id, now_ms},
+    validate::REPLY_MAX,
+    views::{ContactDetails, PostCard, PostDetail, ReplyView},
+    AppError, Mutation, MutationKind, PostKind, PostStatus,
 };
 
 /// `/p/:id`: a post. The server renders it from the database; in the browser it comes from
@@ -395,7 +395,7 @@ fn Replies(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::views::PostPermissions;
+    use model::views::PostPermissions;
 
     /// A claimed post by Margaret that Sam is helping with, seen with `allowed` permissions.
     fn detail(kind: PostKind, allowed: &[&str]) -> PostDetail {

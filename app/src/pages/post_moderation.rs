@@ -13,11 +13,11 @@ use super::{
 use crate::{
     api::moderation::{ModeratePost, ReportPost},
     components::form::{form_error, use_fresh_id, FieldMessage, HiddenId},
-    model::{
-        moderation::{ReportReason, REPORT_NOTE_MAX},
-        views::{PostCard, PostPermissions},
-    },
     offline::use_sync,
+};
+use model::{
+    moderation::{ReportReason, REPORT_NOTE_MAX},
+    views::{PostCard, PostPermissions},
 };
 
 /// What a post's page adds for moderation: the report form, or the organisers' box.

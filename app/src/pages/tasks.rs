@@ -12,9 +12,9 @@ use super::{
 use crate::{
     api::volunteers::{my_tasks, AnswerTask},
     components::form::{form_error, HiddenId},
-    model::{coordination::Task, ids::new_id},
     offline::use_sync,
 };
+use model::{coordination::Task, ids::new_id};
 
 #[component]
 pub fn TasksPage() -> impl IntoView {

@@ -11,14 +11,13 @@ use crate::{
     components::form::{
         form_error, typed_value, use_fresh_id, ErrorSummary, FieldMessage, FormError, HiddenId,
     },
-    model::{
-        coordination::VolunteerPage,
-        volunteer::{
-            Availability, PartOfDay, VolunteerProfile, Weekday, MAX_PER_WEEK_CHOICES,
-            OTHER_SKILLS_MAX,
-        },
-        Category,
+};
+use model::{
+    coordination::VolunteerPage,
+    volunteer::{
+        Availability, PartOfDay, VolunteerProfile, Weekday, MAX_PER_WEEK_CHOICES, OTHER_SKILLS_MAX,
     },
+    Category,
 };
 
 /// Suggested until the volunteer picks another.

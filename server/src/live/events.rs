@@ -12,7 +12,8 @@
 
 use std::{collections::VecDeque, convert::Infallible, time::Duration};
 
-use app::{api::server::session_token_in, model::AppError};
+use app::api::server::session_token_in;
+
 use axum::{
     extract::{RawQuery, State},
     http::{header::HeaderName, HeaderMap, HeaderValue, StatusCode},
@@ -22,6 +23,7 @@ use axum::{
     },
 };
 use futures_util::stream::{self, Stream};
+use model::AppError;
 use serde::Serialize;
 use store::Db;
 use tokio::sync::watch;

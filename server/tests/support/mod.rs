@@ -6,11 +6,6 @@
 // using a different subset of it; what one crate leaves unused is not dead.
 #![allow(dead_code)]
 
-use app::model::{
-    ids::new_id,
-    views::{BoardSummary, Viewer},
-    Category, Mutation, MutationKind, PostKind, Urgency,
-};
 use axum::{
     body::Body,
     http::{header, request, HeaderName, Request, StatusCode},
@@ -18,6 +13,11 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
+use model::{
+    ids::new_id,
+    views::{BoardSummary, Viewer},
+    Category, Mutation, MutationKind, PostKind, Urgency,
+};
 use serde::de::DeserializeOwned;
 use server::{router, AppState, Config};
 use store::{testing, Backend, Db, NewBoard, SignUp};

@@ -4,7 +4,7 @@
 
 use std::{net::SocketAddr, time::Duration};
 
-use app::sync::wire::PullResponse;
+use model::sync::wire::PullResponse;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,

@@ -3,10 +3,9 @@
 
 use std::{net::SocketAddr, time::Instant};
 
-use app::{
-    model::{Mutation, MutationKind, Outcome},
-    sync::wire::{PushRequest, PushResponse, MAX_PUSH_BATCH},
-};
+use model::{Mutation, MutationKind, Outcome};
+
+use model::sync::wire::{PushRequest, PushResponse, MAX_PUSH_BATCH};
 use store::Db;
 
 use crate::{http::Request, seed};
@@ -130,7 +129,7 @@ async fn insert_plain(db: &Db, author_id: &str, mutations: &[Mutation]) -> Resul
                 .bind(mutation.created_at_ms);
         }
         // The baseline runs to the end, never dropped mid-way: it needs none of the store's
-        // care (clippy.toml refuses `begin` elsewhere, see server/store/src/write.rs).
+        // care (clippy.toml refuses `begin` elsewhere, see store/src/write.rs).
         #[allow(clippy::disallowed_methods)]
         let mut transaction = pool.begin().await.map_err(|e| e.to_string())?;
         query

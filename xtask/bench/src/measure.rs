@@ -50,7 +50,7 @@ async fn seeded_board(
     author: &seed::Neighbour,
     name: &str,
     posts: usize,
-) -> Result<app::model::views::BoardSummary, String> {
+) -> Result<model::views::BoardSummary, String> {
     let started = Instant::now();
     let board = seed::board(db, author, name).await?;
     seed::posts(db, author, &board.id, posts).await?;
@@ -214,7 +214,7 @@ pub async fn measure_everything(settings: &Settings, scratch: &Path) -> Result<R
              inserted plainly through sqlx (one multi-row INSERT per batch, a transaction per \
              batch, the store's own pool) into the same database. {runs} runs each.",
             report::count(ingest::MUTATIONS),
-            app::sync::wire::MAX_PUSH_BATCH
+            model::sync::wire::MAX_PUSH_BATCH
         ),
     );
     ingest_rows(&mut ingest_section, "SQLite", &db, addr, &organiser, runs).await?;

@@ -1,7 +1,7 @@
 //! Filling databases for the measurements through the store's own code (the same validation,
 //! sequence numbers and exactly-once records a real write gets), never with hand-written SQL.
 
-use app::model::{
+use model::{
     ids::{new_id, now_ms},
     views::{BoardSummary, Viewer},
     Category, Mutation, MutationKind, Outcome, PostKind, Urgency,

@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, path::Path};
 
-use app::model::ids::new_id;
+use model::ids::new_id;
 
 use crate::{
     report::{Row, Section, Unit},
@@ -132,10 +132,10 @@ pub async fn measure(
 fn push_lua(board_id: &str) -> Result<String, String> {
     let mut mutation = seed::post_mutation(board_id, 0);
     mutation.id = "MUTATION_ID".into();
-    if let app::model::MutationKind::CreatePost { post_id, .. } = &mut mutation.kind {
+    if let model::MutationKind::CreatePost { post_id, .. } = &mut mutation.kind {
         *post_id = "POST_ID".into();
     }
-    let body = serde_json::to_string(&app::sync::wire::PushRequest {
+    let body = serde_json::to_string(&model::sync::wire::PushRequest {
         mutations: vec![mutation],
     })
     .map_err(|e| e.to_string())?;

@@ -1,0 +1,119 @@
+//! The one error type server functions return: it travels to the browser intact, so the page
+//! can say *why* ("Sam is already helping with this"), and it knows its HTTP status.
+
+use serde::{Deserialize, Serialize};
+
+use super::FieldErrors;
+
+/// What went wrong, in words for the person who tried.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Some fields need fixing; each has its own message.
+    #[error("Please check the highlighted fields.")]
+    Invalid(FieldErrors),
+    #[error("Please sign in to do that.")]
+    NotSignedIn,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// Someone else got there first, or the post moved on.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Please try again in {} minute{}.", minutes(*retry_after_secs), if minutes(*retry_after_secs) == 1 { "" } else { "s" })]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// Our fault: details are in the server's log, never in the page.
+    #[error(
+        "Something went wrong on our side and nothing was changed. Please try again in a moment."
+    )]
+    Internal,
+    /// The request did not reach the server, or its answer did not reach the page.
+    #[error("Could not reach Streetboard ({0}). Nothing was lost; please try again.")]
+    Transport(String),
+}
+
+fn minutes(secs: u64) -> u64 {
+    secs.div_ceil(60).max(1)
+}
+
+impl AppError {
+    /// The HTTP status this error is sent with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Invalid(_) => 422,
+            Self::NotSignedIn => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::TooManyAttempts { .. } => 429,
+            Self::Internal => 500,
+            Self::Transport(_) => 400,
+        }
+    }
+
+    /// A single field's problem, as a form shows it.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(FieldErrors(vec![(field.to_string(), message.into())]))
+    }
+
+    /// The message for `field`, when this error is about the form's fields.
+    pub fn field_message(&self, field: &str) -> Option<&str> {
+        match self {
+            Self::Invalid(errors) => errors.get(field),
+            _ => None,
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+/// A server function's error travels as JSON; what goes wrong on the way is `Transport`.
+#[cfg(feature = "server-fn")]
+impl server_fn::error::FromServerFnError for AppError {
+    type Encoder = server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_time_is_said_in_whole_minutes() {
+        assert_eq!(
+            AppError::TooManyAttempts {
+                retry_after_secs: 61
+            }
+            .to_string(),
+            "Too many attempts. Please try again in 2 minutes."
+        );
+        assert_eq!(
+            AppError::TooManyAttempts {
+                retry_after_secs: 5
+            }
+            .to_string(),
+            "Too many attempts. Please try again in 1 minute."
+        );
+    }
+
+    #[test]
+    fn errors_survive_the_trip_to_the_browser() {
+        let error = AppError::field("title", "The title needs at least 3 characters.");
+        // Server functions carry it as JSON (`server_fn`'s `JsonEncoding`; app tests that path).
+        let json = serde_json::to_string(&error).expect("an error is JSON");
+        let back: AppError = serde_json::from_str(&json).expect("and back");
+        assert_eq!(back, error);
+        assert_eq!(
+            back.field_message("title"),
+            Some("The title needs at least 3 characters.")
+        );
+        assert_eq!(back.status(), 422);
+    }
+}

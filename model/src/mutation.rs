@@ -1,0 +1,207 @@
+//! Mutations: every write a person makes, as one self-contained message with an id made where
+//! they pressed the button. The server applies each id at most once, so sending it again (a
+//! retry, a reload, a resubmitted form) never doubles anything.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    ids::is_valid_id, moderation::Moderation, validate, Category, FieldErrors, PostKind, Urgency,
+};
+
+/// One write, as sent from the browser (or built from a plain form post).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mutation {
+    /// Made by the client (UUIDv7); the key for exactly-once.
+    pub id: String,
+    /// When the person pressed the button, by their device's clock (for display only; the
+    /// server orders changes by its own sequence).
+    pub created_at_ms: i64,
+    #[serde(flatten)]
+    pub kind: MutationKind,
+}
+
+/// What the write does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum MutationKind {
+    CreatePost {
+        post_id: String,
+        board_id: String,
+        post_kind: PostKind,
+        category: Category,
+        title: String,
+        details: String,
+        urgency: Urgency,
+        expires_in_days: Option<u32>,
+        /// Requests: only a vetted volunteer may help (absent in writes made before it existed).
+        #[serde(default)]
+        needs_vetting: bool,
+    },
+    /// Offer to help with a request, or ask to take up an offer. First to the server wins.
+    Claim { post_id: String },
+    /// The author lets the helper go, or the helper hands it back: the post is open again.
+    Release { post_id: String },
+    /// Author or helper: the help happened.
+    MarkDone { post_id: String },
+    /// The author takes the post down.
+    Withdraw { post_id: String },
+    /// Organisers: keep a notice at the top of the board (or stop).
+    SetPinned { post_id: String, pinned: bool },
+    /// Organisers: take a post off the board.
+    Remove { post_id: String },
+    /// Volunteering on a board, and vetting (see `model::volunteer`).
+    Volunteer(super::volunteer::VolunteerChange),
+    /// Organisers asking volunteers to help, and their answers (see `model::coordination`).
+    Coordinate(super::coordination::Coordination),
+    Reply {
+        reply_id: String,
+        post_id: String,
+        body: String,
+    },
+    /// Reports and organisers' moderation (see `model::moderation`).
+    Moderate(Moderation),
+}
+
+/// What happened to one mutation. A rejection is shown to the person, never dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    Rejected { reason: String },
+}
+
+impl MutationKind {
+    /// The post this mutation is about.
+    pub fn post_id(&self) -> &str {
+        match self {
+            Self::Coordinate(c) => c.post_id(),
+            // Volunteering is about a board, not a post.
+            Self::Volunteer(_) => "",
+            Self::CreatePost { post_id, .. }
+            | Self::Claim { post_id }
+            | Self::Release { post_id }
+            | Self::MarkDone { post_id }
+            | Self::Withdraw { post_id }
+            | Self::SetPinned { post_id, .. }
+            | Self::Remove { post_id }
+            | Self::Reply { post_id, .. } => post_id,
+            // Removing a member or dismissing a report names no post.
+            Self::Moderate(m) => m.post_id().unwrap_or_default(),
+        }
+    }
+
+    /// A short name for logs and storage.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Volunteer(v) => v.name(),
+            Self::Coordinate(c) => c.name(),
+            Self::CreatePost { .. } => "create_post",
+            Self::Claim { .. } => "claim",
+            Self::Release { .. } => "release",
+            Self::MarkDone { .. } => "mark_done",
+            Self::Withdraw { .. } => "withdraw",
+            Self::SetPinned { .. } => "set_pinned",
+            Self::Remove { .. } => "remove",
+            Self::Reply { .. } => "reply",
+            Self::Moderate(m) => m.name(),
+        }
+    }
+}
+
+impl Mutation {
+    /// Checks everything that can be checked without the database, field by field.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let id = |value: &str| {
+            if is_valid_id(value) {
+                Ok(())
+            } else {
+                Err("This form is out of date; please reload the page and try again.".to_string())
+            }
+        };
+        errors.check("id", id(&self.id));
+        match &self.kind {
+            MutationKind::Moderate(m) => m.check(&mut errors),
+            MutationKind::Volunteer(v) => v.check(&mut errors, super::ids::now_ms()),
+            kind => errors.check("post_id", id(kind.post_id())),
+        }
+        match &self.kind {
+            MutationKind::CreatePost {
+                board_id,
+                title,
+                details,
+                expires_in_days,
+                ..
+            } => {
+                errors.check("board_id", id(board_id));
+                errors.check("title", validate::title(title));
+                errors.check("details", validate::details(details));
+                errors.check("expires_in_days", validate::expiry_days(*expires_in_days));
+            }
+            MutationKind::Reply { reply_id, body, .. } => {
+                errors.check("reply_id", id(reply_id));
+                errors.check("body", validate::reply(body));
+            }
+            MutationKind::Coordinate(c) => {
+                if let Some(volunteer_id) = c.volunteer_id() {
+                    errors.check("volunteer_id", id(volunteer_id));
+                }
+            }
+            _ => {}
+        }
+        errors.into_result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::new_id;
+
+    fn create(title: &str) -> Mutation {
+        Mutation {
+            id: new_id(),
+            created_at_ms: 0,
+            kind: MutationKind::CreatePost {
+                post_id: new_id(),
+                board_id: new_id(),
+                post_kind: PostKind::Request,
+                category: Category::Shopping,
+                title: title.into(),
+                details: String::new(),
+                urgency: Urgency::Today,
+                expires_in_days: None,
+                needs_vetting: false,
+            },
+        }
+    }
+
+    #[test]
+    fn the_wire_form_is_stable_json() {
+        let m = Mutation {
+            id: "i".into(),
+            created_at_ms: 5,
+            kind: MutationKind::Claim {
+                post_id: "p".into(),
+            },
+        };
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(
+            json,
+            r#"{"id":"i","created_at_ms":5,"kind":"claim","payload":{"post_id":"p"}}"#
+        );
+        assert_eq!(serde_json::from_str::<Mutation>(&json).unwrap(), m);
+        let rejected = serde_json::to_string(&Outcome::Rejected { reason: "r".into() }).unwrap();
+        assert_eq!(rejected, r#"{"outcome":"rejected","reason":"r"}"#);
+    }
+
+    #[test]
+    fn validation_names_each_bad_field() {
+        assert!(create("Milk and bread").validate().is_ok());
+        let errors = create("").validate().unwrap_err();
+        assert!(errors.get("title").is_some());
+        let mut bad_id = create("Milk and bread");
+        bad_id.id = "1; DROP TABLE posts".into();
+        assert!(bad_id.validate().unwrap_err().get("id").is_some());
+    }
+}

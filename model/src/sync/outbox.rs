@@ -1,0 +1,269 @@
+//! The outbox: every write waits here, oldest first, until the server has answered for it.
+//! It is stored whole (IndexedDB in the browser) after every change, so it survives reloads,
+//! closed tabs and expired sessions; nothing leaves it except by the server's answer or the
+//! person dismissing a refusal they have read.
+
+use serde::{Deserialize, Serialize};
+
+use super::wire::PushResult;
+use crate::{Mutation, Outcome};
+
+/// Where one write is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum EntryState {
+    /// Not sent yet, or sent without an answer (it will be sent again under the same id, which
+    /// the server applies at most once).
+    Waiting,
+    /// In the batch being sent now.
+    Sending,
+    /// The server refused it; kept so the person is told why, until they dismiss it.
+    Rejected { reason: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub mutation: Mutation,
+    #[serde(flatten)]
+    pub state: EntryState,
+}
+
+/// The writes not yet settled with the server, in the order they were made.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    entries: Vec<Entry>,
+}
+
+impl Outbox {
+    /// Adds a write to the end. A write already here (same id) is not added twice.
+    pub fn enqueue(&mut self, mutation: Mutation) {
+        if !self.entries.iter().any(|e| e.mutation.id == mutation.id) {
+            self.entries.push(Entry {
+                mutation,
+                state: EntryState::Waiting,
+            });
+        }
+    }
+
+    /// How many writes are still to reach the server ("3 waiting to send").
+    pub fn waiting(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| !matches!(e.state, EntryState::Rejected { .. }))
+            .count()
+    }
+
+    /// The writes waiting, oldest first, for showing them marked as not yet sent.
+    pub fn pending(&self) -> impl Iterator<Item = &Mutation> {
+        self.entries
+            .iter()
+            .filter(|e| !matches!(e.state, EntryState::Rejected { .. }))
+            .map(|e| &e.mutation)
+    }
+
+    /// Refusals to explain to the person: (the write, the server's reason).
+    pub fn rejected(&self) -> impl Iterator<Item = (&Mutation, &str)> {
+        self.entries.iter().filter_map(|e| match &e.state {
+            EntryState::Rejected { reason } => Some((&e.mutation, reason.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The next batch to send: the oldest waiting writes, at most `max` of them and at most
+    /// `max_bytes` as JSON (but always at least one), marked as sending. Empty while a batch
+    /// is already out, so writes reach the server in the order made.
+    pub fn next_batch(&mut self, max: usize, max_bytes: usize) -> Vec<Mutation> {
+        if self.entries.iter().any(|e| e.state == EntryState::Sending) {
+            return Vec::new();
+        }
+        let (mut batch, mut bytes) = (Vec::new(), 0);
+        for entry in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.state == EntryState::Waiting)
+            .take(max)
+        {
+            let size = serde_json::to_string(&entry.mutation).map_or(0, |json| json.len() + 1);
+            if !batch.is_empty() && bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
+            entry.state = EntryState::Sending;
+            batch.push(entry.mutation.clone());
+        }
+        batch
+    }
+
+    /// Applies the server's answers: applied writes leave, refused ones stay to be explained,
+    /// and any sent write the answer did not mention waits to be sent again.
+    pub fn settle(&mut self, results: &[PushResult]) {
+        self.entries.retain_mut(|entry| {
+            let answer = results
+                .iter()
+                .find(|r| r.id == entry.mutation.id)
+                .map(|r| &r.outcome);
+            match (answer, &entry.state) {
+                (Some(Outcome::Applied), _) => false,
+                (Some(Outcome::Rejected { reason }), _) => {
+                    entry.state = EntryState::Rejected {
+                        reason: reason.clone(),
+                    };
+                    true
+                }
+                (None, EntryState::Sending) => {
+                    entry.state = EntryState::Waiting;
+                    true
+                }
+                (None, _) => true,
+            }
+        });
+    }
+
+    /// The send failed without an answer (no signal, a dropped connection, a server restart):
+    /// everything in flight waits to be sent again, under the same ids.
+    pub fn send_failed(&mut self) {
+        for entry in &mut self.entries {
+            if entry.state == EntryState::Sending {
+                entry.state = EntryState::Waiting;
+            }
+        }
+    }
+
+    /// The person has read a refusal: let it go.
+    pub fn dismiss(&mut self, id: &str) {
+        self.entries
+            .retain(|e| !(e.mutation.id == id && matches!(e.state, EntryState::Rejected { .. })));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MutationKind;
+
+    fn claim(id: &str) -> Mutation {
+        Mutation {
+            id: id.into(),
+            created_at_ms: 0,
+            kind: MutationKind::Claim {
+                post_id: format!("post-{id}"),
+            },
+        }
+    }
+
+    fn applied(id: &str) -> PushResult {
+        PushResult {
+            id: id.into(),
+            outcome: Outcome::Applied,
+        }
+    }
+
+    fn ids(batch: &[Mutation]) -> Vec<&str> {
+        batch.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    #[test]
+    fn writes_go_out_oldest_first_one_batch_at_a_time() {
+        let mut outbox = Outbox::default();
+        for id in ["a", "b", "c"] {
+            outbox.enqueue(claim(id));
+        }
+        outbox.enqueue(claim("a"));
+        assert_eq!(outbox.waiting(), 3, "the same write is queued once");
+        assert_eq!(ids(&outbox.next_batch(2, usize::MAX)), ["a", "b"]);
+        assert!(
+            outbox.next_batch(2, usize::MAX).is_empty(),
+            "no second batch while one is out"
+        );
+        outbox.settle(&[applied("a"), applied("b")]);
+        assert_eq!(ids(&outbox.next_batch(2, usize::MAX)), ["c"]);
+    }
+
+    #[test]
+    fn long_writes_are_split_into_batches_that_fit_the_body_limit() {
+        let mut outbox = Outbox::default();
+        for id in ["a", "b", "c"] {
+            let mut long = claim(id);
+            long.kind = MutationKind::Reply {
+                reply_id: id.into(),
+                post_id: "p".into(),
+                body: "x".repeat(400),
+            };
+            outbox.enqueue(long);
+        }
+        assert_eq!(ids(&outbox.next_batch(10, 1_000)), ["a", "b"]);
+        outbox.settle(&[applied("a"), applied("b")]);
+        assert_eq!(
+            ids(&outbox.next_batch(10, 10)),
+            ["c"],
+            "one write larger than the cap still goes, alone"
+        );
+    }
+
+    #[test]
+    fn a_dropped_connection_loses_nothing_and_resends_the_same_ids() {
+        let mut outbox = Outbox::default();
+        outbox.enqueue(claim("a"));
+        outbox.enqueue(claim("b"));
+        let first = outbox.next_batch(10, usize::MAX);
+        outbox.send_failed();
+        assert_eq!(outbox.waiting(), 2);
+        assert_eq!(
+            outbox.next_batch(10, usize::MAX),
+            first,
+            "the retry carries the same ids"
+        );
+    }
+
+    #[test]
+    fn an_answer_that_leaves_a_write_out_keeps_it_waiting() {
+        let mut outbox = Outbox::default();
+        outbox.enqueue(claim("a"));
+        outbox.enqueue(claim("b"));
+        outbox.next_batch(10, usize::MAX);
+        outbox.settle(&[applied("a")]);
+        assert_eq!(ids(&outbox.next_batch(10, usize::MAX)), ["b"]);
+    }
+
+    #[test]
+    fn refusals_are_kept_to_be_explained_until_dismissed() {
+        let mut outbox = Outbox::default();
+        outbox.enqueue(claim("a"));
+        outbox.next_batch(10, usize::MAX);
+        let reason = "Sam K. is already helping with this.";
+        outbox.settle(&[PushResult {
+            id: "a".into(),
+            outcome: Outcome::Rejected {
+                reason: reason.into(),
+            },
+        }]);
+        assert_eq!(outbox.waiting(), 0);
+        assert_eq!(
+            outbox
+                .rejected()
+                .map(|(m, r)| (m.id.as_str(), r))
+                .collect::<Vec<_>>(),
+            [("a", reason)]
+        );
+        assert!(
+            outbox.next_batch(10, usize::MAX).is_empty(),
+            "a refused write is not sent again"
+        );
+        outbox.dismiss("a");
+        assert_eq!(outbox.rejected().count(), 0);
+    }
+
+    #[test]
+    fn the_outbox_survives_being_stored_and_read_back() {
+        let mut outbox = Outbox::default();
+        outbox.enqueue(claim("a"));
+        outbox.enqueue(claim("b"));
+        outbox.next_batch(1, usize::MAX);
+        let stored = serde_json::to_string(&outbox).unwrap();
+        let mut restored: Outbox = serde_json::from_str(&stored).unwrap();
+        assert_eq!(restored, outbox);
+        // A reload mid-send: whatever was in flight is sent again.
+        restored.send_failed();
+        assert_eq!(ids(&restored.next_batch(10, usize::MAX)), ["a", "b"]);
+    }
+}

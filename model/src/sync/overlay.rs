@@ -1,0 +1,242 @@
+//! Pending writes shown on top of the board as the server last sent it: the person sees what
+//! they did at once, marked as waiting to send, until the server's answer replaces it.
+
+use crate::{coordination::Coordination, views::PostCard, MutationKind, PostStatus};
+
+/// Who is looking, as far as their own pending writes need: their name and their street on
+/// this board (the two things a new post or a claim shows).
+pub struct Me<'a> {
+    pub name: &'a str,
+    pub street: &'a str,
+}
+
+/// A card on the board and whether it shows a write not yet sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownCard {
+    pub card: PostCard,
+    pub waiting: bool,
+}
+
+/// The board's cards with `pending` writes (oldest first) applied on top. Posts written here
+/// for another board are left out.
+pub fn overlay<'m>(
+    cards: Vec<PostCard>,
+    board: (&str, &str),
+    pending: impl IntoIterator<Item = &'m MutationKind>,
+    me: &Me<'_>,
+) -> Vec<ShownCard> {
+    let (board_id, board_slug) = board;
+    let mut shown: Vec<ShownCard> = cards
+        .into_iter()
+        .map(|card| ShownCard {
+            card,
+            waiting: false,
+        })
+        .collect();
+    // Removed posts leave the board at once.
+    let mut removed: Vec<String> = Vec::new();
+    for kind in pending {
+        if let MutationKind::CreatePost {
+            post_id,
+            board_id: for_board,
+            ..
+        } = kind
+        {
+            let known = shown.iter().any(|s| &s.card.id == post_id);
+            if let (false, true, Some(card)) = (
+                known,
+                for_board == board_id,
+                new_post_card(kind, board_slug, me),
+            ) {
+                shown.insert(
+                    0,
+                    ShownCard {
+                        card,
+                        waiting: true,
+                    },
+                );
+            }
+            continue;
+        }
+        if let MutationKind::Remove { post_id } = kind {
+            removed.push(post_id.clone());
+            continue;
+        }
+        if let Some(shown_card) = shown.iter_mut().find(|s| s.card.id == kind.post_id()) {
+            apply_to_card(&mut shown_card.card, kind, me);
+            shown_card.waiting = true;
+        }
+    }
+    shown.retain(|s| !removed.contains(&s.card.id));
+    shown
+}
+
+/// The card a post written here shows before the server has it: the author's name and
+/// street, never more.
+pub fn new_post_card(kind: &MutationKind, board_slug: &str, me: &Me<'_>) -> Option<PostCard> {
+    let MutationKind::CreatePost {
+        post_id,
+        post_kind,
+        category,
+        title,
+        urgency,
+        needs_vetting,
+        ..
+    } = kind
+    else {
+        return None;
+    };
+    Some(PostCard {
+        id: post_id.clone(),
+        board_slug: board_slug.to_string(),
+        kind: *post_kind,
+        category: *category,
+        title: title.trim().to_string(),
+        urgency: *urgency,
+        needs_vetting: *needs_vetting,
+        status: PostStatus::Open,
+        street: me.street.to_string(),
+        author_name: me.name.to_string(),
+        claimed_by_name: None,
+        pinned: false,
+        created_at_ms: i64::MAX, // newest: not yet on the server
+        expires_at_ms: None,
+        reply_count: 0,
+        hidden: false,
+    })
+}
+
+/// What a write not yet sent does to the card it is about, as the server will do it.
+pub fn apply_to_card(card: &mut PostCard, kind: &MutationKind, me: &Me<'_>) {
+    match kind {
+        MutationKind::Claim { .. } => {
+            card.status = PostStatus::Claimed;
+            card.claimed_by_name = Some(me.name.to_string());
+        }
+        MutationKind::Release { .. } => {
+            card.status = PostStatus::Open;
+            card.claimed_by_name = None;
+        }
+        MutationKind::MarkDone { .. } => card.status = PostStatus::Done,
+        MutationKind::Withdraw { .. } => card.status = PostStatus::Withdrawn,
+        MutationKind::SetPinned { pinned, .. } => card.pinned = *pinned,
+        MutationKind::Reply { .. } => card.reply_count += 1,
+        MutationKind::Coordinate(Coordination::SetNeedsVetting { needs_vetting, .. }) => {
+            card.needs_vetting = *needs_vetting;
+        }
+        // Assignments and volunteering are sent from the open page, never from the outbox.
+        MutationKind::Coordinate(_) | MutationKind::Volunteer(_) => {}
+        // Moderation goes straight to the server, never through the outbox.
+        MutationKind::Remove { .. }
+        | MutationKind::CreatePost { .. }
+        | MutationKind::Moderate(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Category, PostKind, Urgency};
+
+    fn card(id: &str) -> PostCard {
+        PostCard {
+            id: id.into(),
+            board_slug: "elm-road".into(),
+            kind: PostKind::Request,
+            category: Category::Shopping,
+            title: "Milk".into(),
+            urgency: Urgency::Today,
+            needs_vetting: false,
+            status: PostStatus::Open,
+            street: "Ash Grove".into(),
+            author_name: "Ben".into(),
+            claimed_by_name: None,
+            pinned: false,
+            created_at_ms: 1,
+            expires_at_ms: None,
+            reply_count: 0,
+            hidden: false,
+        }
+    }
+
+    const BOARD: (&str, &str) = ("b", "elm-road");
+
+    const ME: Me<'static> = Me {
+        name: "Cara",
+        street: "Elm Road",
+    };
+
+    #[test]
+    fn a_claim_made_offline_shows_at_once_marked_waiting() {
+        let pending = [MutationKind::Claim {
+            post_id: "p1".into(),
+        }];
+        let shown = overlay(vec![card("p1"), card("p2")], BOARD, &pending, &ME);
+        assert_eq!(shown[0].card.status, PostStatus::Claimed);
+        assert_eq!(shown[0].card.claimed_by_name.as_deref(), Some("Cara"));
+        assert!(shown[0].waiting);
+        assert!(
+            !shown[1].waiting,
+            "untouched cards are as the server sent them"
+        );
+    }
+
+    #[test]
+    fn a_new_post_made_offline_comes_first_with_my_street_only() {
+        let pending = [MutationKind::CreatePost {
+            post_id: "new".into(),
+            board_id: "b".into(),
+            post_kind: PostKind::Offer,
+            category: Category::OddJobs,
+            title: " Shelves put up ".into(),
+            details: "I live at number 3".into(),
+            urgency: Urgency::Whenever,
+            expires_in_days: None,
+            needs_vetting: false,
+        }];
+        let shown = overlay(vec![card("p1")], BOARD, &pending, &ME);
+        assert_eq!(shown[0].card.id, "new");
+        assert_eq!(shown[0].card.title, "Shelves put up");
+        assert_eq!(shown[0].card.street, "Elm Road");
+        assert!(shown[0].waiting);
+        // Once the server has it, the server's card is shown and nothing is doubled.
+        let shown = overlay(vec![card("new")], BOARD, &pending, &ME);
+        assert_eq!(shown.len(), 1);
+        // Another board's page does not show it.
+        let shown = overlay(vec![card("p1")], ("other", "other"), &pending, &ME);
+        assert_eq!(shown.len(), 1);
+    }
+
+    #[test]
+    fn a_removed_post_leaves_the_board_at_once() {
+        let pending = [MutationKind::Remove {
+            post_id: "p1".into(),
+        }];
+        let shown = overlay(vec![card("p1"), card("p2")], BOARD, &pending, &ME);
+        assert_eq!(
+            shown.iter().map(|s| s.card.id.as_str()).collect::<Vec<_>>(),
+            ["p2"]
+        );
+    }
+
+    #[test]
+    fn later_writes_win_over_earlier_ones() {
+        let pending = [
+            MutationKind::Claim {
+                post_id: "p1".into(),
+            },
+            MutationKind::Release {
+                post_id: "p1".into(),
+            },
+            MutationKind::Reply {
+                reply_id: "r".into(),
+                post_id: "p1".into(),
+                body: "Sorry!".into(),
+            },
+        ];
+        let shown = overlay(vec![card("p1")], BOARD, &pending, &ME);
+        assert_eq!(shown[0].card.status, PostStatus::Open);
+        assert_eq!(shown[0].card.claimed_by_name, None);
+        assert_eq!(shown[0].card.reply_count, 1);
+    }
+}

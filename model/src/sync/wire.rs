@@ -1,0 +1,129 @@
+//! The push and pull messages between the browser's sync engine and the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    views::{BoardMember, BoardPage, BoardSummary, PostCard, ReplyView},
+    Mutation, Outcome,
+};
+
+/// The most mutations one push may carry; the outbox sends larger queues in several batches.
+pub const MAX_PUSH_BATCH: usize = 50;
+
+/// The most bytes of mutations one push carries, well under the server's default body limit
+/// (64 KiB), so a batch of long posts is split rather than refused as too large.
+pub const MAX_PUSH_BYTES: usize = 48 * 1024;
+
+/// Writes the browser sends, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub mutations: Vec<Mutation>,
+}
+
+/// What became of each pushed mutation, by its id, in the order sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub id: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// One board the person belongs to, as `GET /sync/boards` lists them: the engine keeps (and
+/// pulls) every board listed and forgets any it holds that is not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardHeader {
+    pub board: BoardSummary,
+    pub me: BoardMember,
+    /// Only for organisers: the current invite code.
+    pub invite_code: Option<String>,
+}
+
+impl BoardHeader {
+    /// The header of a board page just loaded.
+    pub fn of_page(page: &BoardPage) -> Self {
+        Self {
+            board: page.board.clone(),
+            me: page.me.clone(),
+            invite_code: page.invite_code.clone(),
+        }
+    }
+}
+
+/// "What changed on this board since `since`?" (`since` is the cursor the last pull returned,
+/// 0 the first time).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub board_id: String,
+    pub since: i64,
+}
+
+/// The most changes one pull returns; the client pulls again while `more` is true.
+pub const PULL_PAGE: i64 = 200;
+
+/// One post as the browser keeps it to show the board and the post's page with no signal:
+/// what every member may see (never contact details), plus the ids the permission rules need.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncedPost {
+    pub card: PostCard,
+    pub author_id: String,
+    pub claimed_by_id: Option<String>,
+    pub details: String,
+    /// Oldest first.
+    pub replies: Vec<ReplyView>,
+}
+
+/// Changes since the cursor, oldest first: posts as they are now, and the ids of posts that
+/// left the board (tombstones). `cursor` goes in the next pull's `since`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub posts: Vec<SyncedPost>,
+    pub removed: Vec<String>,
+    pub cursor: i64,
+    pub more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MutationKind;
+
+    #[test]
+    fn push_results_are_flat_json() {
+        let response = PushResponse {
+            results: vec![
+                PushResult {
+                    id: "a".into(),
+                    outcome: Outcome::Applied,
+                },
+                PushResult {
+                    id: "b".into(),
+                    outcome: Outcome::Rejected {
+                        reason: "Sam is already helping with this.".into(),
+                    },
+                },
+            ],
+        };
+        let json = serde_json::to_string(&response).unwrap();
+        assert_eq!(
+            json,
+            r#"{"results":[{"id":"a","outcome":"applied"},{"id":"b","outcome":"rejected","reason":"Sam is already helping with this."}]}"#
+        );
+        let request = PushRequest {
+            mutations: vec![Mutation {
+                id: "m".into(),
+                created_at_ms: 1,
+                kind: MutationKind::Claim {
+                    post_id: "p".into(),
+                },
+            }],
+        };
+        let back: PushRequest =
+            serde_json::from_str(&serde_json::to_string(&request).unwrap()).unwrap();
+        assert_eq!(back, request);
+    }
+}

@@ -1,0 +1,491 @@
+//! Applying a mutation exactly once: in one transaction, check its id has not been seen, make
+//! the change (or decide to reject it), bump the board's change sequence, and record the
+//! outcome under the id. A repeat of the id returns the recorded outcome and changes nothing.
+
+use model::{
+    ids::now_ms,
+    moderation::{sees_hidden_posts, AuditAction},
+    rules::permissions,
+    views::Viewer,
+    AppError, Mutation, MutationKind, Outcome, PostKind, PostStatus,
+};
+use sqlx::{Any, Transaction};
+
+use crate::{
+    boards::membership_in,
+    coordination::{settle_assignments, Acting},
+    error::{is_unique_violation, OrInternal},
+    moderation::{resolve_reports, Audit},
+    posts::PostRow,
+    volunteers::is_vetted,
+    write::OnItsOwn,
+    Backend, Db,
+};
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Why someone without a current vetting cannot claim a request that needs one.
+const NEEDS_VETTING: &str = "This request needs a vetted volunteer (for example, with a DBS \
+    check). If you would like to help with requests like this, ask an organiser.";
+
+impl Db {
+    /// Applies `mutation` for `viewer`. `Ok(Rejected)` is a refusal the person must be told
+    /// about (someone else claimed first); `Err` is a request that was not allowed or not
+    /// valid at all, and is not recorded.
+    pub async fn apply(&self, viewer: &Viewer, mutation: &Mutation) -> Result<Outcome, AppError> {
+        mutation.validate()?;
+        if let Some(outcome) = self.recorded_outcome(viewer, &mutation.id).await? {
+            return Ok(outcome);
+        }
+        // Once begun, applying and recording go on to the end even if the phone that sent it
+        // loses signal: the record and the change always agree (see `write`).
+        let (viewer, mutation) = (viewer.clone(), mutation.clone());
+        self.to_the_end(move |db, on_its_own| async move {
+            db.apply_once(&on_its_own, &viewer, &mutation).await
+        })
+        .await
+    }
+
+    async fn apply_once(
+        &self,
+        on_its_own: &OnItsOwn,
+        viewer: &Viewer,
+        mutation: &Mutation,
+    ) -> Result<Outcome, AppError> {
+        let mut tx = self.begin_write(on_its_own).await?;
+        match take_turn(&mut tx, self.backend(), viewer, &mutation.id).await {
+            Ok(None) => {}
+            Ok(Some(outcome)) => {
+                tx.rollback().await;
+                return Ok(outcome);
+            }
+            Err(e) => {
+                tx.rollback().await;
+                return Err(e);
+            }
+        }
+        let outcome = match self.apply_in(&mut tx, viewer, mutation).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tx.rollback().await;
+                return Err(e);
+            }
+        };
+        let outcome_json = serde_json::to_string(&outcome).map_err(|_| AppError::Internal)?;
+        let recorded = sqlx::query(
+            "INSERT INTO mutations (id, user_id, kind, outcome, applied_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&mutation.id)
+        .bind(&viewer.user_id)
+        .bind(mutation.kind.name())
+        .bind(&outcome_json)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await;
+        match recorded {
+            Ok(_) => {
+                tx.commit().await?;
+                if outcome == Outcome::Applied {
+                    self.announce_post_change(mutation.kind.post_id());
+                }
+                Ok(outcome)
+            }
+            // The same id arrived twice at once and the other copy committed first: undo ours
+            // and answer as the first did.
+            Err(e) if is_unique_violation(&e) => {
+                tx.rollback().await;
+                self.recorded_outcome(viewer, &mutation.id)
+                    .await?
+                    .ok_or(AppError::Internal)
+            }
+            Err(e) => Err(e).internal(),
+        }
+    }
+
+    async fn recorded_outcome(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+    ) -> Result<Option<Outcome>, AppError> {
+        recorded_outcome_in(self.pool(), viewer, id).await
+    }
+
+    async fn apply_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        viewer: &Viewer,
+        mutation: &Mutation,
+    ) -> Result<Outcome, AppError> {
+        let now = now_ms();
+        if let MutationKind::Moderate(action) = &mutation.kind {
+            return self.apply_moderation(tx, viewer, action).await;
+        }
+        if let MutationKind::CreatePost {
+            post_id,
+            board_id,
+            post_kind,
+            category,
+            title,
+            details,
+            urgency,
+            expires_in_days,
+            needs_vetting,
+        } = &mutation.kind
+        {
+            let membership = membership_in(&mut **tx, viewer, board_id).await?;
+            if *post_kind == PostKind::Notice && !membership.role.is_organiser() {
+                return Err(AppError::Forbidden(
+                    "Only the board's organisers can post notices.".into(),
+                ));
+            }
+            let exists: Option<String> = sqlx::query_scalar("SELECT id FROM posts WHERE id = $1")
+                .bind(post_id)
+                .fetch_optional(&mut **tx)
+                .await
+                .internal()?;
+            if exists.is_some() {
+                return Ok(rejected("This post has already been sent."));
+            }
+            let seq = bump_sequence(tx, board_id).await?;
+            sqlx::query(
+                "INSERT INTO posts (id, board_id, author_id, kind, category, title, details, urgency, street, status, \
+                 expires_at_ms, created_at_ms, updated_at_ms, seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $11, $12)",
+            )
+            .bind(post_id)
+            .bind(board_id)
+            .bind(&viewer.user_id)
+            .bind(post_kind.as_str())
+            .bind(category.as_str())
+            .bind(title.trim())
+            .bind(details.trim())
+            .bind(urgency.as_str())
+            .bind(&membership.street)
+            .bind(expires_in_days.map(|d| now + i64::from(d) * DAY_MS))
+            .bind(now)
+            .bind(seq)
+            .execute(&mut **tx)
+            .await
+            .internal()?;
+            if *needs_vetting && *post_kind == PostKind::Request {
+                set_post(tx, post_id, "needs_vetting = TRUE", now).await?;
+            }
+            return Ok(Outcome::Applied);
+        }
+
+        if let MutationKind::Volunteer(change) = &mutation.kind {
+            return self.apply_volunteer(tx, viewer, change, now).await;
+        }
+        let post_id = mutation.kind.post_id();
+        let gone = || AppError::NotFound("This post is no longer on the board.".into());
+        let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
+        let membership = membership_in(&mut **tx, viewer, &post.board_id)
+            .await
+            .map_err(|_| gone())?;
+        if post.hidden != 0 && !sees_hidden_posts(membership.role) {
+            return Err(gone());
+        }
+        let vetted = is_vetted(&mut **tx, &post.board_id, &viewer.user_id, now).await?;
+        let may = permissions(
+            &post
+                .facts(viewer, membership.role)
+                .with_viewer_vetted(vetted),
+        );
+
+        let change = match &mutation.kind {
+            // Handled (and returned) above.
+            MutationKind::CreatePost { .. } | MutationKind::Moderate(_) => {
+                return Err(AppError::Internal)
+            }
+            MutationKind::Claim { .. } => {
+                if !may.can_claim {
+                    let facts = post.facts(viewer, membership.role).with_viewer_vetted(true);
+                    if permissions(&facts).can_claim {
+                        return Ok(rejected(NEEDS_VETTING));
+                    }
+                    return Ok(claim_refusal(&post, viewer));
+                }
+                // Compare-and-set on the status: of two claims, the first to commit wins.
+                let updated = sqlx::query(
+                    "UPDATE posts SET status = 'claimed', claimed_by = $1, claimed_at_ms = $2, updated_at_ms = $2 \
+                     WHERE id = $3 AND status = 'open' AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
+                )
+                .bind(&viewer.user_id)
+                .bind(now)
+                .bind(post_id)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+                if updated.rows_affected() == 0 {
+                    let latest = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
+                    return Ok(claim_refusal(&latest, viewer));
+                }
+                settle_assignments(tx, post_id, &viewer.user_id, now).await?;
+                Change::Post
+            }
+            MutationKind::Release { .. } => {
+                if !may.can_release {
+                    return Ok(not_now(&post, "let go of"));
+                }
+                set_post(
+                    tx,
+                    post_id,
+                    "status = 'open', claimed_by = NULL, claimed_at_ms = NULL",
+                    now,
+                )
+                .await?;
+                Change::Post
+            }
+            MutationKind::MarkDone { .. } => {
+                if !may.can_mark_done {
+                    return Ok(not_now(&post, "mark as done"));
+                }
+                set_post(tx, post_id, "status = 'done', done_at_ms = $1", now).await?;
+                Change::Post
+            }
+            MutationKind::Withdraw { .. } => {
+                if !may.is_author {
+                    return Err(AppError::Forbidden(
+                        "Only the person who posted this can withdraw it.".into(),
+                    ));
+                }
+                if !may.can_withdraw {
+                    return Ok(not_now(&post, "withdraw"));
+                }
+                set_post(tx, post_id, "status = 'withdrawn'", now).await?;
+                Change::Post
+            }
+            MutationKind::SetPinned { pinned, .. } => {
+                if !may.is_organiser {
+                    return Err(AppError::Forbidden(
+                        "Only the board's organisers can pin posts.".into(),
+                    ));
+                }
+                if !may.can_pin {
+                    return Ok(rejected("Only open notices can be pinned."));
+                }
+                let assignment = if *pinned {
+                    "pinned = TRUE"
+                } else {
+                    "pinned = FALSE"
+                };
+                set_post(tx, post_id, assignment, now).await?;
+                let action = if *pinned {
+                    AuditAction::PinPost
+                } else {
+                    AuditAction::UnpinPost
+                };
+                organiser_did(tx, viewer, &post, action).await?;
+                Change::Post
+            }
+            MutationKind::Remove { .. } => {
+                if !may.can_remove {
+                    return Err(AppError::Forbidden(
+                        "Only the board's organisers can remove posts.".into(),
+                    ));
+                }
+                set_post(tx, post_id, "removed = TRUE", now).await?;
+                resolve_reports(tx, post_id, &viewer.user_id).await?;
+                organiser_did(tx, viewer, &post, AuditAction::RemovePost).await?;
+                Change::Post
+            }
+            MutationKind::Coordinate(change) => {
+                let acting = Acting {
+                    viewer,
+                    mutation_id: &mutation.id,
+                    role: membership.role,
+                    may: &may,
+                    vetted,
+                    now,
+                };
+                if let Some(refusal) = self.apply_coordination(tx, acting, &post, change).await? {
+                    return Ok(refusal);
+                }
+                Change::Post
+            }
+            // Handled (and returned) above.
+            MutationKind::Volunteer(_) => return Err(AppError::Internal),
+            MutationKind::Reply { reply_id, body, .. } => {
+                let exists: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM replies WHERE id = $1")
+                        .bind(reply_id)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .internal()?;
+                if exists.is_some() {
+                    return Ok(rejected("This reply has already been sent."));
+                }
+                Change::Reply { reply_id, body }
+            }
+        };
+
+        let seq = bump_sequence(tx, &post.board_id).await?;
+        // The post's card changes either way (a reply changes its count), so a pull by
+        // sequence brings it.
+        sqlx::query("UPDATE posts SET seq = $1 WHERE id = $2")
+            .bind(seq)
+            .bind(post_id)
+            .execute(&mut **tx)
+            .await
+            .internal()?;
+        if let Change::Reply { reply_id, body } = change {
+            sqlx::query(
+                "INSERT INTO replies (id, post_id, board_id, author_id, body, created_at_ms, seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(reply_id)
+            .bind(post_id)
+            .bind(&post.board_id)
+            .bind(&viewer.user_id)
+            .bind(body.trim())
+            .bind(now)
+            .bind(seq)
+            .execute(&mut **tx)
+            .await
+            .internal()?;
+        }
+        Ok(Outcome::Applied)
+    }
+}
+
+/// The outcome recorded under the mutation id `id`, read through `executor`.
+async fn recorded_outcome_in<'e, E>(
+    executor: E,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Option<Outcome>, AppError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT user_id, outcome FROM mutations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(executor)
+            .await
+            .internal()?;
+    match row {
+        None => Ok(None),
+        Some((user_id, _)) if user_id != viewer.user_id => Err(AppError::Conflict(
+            "This change has an id that is already in use; please try again.".into(),
+        )),
+        Some((_, outcome)) => serde_json::from_str(&outcome).map(Some).map_err(|e| {
+            tracing::error!("stored outcome of mutation {id} is unreadable: {e}");
+            AppError::Internal
+        }),
+    }
+}
+
+/// Waits for this mutation id's turn, then returns the outcome an earlier copy recorded, if
+/// any. Copies of one mutation can be applied at the same moment when a retry reaches another
+/// server process while the first is still at work: on PostgreSQL they queue on a lock on the
+/// id (for this transaction), as SQLite's `BEGIN IMMEDIATE` makes every writer queue; the
+/// later ones then answer as the first did instead of colliding with its rows.
+async fn take_turn(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Option<Outcome>, AppError> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS turn")
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .internal()?;
+    }
+    recorded_outcome_in(&mut **tx, viewer, id).await
+}
+
+/// What an applied mutation changed, so its row gets the new sequence number.
+enum Change<'a> {
+    Post,
+    Reply { reply_id: &'a str, body: &'a str },
+}
+
+fn rejected(reason: impl Into<String>) -> Outcome {
+    Outcome::Rejected {
+        reason: reason.into(),
+    }
+}
+
+/// Why a claim did not go through, naming whoever has it.
+fn claim_refusal(post: &PostRow, viewer: &Viewer) -> Outcome {
+    let status = post.status();
+    let claimant = post.claimed_by_name.as_deref().unwrap_or("Someone");
+    if status == PostStatus::Claimed {
+        if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
+            return Outcome::Applied;
+        }
+        return rejected(match post.kind() {
+            PostKind::Offer => format!("{claimant} has already taken up this offer."),
+            _ => format!("{claimant} is already helping with this."),
+        });
+    }
+    if post.author_id == viewer.user_id {
+        return rejected("This is your own post.");
+    }
+    match post.kind() {
+        PostKind::Notice => rejected("Notices are for reading; there is nothing to claim."),
+        _ => not_now(post, "claim"),
+    }
+}
+
+fn not_now(post: &PostRow, action: &str) -> Outcome {
+    let status = post.status();
+    let state = match status {
+        PostStatus::Open => "open, with nobody claiming it",
+        PostStatus::Claimed => "claimed by someone else",
+        PostStatus::Done => "done",
+        PostStatus::Withdrawn => "withdrawn",
+        PostStatus::Expired => "expired",
+    };
+    rejected(format!("You cannot {action} this now: it is {state}."))
+}
+
+async fn set_post(
+    tx: &mut Transaction<'static, Any>,
+    post_id: &str,
+    assignment: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(&format!(
+        "UPDATE posts SET {assignment}, updated_at_ms = $1 WHERE id = $2"
+    ))
+    .bind(now)
+    .bind(post_id)
+    .execute(&mut **tx)
+    .await
+    .internal()?;
+    Ok(())
+}
+
+/// Writes the audit-log line for an organiser's action on `post`, in the action's transaction.
+async fn organiser_did(
+    tx: &mut Transaction<'static, Any>,
+    viewer: &Viewer,
+    post: &PostRow,
+    action: AuditAction,
+) -> Result<(), AppError> {
+    let audit = Audit {
+        board_id: &post.board_id,
+        actor_id: &viewer.user_id,
+        action,
+        post_id: Some(&post.id),
+        member_id: None,
+        reason: "",
+    };
+    audit.record(&mut **tx).await
+}
+
+/// The board's next change number, taken under the board row's lock so that, per board,
+/// changes commit in the order of their numbers (pulls by cursor never skip one).
+pub(crate) async fn bump_sequence(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &str,
+) -> Result<i64, AppError> {
+    sqlx::query_scalar("UPDATE boards SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
+        .bind(board_id)
+        .fetch_one(&mut **tx)
+        .await
+        .internal()
+}

@@ -1,0 +1,32 @@
+//! Streetboard's server-side domain: the one home of every database query (SQLite by default,
+//! PostgreSQL when `DATABASE_URL` says so), accounts and sessions, and the rules that apply
+//! each mutation exactly once. The same code and the same tests run on both databases.
+
+mod accounts;
+mod apply;
+mod boards;
+mod coordination;
+mod db;
+mod demo;
+mod error;
+mod export;
+mod live;
+mod moderation;
+mod moderation_page;
+mod password;
+mod posts;
+mod sync;
+#[cfg(feature = "test-support")]
+pub mod testing;
+mod url;
+mod volunteers;
+mod write;
+
+pub use accounts::{SessionToken, SignUp};
+pub use boards::{Membership, NewBoard};
+pub use db::{Db, StorageError};
+pub use demo::{DEMO_BOARD, DEMO_PASSWORD};
+pub use export::{CsvFile, CSV_HEADER};
+pub use live::{BoardChanged, ChangeFeed, Notice, CHANNEL as CHANGE_CHANNEL};
+pub use url::{redact, Backend};
+pub use write::NotWritable;

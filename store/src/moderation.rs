@@ -1,0 +1,444 @@
+//! Moderation writes, applied inside `apply`'s transaction and so exactly once like every
+//! write: reports, hiding and restoring posts, dismissing reports, removing members and
+//! letting them back. Every organiser action writes its audit-log line in that same
+//! transaction, so the log never misses an action and never records one that did not happen.
+
+use model::{
+    ids::{new_id, now_ms},
+    moderation::{
+        may_moderate, may_report, removal_refusal, sees_hidden_posts, AuditAction, Moderation,
+        ReportReason,
+    },
+    views::Viewer,
+    AppError, Outcome, Role,
+};
+use sqlx::{Any, Transaction};
+
+use crate::{
+    apply::bump_sequence,
+    boards::membership_in,
+    error::{is_unique_violation, OrInternal},
+    Db,
+};
+
+type Tx = Transaction<'static, Any>;
+
+const ALREADY_REPORTED: &str =
+    "You have already reported this post. The board's organisers will look at it.";
+
+/// One line of the audit log: who did what, to which post or member, and why.
+pub(crate) struct Audit<'a> {
+    pub board_id: &'a str,
+    pub actor_id: &'a str,
+    pub action: AuditAction,
+    pub post_id: Option<&'a str>,
+    pub member_id: Option<&'a str>,
+    pub reason: &'a str,
+}
+
+impl Audit<'_> {
+    /// Writes the line through `executor`: the transaction of the action it records.
+    pub(crate) async fn record<'e, E>(self, executor: E) -> Result<(), AppError>
+    where
+        E: sqlx::Executor<'e, Database = Any>,
+    {
+        sqlx::query(
+            "INSERT INTO audit_log (id, board_id, actor_id, action, post_id, member_id, reason, at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(self.board_id)
+        .bind(self.actor_id)
+        .bind(self.action.as_str())
+        .bind(self.post_id)
+        .bind(self.member_id)
+        .bind(self.reason.trim())
+        .bind(now_ms())
+        .execute(executor)
+        .await
+        .internal()?;
+        Ok(())
+    }
+}
+
+/// Closes the open reports on a post that was hidden or removed: they were acted on.
+pub(crate) async fn resolve_reports(
+    tx: &mut Tx,
+    post_id: &str,
+    organiser_id: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE reports SET status = 'actioned', resolved_by = $1, resolved_at_ms = $2 \
+         WHERE post_id = $3 AND status = 'open'",
+    )
+    .bind(organiser_id)
+    .bind(now_ms())
+    .bind(post_id)
+    .execute(&mut **tx)
+    .await
+    .internal()?;
+    Ok(())
+}
+
+/// Whether an organiser removed `user_id` from the board (and has not let them back).
+pub(crate) async fn is_removed<'e, E>(
+    executor: E,
+    board_id: &str,
+    user_id: &str,
+) -> Result<bool, AppError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let row: Option<String> = sqlx::query_scalar(
+        "SELECT user_id FROM board_removals WHERE board_id = $1 AND user_id = $2",
+    )
+    .bind(board_id)
+    .bind(user_id)
+    .fetch_optional(executor)
+    .await
+    .internal()?;
+    Ok(row.is_some())
+}
+
+fn rejected(reason: &str) -> Outcome {
+    Outcome::Rejected {
+        reason: reason.to_string(),
+    }
+}
+
+fn post_gone() -> AppError {
+    AppError::NotFound("This post is no longer on the board.".into())
+}
+
+impl Db {
+    /// Applies one moderation write for `viewer` in `apply`'s transaction.
+    pub(crate) async fn apply_moderation(
+        &self,
+        tx: &mut Tx,
+        viewer: &Viewer,
+        action: &Moderation,
+    ) -> Result<Outcome, AppError> {
+        match action {
+            Moderation::Report {
+                report_id,
+                post_id,
+                reason,
+                note,
+            } => {
+                self.report(tx, viewer, report_id, post_id, *reason, note)
+                    .await
+            }
+            Moderation::HidePost { post_id, reason } => {
+                self.set_hidden(tx, viewer, post_id, true, reason).await
+            }
+            Moderation::RestorePost { post_id, reason } => {
+                self.set_hidden(tx, viewer, post_id, false, reason).await
+            }
+            Moderation::DismissReport { report_id } => dismiss_report(tx, viewer, report_id).await,
+            Moderation::RemoveMember {
+                board_id,
+                member_id,
+                reason,
+            } => remove_member(tx, viewer, board_id, member_id, reason).await,
+            Moderation::AllowBack {
+                board_id,
+                member_id,
+            } => allow_back(tx, viewer, board_id, member_id).await,
+        }
+    }
+
+    async fn report(
+        &self,
+        tx: &mut Tx,
+        viewer: &Viewer,
+        report_id: &str,
+        post_id: &str,
+        reason: ReportReason,
+        note: &str,
+    ) -> Result<Outcome, AppError> {
+        let post = self
+            .post_row(&mut **tx, post_id)
+            .await?
+            .ok_or_else(post_gone)?;
+        let membership = membership_in(&mut **tx, viewer, &post.board_id)
+            .await
+            .map_err(|_| post_gone())?;
+        if post.hidden != 0 && !sees_hidden_posts(membership.role) {
+            return Err(post_gone());
+        }
+        if !may_report(&viewer.user_id, &post.author_id) {
+            return Err(AppError::Forbidden(
+                "This is your own post: you can withdraw it instead of reporting it.".into(),
+            ));
+        }
+        let already: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM reports WHERE id = $1 OR (post_id = $2 AND reporter_id = $3 AND status = 'open')",
+        )
+        .bind(report_id)
+        .bind(post_id)
+        .bind(&viewer.user_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .internal()?;
+        if already.is_some() {
+            return Ok(rejected(ALREADY_REPORTED));
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO reports (id, board_id, post_id, reporter_id, reason, note, status, created_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)",
+        )
+        .bind(report_id)
+        .bind(&post.board_id)
+        .bind(post_id)
+        .bind(&viewer.user_id)
+        .bind(reason.as_str())
+        .bind(note.trim())
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await;
+        match inserted {
+            Ok(_) => Ok(Outcome::Applied),
+            // The same person's other report of this post committed a moment ago.
+            Err(e) if is_unique_violation(&e) => Err(AppError::Conflict(ALREADY_REPORTED.into())),
+            Err(e) => Err(e).internal(),
+        }
+    }
+
+    async fn set_hidden(
+        &self,
+        tx: &mut Tx,
+        viewer: &Viewer,
+        post_id: &str,
+        hide: bool,
+        reason: &str,
+    ) -> Result<Outcome, AppError> {
+        let post = self
+            .post_row(&mut **tx, post_id)
+            .await?
+            .ok_or_else(post_gone)?;
+        let membership = membership_in(&mut **tx, viewer, &post.board_id)
+            .await
+            .map_err(|_| post_gone())?;
+        if !may_moderate(membership.role) {
+            if post.hidden != 0 {
+                return Err(post_gone());
+            }
+            return Err(AppError::Forbidden(
+                "Only the board's organisers can hide or restore posts.".into(),
+            ));
+        }
+        if (post.hidden != 0) == hide {
+            return Ok(rejected(if hide {
+                "This post is already hidden."
+            } else {
+                "This post is not hidden: everyone on the board can see it."
+            }));
+        }
+        // A new sequence number, so the next pull sends the post (to organisers) or its
+        // tombstone (to everyone else), and after a restore sends it back.
+        let seq = bump_sequence(tx, &post.board_id).await?;
+        let hidden = if hide { "TRUE" } else { "FALSE" };
+        sqlx::query(&format!(
+            "UPDATE posts SET hidden = {hidden}, updated_at_ms = $1, seq = $2 WHERE id = $3"
+        ))
+        .bind(now_ms())
+        .bind(seq)
+        .bind(post_id)
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+        if hide {
+            resolve_reports(tx, post_id, &viewer.user_id).await?;
+        }
+        let action = if hide {
+            AuditAction::HidePost
+        } else {
+            AuditAction::RestorePost
+        };
+        let audit = Audit {
+            board_id: &post.board_id,
+            actor_id: &viewer.user_id,
+            action,
+            post_id: Some(post_id),
+            member_id: None,
+            reason,
+        };
+        audit.record(&mut **tx).await?;
+        Ok(Outcome::Applied)
+    }
+}
+
+async fn dismiss_report(
+    tx: &mut Tx,
+    viewer: &Viewer,
+    report_id: &str,
+) -> Result<Outcome, AppError> {
+    let not_found = || AppError::NotFound("This report is not on a board you look after.".into());
+    let row: Option<(String, String, String, String)> =
+        sqlx::query_as("SELECT board_id, post_id, status, reason FROM reports WHERE id = $1")
+            .bind(report_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .internal()?;
+    let (board_id, post_id, status, reason) = row.ok_or_else(not_found)?;
+    let membership = membership_in(&mut **tx, viewer, &board_id)
+        .await
+        .map_err(|_| not_found())?;
+    if !may_moderate(membership.role) {
+        return Err(AppError::Forbidden(
+            "Only the board's organisers can dismiss reports.".into(),
+        ));
+    }
+    if status != "open" {
+        return Ok(rejected("This report has already been dealt with."));
+    }
+    sqlx::query(
+        "UPDATE reports SET status = 'dismissed', resolved_by = $1, resolved_at_ms = $2 WHERE id = $3",
+    )
+    .bind(&viewer.user_id)
+    .bind(now_ms())
+    .bind(report_id)
+    .execute(&mut **tx)
+    .await
+    .internal()?;
+    // The log says what the report was about; the reporter stays out of it.
+    let about = ReportReason::parse(&reason).map_or(reason.clone(), |r| r.label().to_string());
+    let audit = Audit {
+        board_id: &board_id,
+        actor_id: &viewer.user_id,
+        action: AuditAction::DismissReport,
+        post_id: Some(&post_id),
+        member_id: None,
+        reason: &format!("Reported as: {about}"),
+    };
+    audit.record(&mut **tx).await?;
+    Ok(Outcome::Applied)
+}
+
+/// The member's role on the board and their name, if they are on it.
+async fn member_of(
+    tx: &mut Tx,
+    board_id: &str,
+    member_id: &str,
+) -> Result<Option<(Role, String)>, AppError> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT m.role, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.board_id = $1 AND m.user_id = $2",
+    )
+    .bind(board_id)
+    .bind(member_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .internal()?;
+    Ok(row.map(|(role, name)| (Role::parse(&role).unwrap_or(Role::Neighbour), name)))
+}
+
+async fn remove_member(
+    tx: &mut Tx,
+    viewer: &Viewer,
+    board_id: &str,
+    member_id: &str,
+    reason: &str,
+) -> Result<Outcome, AppError> {
+    let membership = membership_in(&mut **tx, viewer, board_id).await?;
+    if !may_moderate(membership.role) {
+        return Err(AppError::Forbidden(
+            "Only the board's organisers can remove members.".into(),
+        ));
+    }
+    let Some((role, _name)) = member_of(tx, board_id, member_id).await? else {
+        return Ok(rejected("They are not on this board any more."));
+    };
+    let actor = (viewer.user_id.as_str(), membership.role);
+    if let Some(why) = removal_refusal(actor, (member_id, role)) {
+        return Err(AppError::Forbidden(why.into()));
+    }
+    let now = now_ms();
+    sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
+        .bind(board_id)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+    sqlx::query(
+        "INSERT INTO board_removals (board_id, user_id, removed_by, reason, removed_at_ms) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(board_id)
+    .bind(member_id)
+    .bind(&viewer.user_id)
+    .bind(reason.trim())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .internal()?;
+    // What they were helping with (or taking up) is open again for someone else, and each
+    // post gets a new sequence number so every phone hears of it.
+    let claimed: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM posts WHERE board_id = $1 AND claimed_by = $2 AND status = 'claimed' \
+         ORDER BY id",
+    )
+    .bind(board_id)
+    .bind(member_id)
+    .fetch_all(&mut **tx)
+    .await
+    .internal()?;
+    for post_id in &claimed {
+        let seq = bump_sequence(tx, board_id).await?;
+        sqlx::query(
+            "UPDATE posts SET status = 'open', claimed_by = NULL, claimed_at_ms = NULL, \
+             updated_at_ms = $1, seq = $2 WHERE id = $3",
+        )
+        .bind(now)
+        .bind(seq)
+        .bind(post_id)
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+    }
+    let audit = Audit {
+        board_id,
+        actor_id: &viewer.user_id,
+        action: AuditAction::RemoveMember,
+        post_id: None,
+        member_id: Some(member_id),
+        reason,
+    };
+    audit.record(&mut **tx).await?;
+    Ok(Outcome::Applied)
+}
+
+async fn allow_back(
+    tx: &mut Tx,
+    viewer: &Viewer,
+    board_id: &str,
+    member_id: &str,
+) -> Result<Outcome, AppError> {
+    let membership = membership_in(&mut **tx, viewer, board_id).await?;
+    if !may_moderate(membership.role) {
+        return Err(AppError::Forbidden(
+            "Only the board's organisers can let a removed member back.".into(),
+        ));
+    }
+    let deleted = sqlx::query("DELETE FROM board_removals WHERE board_id = $1 AND user_id = $2")
+        .bind(board_id)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+    if deleted.rows_affected() == 0 {
+        return Ok(rejected(
+            "They were not removed, so they can join with the invite link.",
+        ));
+    }
+    let audit = Audit {
+        board_id,
+        actor_id: &viewer.user_id,
+        action: AuditAction::AllowBack,
+        post_id: None,
+        member_id: Some(member_id),
+        reason: "",
+    };
+    audit.record(&mut **tx).await?;
+    Ok(Outcome::Applied)
+}

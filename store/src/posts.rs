@@ -1,0 +1,340 @@
+//! Reading posts: the board page, a post's own page and "my activity". Members only; contact
+//! details and house numbers are read only for the one helping on an active claim.
+
+use model::{
+    ids::now_ms,
+    moderation::sees_hidden_posts,
+    rules::{permissions, sees_contact_of_other_party, PostFacts},
+    views::{
+        BoardFilter, BoardMember, BoardPage, ContactDetails, PostCard, PostDetail, ReplyView,
+        Viewer,
+    },
+    AppError, Category, PostKind, PostStatus, Role, Urgency,
+};
+
+use crate::{error::OrInternal, Db};
+
+/// The most posts one board page shows.
+const BOARD_PAGE_LIMIT: i64 = 200;
+
+/// Columns for a `PostRow`. `$1` is always "now", so expiry is applied as posts are read:
+/// an open post past its expiry reads as expired, with no background job needed.
+pub(crate) const POST_COLUMNS: &str = "\
+    p.id, b.slug AS board_slug, p.board_id, p.kind, p.category, p.title, p.details, p.urgency, \
+    CASE WHEN p.needs_vetting THEN 1 ELSE 0 END AS needs_vetting, \
+    CASE WHEN p.status = 'open' AND p.expires_at_ms IS NOT NULL AND p.expires_at_ms <= $1 \
+         THEN 'expired' ELSE p.status END AS status, \
+    p.street, p.author_id, a.display_name AS author_name, p.claimed_by, \
+    c.display_name AS claimed_by_name, CASE WHEN p.pinned THEN 1 ELSE 0 END AS pinned, p.created_at_ms, p.expires_at_ms, \
+    (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id) AS reply_count, \
+    CASE WHEN p.hidden THEN 1 ELSE 0 END AS hidden";
+
+pub(crate) const POST_JOINS: &str = "\
+    FROM posts p JOIN boards b ON b.id = p.board_id JOIN users a ON a.id = p.author_id \
+    LEFT JOIN users c ON c.id = p.claimed_by";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PostRow {
+    pub id: String,
+    pub board_slug: String,
+    pub board_id: String,
+    pub kind: String,
+    pub category: String,
+    pub title: String,
+    pub details: String,
+    pub urgency: String,
+    /// 1 when only a vetted volunteer may help, else 0.
+    pub needs_vetting: i64,
+    pub status: String,
+    pub street: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub claimed_by: Option<String>,
+    pub claimed_by_name: Option<String>,
+    /// 1 or 0: sqlx's `Any` driver cannot read SQLite's BOOLEAN columns (sqlx#2778).
+    pub pinned: i64,
+    pub created_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub reply_count: i64,
+    /// 1 when an organiser has hidden the post (only organisers may see it), else 0.
+    pub hidden: i64,
+}
+
+impl PostRow {
+    pub fn kind(&self) -> PostKind {
+        PostKind::parse(&self.kind).unwrap_or(PostKind::Request)
+    }
+
+    pub fn status(&self) -> PostStatus {
+        PostStatus::parse(&self.status).unwrap_or(PostStatus::Open)
+    }
+
+    pub fn facts<'a>(&'a self, viewer: &'a Viewer, role: Role) -> PostFacts<'a> {
+        PostFacts {
+            kind: self.kind(),
+            status: self.status(),
+            author_id: &self.author_id,
+            claimed_by: self.claimed_by.as_deref(),
+            viewer_id: &viewer.user_id,
+            viewer_role: role,
+            needs_vetting: self.needs_vetting != 0,
+            // Unknown here: callers that allow claims say `with_viewer_vetted`.
+            viewer_vetted: false,
+        }
+    }
+
+    pub(crate) fn card(&self) -> PostCard {
+        PostCard {
+            id: self.id.clone(),
+            board_slug: self.board_slug.clone(),
+            kind: self.kind(),
+            category: Category::parse(&self.category).unwrap_or(Category::Other),
+            title: self.title.clone(),
+            urgency: Urgency::parse(&self.urgency).unwrap_or(Urgency::Whenever),
+            needs_vetting: self.needs_vetting != 0,
+            status: self.status(),
+            street: self.street.clone(),
+            author_name: self.author_name.clone(),
+            claimed_by_name: self.claimed_by_name.clone(),
+            pinned: self.pinned != 0,
+            created_at_ms: self.created_at_ms,
+            expires_at_ms: self.expires_at_ms,
+            reply_count: self.reply_count,
+            hidden: self.hidden != 0,
+        }
+    }
+}
+
+impl Db {
+    /// One post with expiry applied, not removed; `None` when there is no such post.
+    pub(crate) async fn post_row<'e, E>(
+        &self,
+        executor: E,
+        post_id: &str,
+    ) -> Result<Option<PostRow>, AppError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Any>,
+    {
+        sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.id = $2 AND p.removed = FALSE"
+        ))
+        .bind(now_ms())
+        .bind(post_id)
+        .fetch_optional(executor)
+        .await
+        .internal()
+    }
+
+    pub async fn board_page(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+        filter: &BoardFilter,
+    ) -> Result<BoardPage, AppError> {
+        let membership = self.require_membership(viewer, slug).await?;
+        let board = self
+            .my_boards(viewer)
+            .await?
+            .into_iter()
+            .find(|b| b.id == membership.board_id)
+            .ok_or(AppError::Internal)?;
+
+        // Hidden posts are listed (and marked) for organisers only.
+        let hidden = if sees_hidden_posts(membership.role) {
+            ""
+        } else {
+            " AND p.hidden = FALSE"
+        };
+        let mut sql = format!(
+            "SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.board_id = $2 AND p.removed = FALSE{hidden}"
+        );
+        let mut binds: Vec<&'static str> = Vec::new();
+        if let Some(kind) = filter.kind {
+            binds.push(kind.as_str());
+            sql.push_str(&format!(" AND p.kind = ${}", binds.len() + 2));
+        }
+        if let Some(category) = filter.category {
+            binds.push(category.as_str());
+            sql.push_str(&format!(" AND p.category = ${}", binds.len() + 2));
+        }
+        // The status filter applies to the status as read (with expiry), so it wraps the query.
+        let status_condition = match filter.status {
+            Some(status) => {
+                binds.push(status.as_str());
+                format!("status = ${}", binds.len() + 2)
+            }
+            None => "status IN ('open', 'claimed')".to_string(),
+        };
+        let sql = format!(
+            "SELECT * FROM ({sql}) AS board_posts WHERE {status_condition} \
+             ORDER BY pinned DESC, created_at_ms DESC, id DESC LIMIT {BOARD_PAGE_LIMIT}"
+        );
+        let mut query = sqlx::query_as::<_, PostRow>(&sql)
+            .bind(now_ms())
+            .bind(&membership.board_id);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool()).await.internal()?;
+
+        let invite_code = if membership.role.is_organiser() {
+            sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
+                .bind(&membership.board_id)
+                .fetch_optional(self.pool())
+                .await
+                .internal()?
+        } else {
+            None
+        };
+        Ok(BoardPage {
+            board,
+            me: BoardMember {
+                user_id: viewer.user_id.clone(),
+                display_name: viewer.display_name.clone(),
+                street: membership.street,
+                vetted: crate::volunteers::is_vetted(
+                    self.pool(),
+                    &membership.board_id,
+                    &viewer.user_id,
+                    now_ms(),
+                )
+                .await?,
+            },
+            invite_code,
+            posts: rows.iter().map(PostRow::card).collect(),
+        })
+    }
+
+    pub async fn post_detail(
+        &self,
+        viewer: &Viewer,
+        post_id: &str,
+    ) -> Result<PostDetail, AppError> {
+        let not_found =
+            || AppError::NotFound("This post is not on any board you belong to.".into());
+        let row = self
+            .post_row(self.pool(), post_id)
+            .await?
+            .ok_or_else(not_found)?;
+        // Someone who is not a member learns nothing, not even that the post exists.
+        let membership = self
+            .membership_by_board_id(viewer, &row.board_id)
+            .await
+            .map_err(|_| not_found())?;
+        if row.hidden != 0 && !sees_hidden_posts(membership.role) {
+            return Err(not_found());
+        }
+        let vetted =
+            crate::volunteers::is_vetted(self.pool(), &row.board_id, &viewer.user_id, now_ms())
+                .await?;
+        let facts = row
+            .facts(viewer, membership.role)
+            .with_viewer_vetted(vetted);
+
+        let contact = if sees_contact_of_other_party(&facts) {
+            let other = if row.kind() == PostKind::Request {
+                Some(row.author_id.as_str())
+            } else {
+                row.claimed_by.as_deref()
+            };
+            match other {
+                Some(user_id) => self.contact_details(user_id, &row.board_id).await?,
+                None => None,
+            }
+        } else {
+            None
+        };
+        let replies: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT r.id, u.display_name, r.body, r.created_at_ms FROM replies r \
+             JOIN users u ON u.id = r.author_id WHERE r.post_id = $1 ORDER BY r.created_at_ms, r.id",
+        )
+        .bind(&row.id)
+        .fetch_all(self.pool())
+        .await
+        .internal()?;
+        let board_name: String = sqlx::query_scalar("SELECT name FROM boards WHERE id = $1")
+            .bind(&row.board_id)
+            .fetch_one(self.pool())
+            .await
+            .internal()?;
+
+        Ok(PostDetail {
+            permissions: permissions(&facts),
+            card: row.card(),
+            board_name,
+            details: row.details.clone(),
+            replies: replies
+                .into_iter()
+                .map(|(id, author_name, body, created_at_ms)| ReplyView {
+                    id,
+                    author_name,
+                    body,
+                    created_at_ms,
+                })
+                .collect(),
+            contact,
+        })
+    }
+
+    async fn contact_details(
+        &self,
+        user_id: &str,
+        board_id: &str,
+    ) -> Result<Option<ContactDetails>, AppError> {
+        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT u.display_name, u.phone, u.email, m.street, m.house_number FROM users u \
+             JOIN memberships m ON m.user_id = u.id AND m.board_id = $2 WHERE u.id = $1",
+        )
+        .bind(user_id)
+        .bind(board_id)
+        .fetch_optional(self.pool())
+        .await
+        .internal()?;
+        let non_empty = |s: String| if s.trim().is_empty() { None } else { Some(s) };
+        Ok(row.map(
+            |(name, phone, email, street, house_number)| ContactDetails {
+                name,
+                phone: non_empty(phone),
+                email: non_empty(email),
+                street,
+                house_number: non_empty(house_number),
+            },
+        ))
+    }
+
+    /// The viewer's own posts and the ones they have claimed, across their boards.
+    pub async fn my_activity(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<(Vec<PostCard>, Vec<PostCard>), AppError> {
+        let mine = self.posts_of(viewer, PostsOf::Author).await?;
+        let claimed = self.posts_of(viewer, PostsOf::Claimant).await?;
+        Ok((mine, claimed))
+    }
+
+    /// The viewer's most recent posts in one role, on boards they still belong to.
+    async fn posts_of(&self, viewer: &Viewer, role: PostsOf) -> Result<Vec<PostCard>, AppError> {
+        let column = match role {
+            PostsOf::Author => "p.author_id",
+            PostsOf::Claimant => "p.claimed_by",
+        };
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} {POST_JOINS} \
+             JOIN memberships m ON m.board_id = p.board_id AND m.user_id = $2 \
+             WHERE {column} = $2 AND p.removed = FALSE \
+             AND (p.hidden = FALSE OR m.role = 'organiser') ORDER BY p.created_at_ms DESC LIMIT 100"
+        ))
+        .bind(now_ms())
+        .bind(&viewer.user_id)
+        .fetch_all(self.pool())
+        .await
+        .internal()?;
+        Ok(rows.iter().map(PostRow::card).collect())
+    }
+}
+
+/// Which of the viewer's posts "my activity" lists.
+enum PostsOf {
+    Author,
+    Claimant,
+}

@@ -1,0 +1,183 @@
+//! Sync for the offline-first browser: push a batch of mutations (each applied exactly once,
+//! each answered), and pull a board's changes since a cursor, paged, with tombstones.
+
+use std::collections::HashMap;
+
+use model::{
+    ids::now_ms,
+    moderation::sees_hidden_posts,
+    views::{BoardMember, ReplyView, Viewer},
+    AppError, Mutation, Outcome,
+};
+
+use model::sync::wire::{
+    BoardHeader, PullResponse, PushResult, SyncedPost, MAX_PUSH_BATCH, PULL_PAGE,
+};
+
+use crate::{error::OrInternal, posts::PostRow, Db};
+
+#[derive(sqlx::FromRow)]
+struct PullRow {
+    #[sqlx(flatten)]
+    post: PostRow,
+    seq: i64,
+    removed_flag: i64,
+}
+
+impl Db {
+    /// Applies `mutations` in order. Each gets an answer: applied, or rejected with a reason
+    /// the person can read (a write that is not valid or not allowed is rejected too, so the
+    /// browser stops sending it and says why). A failure on our side stops the batch with an
+    /// error: the unanswered writes stay in the browser's outbox and come again.
+    pub async fn push(
+        &self,
+        viewer: &Viewer,
+        mutations: &[Mutation],
+    ) -> Result<Vec<PushResult>, AppError> {
+        if mutations.len() > MAX_PUSH_BATCH {
+            return Err(AppError::field(
+                "mutations",
+                format!(
+                    "Send at most {MAX_PUSH_BATCH} changes at a time (this batch has {}).",
+                    mutations.len()
+                ),
+            ));
+        }
+        let mut results = Vec::with_capacity(mutations.len());
+        for mutation in mutations {
+            let outcome = match self.apply(viewer, mutation).await {
+                Ok(outcome) => outcome,
+                Err(AppError::Invalid(errors)) => Outcome::Rejected {
+                    reason: errors
+                        .0
+                        .into_iter()
+                        .map(|(_, message)| message)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                },
+                Err(
+                    e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Conflict(_)),
+                ) => Outcome::Rejected {
+                    reason: e.to_string(),
+                },
+                Err(e) => return Err(e),
+            };
+            results.push(PushResult {
+                id: mutation.id.clone(),
+                outcome,
+            });
+        }
+        Ok(results)
+    }
+
+    /// Every board the viewer belongs to, with their place on it: the browser keeps (and
+    /// pulls) these, and forgets any board it holds that is not listed.
+    pub async fn board_headers(&self, viewer: &Viewer) -> Result<Vec<BoardHeader>, AppError> {
+        let boards = self.my_boards(viewer).await?;
+        let places: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT m.board_id, m.street, b.invite_code FROM memberships m \
+             JOIN boards b ON b.id = m.board_id WHERE m.user_id = $1",
+        )
+        .bind(&viewer.user_id)
+        .fetch_all(self.pool())
+        .await
+        .internal()?;
+        let vetted_on = crate::volunteers::vetted_boards(self.pool(), &viewer.user_id).await?;
+        Ok(boards
+            .into_iter()
+            .filter_map(|board| {
+                let (_, street, invite_code) = places.iter().find(|(id, ..)| *id == board.id)?;
+                Some(BoardHeader {
+                    invite_code: board.role.is_organiser().then(|| invite_code.clone()),
+                    me: BoardMember {
+                        user_id: viewer.user_id.clone(),
+                        display_name: viewer.display_name.clone(),
+                        street: street.clone(),
+                        vetted: vetted_on.contains(&board.id),
+                    },
+                    board,
+                })
+            })
+            .collect())
+    }
+
+    /// The board's changes after `since`, oldest first, at most `PULL_PAGE` of them.
+    pub async fn pull(
+        &self,
+        viewer: &Viewer,
+        board_id: &str,
+        since: i64,
+    ) -> Result<PullResponse, AppError> {
+        let membership = self.membership_by_board_id(viewer, board_id).await?;
+        let columns = crate::posts::POST_COLUMNS;
+        let joins = crate::posts::POST_JOINS;
+        let rows: Vec<PullRow> = sqlx::query_as(&format!(
+            "SELECT {columns}, p.seq AS seq, CASE WHEN p.removed THEN 1 ELSE 0 END AS removed_flag {joins} \
+             WHERE p.board_id = $2 AND p.seq > $3 ORDER BY p.seq LIMIT $4"
+        ))
+        .bind(now_ms())
+        .bind(board_id)
+        .bind(since)
+        .bind(PULL_PAGE + 1)
+        .fetch_all(self.pool())
+        .await
+        .internal()?;
+        let more = rows.len() as i64 > PULL_PAGE;
+        let page = &rows[..rows.len().min(PULL_PAGE as usize)];
+        let cursor = page.last().map_or(since, |r| r.seq);
+        // A hidden post leaves the phones of everyone but organisers, as a removed one does.
+        let gone = |r: &&PullRow| {
+            r.removed_flag != 0 || (r.post.hidden != 0 && !sees_hidden_posts(membership.role))
+        };
+        let (removed, kept): (Vec<&PullRow>, Vec<&PullRow>) = page.iter().partition(gone);
+        let mut replies = self.replies_of(&kept).await?;
+        Ok(PullResponse {
+            posts: kept
+                .into_iter()
+                .map(|r| SyncedPost {
+                    card: r.post.card(),
+                    author_id: r.post.author_id.clone(),
+                    claimed_by_id: r.post.claimed_by.clone(),
+                    details: r.post.details.clone(),
+                    replies: replies.remove(&r.post.id).unwrap_or_default(),
+                })
+                .collect(),
+            removed: removed.into_iter().map(|r| r.post.id.clone()).collect(),
+            cursor,
+            more,
+        })
+    }
+
+    /// The replies of the posts in `rows`, oldest first, by post id: one query for the page.
+    async fn replies_of(
+        &self,
+        rows: &[&PullRow],
+    ) -> Result<HashMap<String, Vec<ReplyView>>, AppError> {
+        let mut by_post: HashMap<String, Vec<ReplyView>> = HashMap::new();
+        if rows.is_empty() {
+            return Ok(by_post);
+        }
+        let placeholders: Vec<String> = (1..=rows.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT r.post_id, r.id, u.display_name, r.body, r.created_at_ms FROM replies r \
+             JOIN users u ON u.id = r.author_id WHERE r.post_id IN ({}) \
+             ORDER BY r.created_at_ms, r.id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(&sql);
+        for row in rows {
+            query = query.bind(&row.post.id);
+        }
+        for (post_id, id, author_name, body, created_at_ms) in
+            query.fetch_all(self.pool()).await.internal()?
+        {
+            by_post.entry(post_id).or_default().push(ReplyView {
+                id,
+                author_name,
+                body,
+                created_at_ms,
+            });
+        }
+        Ok(by_post)
+    }
+}

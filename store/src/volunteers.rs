@@ -1,0 +1,281 @@
+//! Volunteers and vetting: a member's offer to volunteer on a board (opt in, change, pause,
+//! resume, stop), vetting recorded by organisers and partners, and who holds a current one.
+
+use std::collections::HashSet;
+
+use model::{
+    coordination::VolunteerPage,
+    moderation::AuditAction,
+    rules::may_record_vetting,
+    views::Viewer,
+    volunteer::{vetting_expiry, Availability, VolunteerChange, VolunteerProfile},
+    AppError, Category, Outcome,
+};
+use sqlx::{Any, Transaction};
+
+use crate::{boards::membership_in, error::OrInternal, moderation::Audit, Db};
+
+/// A volunteer's offer as stored.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ProfileRow {
+    pub skills: String,
+    pub other_skills: String,
+    pub availability: i64,
+    pub max_per_week: i64,
+    /// 1 or 0 (sqlx's `Any` driver cannot read SQLite's BOOLEAN columns).
+    pub paused: i64,
+}
+
+impl ProfileRow {
+    pub fn profile(&self) -> VolunteerProfile {
+        VolunteerProfile {
+            skills: self
+                .skills
+                .split(',')
+                .filter_map(|name| Category::parse(name.trim()))
+                .collect(),
+            other_skills: self.other_skills.clone(),
+            availability: Availability::from_bits(self.availability),
+            max_per_week: u32::try_from(self.max_per_week).unwrap_or_default(),
+        }
+    }
+}
+
+/// The columns of a `ProfileRow`, from `volunteers v`.
+pub(crate) const PROFILE_COLUMNS: &str = "v.skills, v.other_skills, v.availability, \
+    v.max_per_week, CASE WHEN v.paused THEN 1 ELSE 0 END AS paused";
+
+/// The condition that a vetting `t` is current at `$n` (no expiry, or not yet reached).
+pub(crate) fn current_vetting(now_param: &str) -> String {
+    format!("(t.expires_at_ms IS NULL OR t.expires_at_ms > {now_param})")
+}
+
+/// Whether `user_id` holds a current vetting on the board.
+pub(crate) async fn is_vetted<'e, E>(
+    executor: E,
+    board_id: &str,
+    user_id: &str,
+    now_ms: i64,
+) -> Result<bool, AppError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let found: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT 1 FROM vettings t WHERE t.board_id = $1 AND t.user_id = $2 AND {} LIMIT 1",
+        current_vetting("$3")
+    ))
+    .bind(board_id)
+    .bind(user_id)
+    .bind(now_ms)
+    .fetch_optional(executor)
+    .await
+    .internal()?;
+    Ok(found.is_some())
+}
+
+/// The boards on which `user_id` holds a current vetting.
+pub(crate) async fn vetted_boards<'e, E>(
+    executor: E,
+    user_id: &str,
+) -> Result<HashSet<String>, AppError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let boards: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT DISTINCT t.board_id FROM vettings t WHERE t.user_id = $1 AND {}",
+        current_vetting("$2")
+    ))
+    .bind(user_id)
+    .bind(model::ids::now_ms())
+    .fetch_all(executor)
+    .await
+    .internal()?;
+    Ok(boards.into_iter().collect())
+}
+
+impl Db {
+    /// `/b/:slug/volunteer`: the viewer's own offer on the board, if any.
+    pub async fn volunteer_page(
+        &self,
+        viewer: &Viewer,
+        slug: &str,
+    ) -> Result<VolunteerPage, AppError> {
+        let membership = self.require_membership(viewer, slug).await?;
+        let board = self
+            .my_boards(viewer)
+            .await?
+            .into_iter()
+            .find(|b| b.id == membership.board_id)
+            .ok_or(AppError::Internal)?;
+        let now = model::ids::now_ms();
+        let row: Option<ProfileRow> = sqlx::query_as(&format!(
+            "SELECT {PROFILE_COLUMNS} FROM volunteers v WHERE v.board_id = $1 AND v.user_id = $2"
+        ))
+        .bind(&board.id)
+        .bind(&viewer.user_id)
+        .fetch_optional(self.pool())
+        .await
+        .internal()?;
+        let vetted = is_vetted(self.pool(), &board.id, &viewer.user_id, now).await?;
+        let recent_tasks = match &row {
+            Some(_) => {
+                let load =
+                    crate::coordination::candidates(self.pool(), &board.id, Some(&viewer.user_id))
+                        .await?;
+                load.first().map_or(0, |c| c.recent_tasks)
+            }
+            None => 0,
+        };
+        Ok(VolunteerPage {
+            board,
+            paused: row.as_ref().is_some_and(|r| r.paused != 0),
+            profile: row.as_ref().map(ProfileRow::profile),
+            vetted,
+            recent_tasks,
+        })
+    }
+
+    /// Applies a volunteering change inside the mutation's transaction.
+    pub(crate) async fn apply_volunteer(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        viewer: &Viewer,
+        change: &VolunteerChange,
+        now: i64,
+    ) -> Result<Outcome, AppError> {
+        let membership = membership_in(&mut **tx, viewer, change.board_id()).await?;
+        let board_id = &membership.board_id;
+        match change {
+            VolunteerChange::SetProfile { profile, .. } => {
+                let skills: Vec<&str> = profile.skills.iter().map(|c| c.as_str()).collect();
+                sqlx::query(
+                    "INSERT INTO volunteers (board_id, user_id, skills, other_skills, availability, \
+                     max_per_week, paused, joined_at_ms, updated_at_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $7) \
+                     ON CONFLICT (board_id, user_id) DO UPDATE SET skills = excluded.skills, \
+                     other_skills = excluded.other_skills, availability = excluded.availability, \
+                     max_per_week = excluded.max_per_week, paused = FALSE, \
+                     updated_at_ms = excluded.updated_at_ms",
+                )
+                .bind(board_id)
+                .bind(&viewer.user_id)
+                .bind(skills.join(","))
+                .bind(profile.other_skills.trim())
+                .bind(profile.availability.bits())
+                .bind(i64::from(profile.max_per_week))
+                .bind(now)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+            }
+            VolunteerChange::SetPaused { paused, .. } => {
+                let value = if *paused { "TRUE" } else { "FALSE" };
+                let updated = sqlx::query(&format!(
+                    "UPDATE volunteers SET paused = {value}, updated_at_ms = $1 \
+                     WHERE board_id = $2 AND user_id = $3"
+                ))
+                .bind(now)
+                .bind(board_id)
+                .bind(&viewer.user_id)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+                if updated.rows_affected() == 0 {
+                    return Ok(not_a_volunteer());
+                }
+            }
+            VolunteerChange::StopVolunteering { .. } => {
+                let deleted =
+                    sqlx::query("DELETE FROM volunteers WHERE board_id = $1 AND user_id = $2")
+                        .bind(board_id)
+                        .bind(&viewer.user_id)
+                        .execute(&mut **tx)
+                        .await
+                        .internal()?;
+                if deleted.rows_affected() == 0 {
+                    return Ok(not_a_volunteer());
+                }
+                // Requests they were asked about go back to the organisers as declined.
+                sqlx::query(
+                    "UPDATE assignments SET answer = 'declined', answered_at_ms = $1 \
+                     WHERE board_id = $2 AND volunteer_id = $3 AND answer IS NULL",
+                )
+                .bind(now)
+                .bind(board_id)
+                .bind(&viewer.user_id)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+            }
+            VolunteerChange::RecordVetting {
+                vetting_id,
+                volunteer_id,
+                kind,
+                expires_on,
+                ..
+            } => {
+                if !may_record_vetting(membership.role) {
+                    return Err(AppError::Forbidden(
+                        "Only the board's organisers and partners can record vetting.".into(),
+                    ));
+                }
+                let volunteer = Viewer {
+                    user_id: volunteer_id.clone(),
+                    display_name: String::new(),
+                };
+                if membership_in(&mut **tx, &volunteer, board_id)
+                    .await
+                    .is_err()
+                {
+                    return Ok(rejected("They are no longer on this board."));
+                }
+                let exists: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM vettings WHERE id = $1")
+                        .bind(vetting_id)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .internal()?;
+                if exists.is_some() {
+                    return Ok(rejected("This vetting has already been recorded."));
+                }
+                let expires_at_ms = vetting_expiry(expires_on, now)
+                    .map_err(|m| AppError::field("expires_on", m))?;
+                sqlx::query(
+                    "INSERT INTO vettings (id, board_id, user_id, kind, recorded_by, recorded_at_ms, \
+                     expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(vetting_id)
+                .bind(board_id)
+                .bind(volunteer_id)
+                .bind(kind.trim())
+                .bind(&viewer.user_id)
+                .bind(now)
+                .bind(expires_at_ms)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+                // The log says who was vetted and by whom; the kind and dates stay in the record.
+                let audit = Audit {
+                    board_id,
+                    actor_id: &viewer.user_id,
+                    action: AuditAction::RecordVetting,
+                    post_id: None,
+                    member_id: Some(volunteer_id),
+                    reason: "",
+                };
+                audit.record(&mut **tx).await?;
+            }
+        }
+        Ok(Outcome::Applied)
+    }
+}
+
+fn rejected(reason: &str) -> Outcome {
+    Outcome::Rejected {
+        reason: reason.into(),
+    }
+}
+
+fn not_a_volunteer() -> Outcome {
+    rejected("You have not offered to volunteer on this board.")
+}

@@ -1,0 +1,248 @@
+//! Shared set-up for the store's integration tests: people, a street's board with its
+//! members, posts and mutations in one line each, so each test reads as the story it checks.
+
+// Each test file is its own crate and uses a different subset of these helpers; without this,
+// every file would warn about the helpers it happens not to call.
+#![allow(dead_code)]
+
+use model::{
+    ids::{new_id, now_ms},
+    views::{BoardFilter, BoardSummary, PostDetail, Viewer},
+    AppError, Category, Mutation, MutationKind, Outcome, PostKind, Urgency,
+};
+use store::{Backend, Db, NewBoard, SignUp};
+
+/// A password that passes every check (long, not common, no name in it).
+pub const PASSWORD: &str = "kettle orange bicycle";
+
+/// Signs someone up. Each call hashes a password once (argon2, slow in debug builds), so tests
+/// make only the people they need.
+pub async fn person(db: &Db, name: &str) -> Viewer {
+    let (user_id, display_name, password) = (new_id(), name.into(), PASSWORD.into());
+    let form = SignUp {
+        user_id,
+        display_name,
+        password,
+    };
+    let (viewer, _session) = db.sign_up(form).await.expect("sign up");
+    viewer
+}
+
+/// The board's current invite code, as its organiser's board page shows it.
+pub async fn invite_code(db: &Db, organiser: &Viewer, board: &BoardSummary) -> String {
+    let page = db
+        .board_page(organiser, &board.slug, &BoardFilter::default())
+        .await;
+    page.expect("organiser's board page")
+        .invite_code
+        .expect("organisers see the code")
+}
+
+/// Joins `board` by its current invite code, on Elm Road at `house_number`.
+pub async fn join(db: &Db, organiser: &Viewer, board: &BoardSummary, who: &Viewer, house: &str) {
+    let code = invite_code(db, organiser, board).await;
+    let slug = db
+        .join_board(who, &code, "Elm Road", house)
+        .await
+        .expect("join");
+    assert_eq!(slug, board.slug);
+}
+
+/// One street's board on a fresh database: Asha started it (organiser); Ben (at number 12),
+/// Cara (3) and Dev (5) joined as neighbours. In most stories Ben asks, Cara helps and Dev
+/// is the neighbour who only watches.
+pub struct Street {
+    pub db: Db,
+    pub board: BoardSummary,
+    pub asha: Viewer,
+    pub ben: Viewer,
+    pub cara: Viewer,
+    pub dev: Viewer,
+}
+
+pub async fn street(backend: Backend) -> Street {
+    let db = store::testing::fresh_db(backend).await;
+    let asha = person(&db, "Asha").await;
+    let form = NewBoard {
+        board_id: new_id(),
+        name: "Elm Road & Ash Grove".into(),
+        streets: "Elm Road, Ash Grove".into(),
+        my_street: String::new(),
+        house_number: String::new(),
+    };
+    let board = db.create_board(&asha, form).await.expect("create board");
+    let mut neighbours = Vec::new();
+    for (name, house_number) in [("Ben", "12"), ("Cara", "3"), ("Dev", "5")] {
+        let neighbour = person(&db, name).await;
+        join(&db, &asha, &board, &neighbour, house_number).await;
+        neighbours.push(neighbour);
+    }
+    let [ben, cara, dev] = neighbours.try_into().expect("three neighbours");
+    Street {
+        db,
+        board,
+        asha,
+        ben,
+        cara,
+        dev,
+    }
+}
+
+/// The everyday steps of a story on the street's board, one short line each.
+impl Street {
+    pub async fn act(&self, who: &Viewer, kind: MutationKind) -> Result<Outcome, AppError> {
+        act(&self.db, who, kind).await
+    }
+
+    /// Applies `kind` as `who`, failing the test unless it was applied.
+    pub async fn applies(&self, who: &Viewer, kind: MutationKind) {
+        let name = kind.name();
+        let result = self.act(who, kind).await;
+        assert_eq!(result, Ok(Outcome::Applied), "{} {name}", who.display_name);
+    }
+
+    pub fn new_post(&self, kind: PostKind, category: Category, title: &str) -> MutationKind {
+        new_post(&self.board, kind, category, title)
+    }
+
+    /// Posts as `who` and returns the new post's id.
+    pub async fn post(
+        &self,
+        who: &Viewer,
+        kind: PostKind,
+        category: Category,
+        title: &str,
+    ) -> String {
+        let create = self.new_post(kind, category, title);
+        let post_id = create.post_id().to_string();
+        self.applies(who, create).await;
+        post_id
+    }
+
+    /// A request for shopping, the commonest post.
+    pub async fn request(&self, who: &Viewer, title: &str) -> String {
+        self.post(who, PostKind::Request, Category::Shopping, title)
+            .await
+    }
+
+    /// The post's page as `who` sees it.
+    pub async fn detail(&self, who: &Viewer, post_id: &str) -> PostDetail {
+        self.db.post_detail(who, post_id).await.expect("post page")
+    }
+
+    /// The titles on the board page as `who` sees it with `filter`, top to bottom.
+    pub async fn titles(&self, who: &Viewer, filter: BoardFilter) -> Vec<String> {
+        let page = self.db.board_page(who, &self.board.slug, &filter).await;
+        page.expect("board page")
+            .posts
+            .into_iter()
+            .map(|card| card.title)
+            .collect()
+    }
+
+    /// The board's change sequence: it moves exactly when something on the board changes.
+    pub async fn last_seq(&self) -> i64 {
+        let query = sqlx::query_scalar("SELECT last_seq FROM boards WHERE id = $1");
+        query
+            .bind(&self.board.id)
+            .fetch_one(self.db.pool())
+            .await
+            .expect("board row")
+    }
+}
+
+/// A mutation with a fresh id, as a browser would send it.
+pub fn mutation(kind: MutationKind) -> Mutation {
+    Mutation {
+        id: new_id(),
+        created_at_ms: now_ms(),
+        kind,
+    }
+}
+
+/// Applies a fresh mutation of `kind` as `who`.
+pub async fn act(db: &Db, who: &Viewer, kind: MutationKind) -> Result<Outcome, AppError> {
+    db.apply(who, &mutation(kind)).await
+}
+
+/// `CreatePost` with everything but the kind, category and title fixed.
+pub fn new_post(
+    board: &BoardSummary,
+    kind: PostKind,
+    category: Category,
+    title: &str,
+) -> MutationKind {
+    MutationKind::CreatePost {
+        post_id: new_id(),
+        board_id: board.id.clone(),
+        post_kind: kind,
+        category,
+        title: title.to_string(),
+        details: String::new(),
+        urgency: Urgency::Today,
+        expires_in_days: None,
+        needs_vetting: false,
+    }
+}
+
+// The mutations people make about a post, by name.
+
+pub fn claim(post_id: &str) -> MutationKind {
+    MutationKind::Claim {
+        post_id: post_id.into(),
+    }
+}
+
+pub fn release(post_id: &str) -> MutationKind {
+    MutationKind::Release {
+        post_id: post_id.into(),
+    }
+}
+
+pub fn mark_done(post_id: &str) -> MutationKind {
+    MutationKind::MarkDone {
+        post_id: post_id.into(),
+    }
+}
+
+pub fn withdraw(post_id: &str) -> MutationKind {
+    MutationKind::Withdraw {
+        post_id: post_id.into(),
+    }
+}
+
+pub fn pin(post_id: &str) -> MutationKind {
+    MutationKind::SetPinned {
+        post_id: post_id.into(),
+        pinned: true,
+    }
+}
+
+pub fn remove(post_id: &str) -> MutationKind {
+    MutationKind::Remove {
+        post_id: post_id.into(),
+    }
+}
+
+pub fn reply(post_id: &str, body: &str) -> MutationKind {
+    let (reply_id, post_id, body) = (new_id(), post_id.into(), body.into());
+    MutationKind::Reply {
+        reply_id,
+        post_id,
+        body,
+    }
+}
+
+/// Rows in `table`; the name is always a literal in a test, never outside input.
+pub async fn count(db: &Db, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    sqlx::query_scalar(&sql)
+        .fetch_one(db.pool())
+        .await
+        .expect("count")
+}
+
+/// Whether `result` is a refusal that gives nothing away: forbidden or not found.
+pub fn is_refused<T>(result: &Result<T, AppError>) -> bool {
+    matches!(result, Err(AppError::Forbidden(_) | AppError::NotFound(_)))
+}
