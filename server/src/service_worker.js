@@ -1,6 +1,6 @@
 // Streetboard's service worker, served at /sw.js. The server fills in VERSION and PRECACHE at
 // start-up (server/src/service_worker.rs) with this build's hashed asset names, so an old worker
-// never serves a new page with old wasm. See ARCHITECTURE.md, "Service worker and caching".
+// never serves a new page with old wasm. See docs/ARCHITECTURE.md, "Service worker and caching".
 'use strict';
 
 const VERSION = __STREETBOARD_VERSION__;

@@ -12,12 +12,15 @@ use model::{
 use sqlx::{Any, Transaction};
 
 use crate::{
-    boards::membership_in,
+    access::membership_in,
+    audit::Audit,
+    changes::bump_sequence,
     coordination::{settle_assignments, Acting},
     error::{is_unique_violation, OrInternal},
-    moderation::{resolve_reports, Audit},
-    posts::PostRow,
-    volunteers::is_vetted,
+    moderation::resolve_reports,
+    refusal::rejected,
+    rows::PostRow,
+    vetting::is_vetted,
     write::OnItsOwn,
     Backend, Db,
 };
@@ -402,12 +405,6 @@ enum Change<'a> {
     Reply { reply_id: &'a str, body: &'a str },
 }
 
-fn rejected(reason: impl Into<String>) -> Outcome {
-    Outcome::Rejected {
-        reason: reason.into(),
-    }
-}
-
 /// Why a claim did not go through, naming whoever has it.
 fn claim_refusal(post: &PostRow, viewer: &Viewer) -> Outcome {
     let status = post.status();
@@ -475,17 +472,4 @@ async fn organiser_did(
         reason: "",
     };
     audit.record(&mut **tx).await
-}
-
-/// The board's next change number, taken under the board row's lock so that, per board,
-/// changes commit in the order of their numbers (pulls by cursor never skip one).
-pub(crate) async fn bump_sequence(
-    tx: &mut Transaction<'static, Any>,
-    board_id: &str,
-) -> Result<i64, AppError> {
-    sqlx::query_scalar("UPDATE boards SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
-        .bind(board_id)
-        .fetch_one(&mut **tx)
-        .await
-        .internal()
 }

@@ -8,8 +8,9 @@ use model::{
 use rand::Rng as _;
 
 use crate::{
+    access::{is_removed, membership_in, not_a_member_unless, Membership},
+    audit::Audit,
     error::{is_unique_violation, OrInternal},
-    moderation::{is_removed, Audit},
     write::OnItsOwn,
     Db,
 };
@@ -37,14 +38,6 @@ struct BoardToMake {
     organiser_id: String,
     organiser_street: String,
     organiser_house_number: String,
-}
-
-/// The viewer's membership of one board.
-pub struct Membership {
-    pub board_id: String,
-    pub role: Role,
-    pub street: String,
-    pub house_number: String,
 }
 
 fn new_invite_code() -> String {
@@ -377,44 +370,6 @@ impl Db {
         board_id: &str,
     ) -> Result<Membership, AppError> {
         membership_in(self.pool(), viewer, board_id).await
-    }
-}
-
-/// The viewer's membership of the board with this id, read through `executor`. Inside a write
-/// transaction this must be the transaction's own connection: taking a second one from the
-/// pool deadlocks (until the acquire timeout) once a burst of writers holds every connection.
-pub(crate) async fn membership_in<'e, E>(
-    executor: E,
-    viewer: &Viewer,
-    board_id: &str,
-) -> Result<Membership, AppError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "SELECT board_id, role, street, house_number FROM memberships WHERE user_id = $1 AND board_id = $2",
-    )
-    .bind(&viewer.user_id)
-    .bind(board_id)
-    .fetch_optional(executor)
-    .await
-    .internal()?;
-    not_a_member_unless(row)
-}
-
-fn not_a_member_unless(
-    row: Option<(String, String, String, String)>,
-) -> Result<Membership, AppError> {
-    match row {
-        Some((board_id, role, street, house_number)) => Ok(Membership {
-            board_id,
-            role: Role::parse(&role).unwrap_or(Role::Neighbour),
-            street,
-            house_number,
-        }),
-        None => Err(AppError::Forbidden(
-            "This board is for its members. Ask a neighbour on it for the invite link.".into(),
-        )),
     }
 }
 

@@ -21,10 +21,11 @@ use model::{
 use sqlx::{Any, Transaction};
 
 use crate::{
+    audit::Audit,
     error::OrInternal,
-    moderation::Audit,
-    posts::{PostRow, POST_COLUMNS, POST_JOINS},
-    volunteers::{current_vetting, ProfileRow, PROFILE_COLUMNS},
+    refusal::rejected,
+    rows::{PostRow, ProfileRow, POST_COLUMNS, POST_JOINS, PROFILE_COLUMNS},
+    vetting::current_vetting,
     Db,
 };
 
@@ -129,21 +130,15 @@ pub(crate) struct Acting<'a> {
     pub now: i64,
 }
 
-fn rejected(reason: impl Into<String>) -> Option<Outcome> {
-    Some(Outcome::Rejected {
-        reason: reason.into(),
-    })
-}
-
 /// Why nobody can be asked to help with (or accept) `post` now, or `None` when it is open.
 fn not_open(post: &PostRow) -> Option<Outcome> {
     let helper = post.claimed_by_name.as_deref().unwrap_or("Someone");
     match post.status() {
         PostStatus::Open => None,
-        PostStatus::Claimed => rejected(format!("{helper} is already helping with this.")),
-        PostStatus::Done => rejected("This request is done."),
-        PostStatus::Withdrawn => rejected("This request has been withdrawn."),
-        PostStatus::Expired => rejected("This request has expired."),
+        PostStatus::Claimed => Some(rejected(format!("{helper} is already helping with this."))),
+        PostStatus::Done => Some(rejected("This request is done.")),
+        PostStatus::Withdrawn => Some(rejected("This request has been withdrawn.")),
+        PostStatus::Expired => Some(rejected("This request has expired.")),
     }
 }
 
@@ -173,7 +168,9 @@ impl Db {
                     ));
                 }
                 if !may.can_set_needs_vetting {
-                    return Ok(rejected("Only open or claimed requests can be marked."));
+                    return Ok(Some(rejected(
+                        "Only open or claimed requests can be marked.",
+                    )));
                 }
                 let value = if *wanted { "TRUE" } else { "FALSE" };
                 sqlx::query(&format!(
@@ -198,34 +195,36 @@ impl Db {
                     ));
                 }
                 if post.kind() != PostKind::Request {
-                    return Ok(rejected("Only requests can be given to a volunteer."));
+                    return Ok(Some(rejected("Only requests can be given to a volunteer.")));
                 }
                 if let Some(refusal) = not_open(post) {
                     return Ok(Some(refusal));
                 }
                 let found = candidates(&mut **tx, &post.board_id, Some(volunteer_id)).await?;
                 let Some(volunteer) = found.first() else {
-                    return Ok(rejected(
+                    return Ok(Some(rejected(
                         "They have not offered to volunteer on this board.",
-                    ));
+                    )));
                 };
                 let name = &volunteer.name;
                 if volunteer.user_id == post.author_id {
-                    return Ok(rejected(format!("{name} asked for this help themselves.")));
+                    return Ok(Some(rejected(format!(
+                        "{name} asked for this help themselves."
+                    ))));
                 }
                 if volunteer.paused {
-                    return Ok(rejected(format!("{name} has paused volunteering.")));
+                    return Ok(Some(rejected(format!("{name} has paused volunteering."))));
                 }
                 if needs_vetting && !volunteer.vetted {
-                    return Ok(rejected(format!(
+                    return Ok(Some(rejected(format!(
                         "This request needs a vetted volunteer, and {name} has no current vetting."
-                    )));
+                    ))));
                 }
                 if volunteer.recent_tasks >= volunteer.profile.max_per_week {
-                    return Ok(rejected(format!(
+                    return Ok(Some(rejected(format!(
                         "{name} has taken on {} tasks in the last 7 days, as many as they offered.",
                         volunteer.recent_tasks
-                    )));
+                    ))));
                 }
                 // Whoever was asked before need not answer now.
                 sqlx::query(
@@ -264,10 +263,10 @@ impl Db {
                     return Ok(not_asked());
                 }
                 if needs_vetting && !acting.vetted {
-                    return Ok(rejected(
+                    return Ok(Some(rejected(
                         "This request needs a vetted volunteer, and your vetting is not current \
                          any more. Please let an organiser know.",
-                    ));
+                    )));
                 }
                 // Compare-and-set, as a claim: if someone claimed it meanwhile, they have it.
                 let updated = sqlx::query(
@@ -282,7 +281,7 @@ impl Db {
                 .await
                 .internal()?;
                 if updated.rows_affected() == 0 {
-                    return Ok(rejected("Someone else took this on first."));
+                    return Ok(Some(rejected("Someone else took this on first.")));
                 }
                 settle_assignments(tx, &post.id, &viewer.user_id, now).await?;
             }
@@ -553,8 +552,8 @@ fn audit<'a>(
 }
 
 fn not_asked() -> Option<Outcome> {
-    rejected(
+    Some(rejected(
         "You are not being asked to help with this any more: an organiser may have asked \
          someone else.",
-    )
+    ))
 }

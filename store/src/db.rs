@@ -10,6 +10,7 @@ use sqlx::{
 };
 
 use crate::{
+    error::StorageError,
     live::Announcer,
     url::{self, redact, Backend},
 };
@@ -19,26 +20,6 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// How long start-up and requests wait for a database connection before giving up.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// A storage failure. Its text is for logs and operators; people see a plain message instead.
-#[derive(Debug, thiserror::Error)]
-pub enum StorageError {
-    #[error(
-        "DATABASE_URL={0:?} is not supported: use sqlite://path/to/file.db or postgres://user:password@host/database"
-    )]
-    UnsupportedUrl(String),
-    #[error("cannot create the folder for the SQLite file {path}: {source}")]
-    CreateFolder {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("cannot open the database at {url}: {source}")]
-    Connect { url: String, source: sqlx::Error },
-    #[error("the database could not be brought up to date (migrations failed), so the server will not start: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("database query failed: {0}")]
-    Query(#[from] sqlx::Error),
-}
 
 /// A handle to the database: a connection pool plus which kind of database it is.
 #[derive(Clone, Debug)]

@@ -1,4 +1,5 @@
-//! Turning database failures into the plain `AppError::Internal`, logging the detail once.
+//! Storage failures: `StorageError` for operators (start-up, migrations, the change feed), and
+//! turning a failed query into the plain `AppError::Internal`, logging the detail once.
 
 use model::AppError;
 
@@ -22,4 +23,24 @@ pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
     error
         .as_database_error()
         .is_some_and(|e| e.is_unique_violation())
+}
+
+/// A storage failure. Its text is for logs and operators; people see a plain message instead.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error(
+        "DATABASE_URL={0:?} is not supported: use sqlite://path/to/file.db or postgres://user:password@host/database"
+    )]
+    UnsupportedUrl(String),
+    #[error("cannot create the folder for the SQLite file {path}: {source}")]
+    CreateFolder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database at {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("the database could not be brought up to date (migrations failed), so the server will not start: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
 }

@@ -2,9 +2,12 @@
 //! PostgreSQL when `DATABASE_URL` says so), accounts and sessions, and the rules that apply
 //! each mutation exactly once. The same code and the same tests run on both databases.
 
+mod access;
 mod accounts;
 mod apply;
+mod audit;
 mod boards;
+mod changes;
 mod coordination;
 mod db;
 mod demo;
@@ -15,17 +18,22 @@ mod moderation;
 mod moderation_page;
 mod password;
 mod posts;
+mod refusal;
+mod rows;
 mod sync;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod url;
+mod vetting;
 mod volunteers;
 mod write;
 
+pub use access::Membership;
 pub use accounts::{SessionToken, SignUp};
-pub use boards::{Membership, NewBoard};
-pub use db::{Db, StorageError};
+pub use boards::NewBoard;
+pub use db::Db;
 pub use demo::{DEMO_BOARD, DEMO_PASSWORD};
+pub use error::StorageError;
 pub use export::{CsvFile, CSV_HEADER};
 pub use live::{BoardChanged, ChangeFeed, Notice, CHANNEL as CHANGE_CHANNEL};
 pub use url::{redact, Backend};

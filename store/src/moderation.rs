@@ -4,7 +4,7 @@
 //! transaction, so the log never misses an action and never records one that did not happen.
 
 use model::{
-    ids::{new_id, now_ms},
+    ids::now_ms,
     moderation::{
         may_moderate, may_report, removal_refusal, sees_hidden_posts, AuditAction, Moderation,
         ReportReason,
@@ -15,9 +15,11 @@ use model::{
 use sqlx::{Any, Transaction};
 
 use crate::{
-    apply::bump_sequence,
-    boards::membership_in,
+    access::membership_in,
+    audit::Audit,
+    changes::bump_sequence,
     error::{is_unique_violation, OrInternal},
+    refusal::rejected,
     Db,
 };
 
@@ -25,41 +27,6 @@ type Tx = Transaction<'static, Any>;
 
 const ALREADY_REPORTED: &str =
     "You have already reported this post. The board's organisers will look at it.";
-
-/// One line of the audit log: who did what, to which post or member, and why.
-pub(crate) struct Audit<'a> {
-    pub board_id: &'a str,
-    pub actor_id: &'a str,
-    pub action: AuditAction,
-    pub post_id: Option<&'a str>,
-    pub member_id: Option<&'a str>,
-    pub reason: &'a str,
-}
-
-impl Audit<'_> {
-    /// Writes the line through `executor`: the transaction of the action it records.
-    pub(crate) async fn record<'e, E>(self, executor: E) -> Result<(), AppError>
-    where
-        E: sqlx::Executor<'e, Database = Any>,
-    {
-        sqlx::query(
-            "INSERT INTO audit_log (id, board_id, actor_id, action, post_id, member_id, reason, at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(new_id())
-        .bind(self.board_id)
-        .bind(self.actor_id)
-        .bind(self.action.as_str())
-        .bind(self.post_id)
-        .bind(self.member_id)
-        .bind(self.reason.trim())
-        .bind(now_ms())
-        .execute(executor)
-        .await
-        .internal()?;
-        Ok(())
-    }
-}
 
 /// Closes the open reports on a post that was hidden or removed: they were acted on.
 pub(crate) async fn resolve_reports(
@@ -78,32 +45,6 @@ pub(crate) async fn resolve_reports(
     .await
     .internal()?;
     Ok(())
-}
-
-/// Whether an organiser removed `user_id` from the board (and has not let them back).
-pub(crate) async fn is_removed<'e, E>(
-    executor: E,
-    board_id: &str,
-    user_id: &str,
-) -> Result<bool, AppError>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let row: Option<String> = sqlx::query_scalar(
-        "SELECT user_id FROM board_removals WHERE board_id = $1 AND user_id = $2",
-    )
-    .bind(board_id)
-    .bind(user_id)
-    .fetch_optional(executor)
-    .await
-    .internal()?;
-    Ok(row.is_some())
-}
-
-fn rejected(reason: &str) -> Outcome {
-    Outcome::Rejected {
-        reason: reason.to_string(),
-    }
 }
 
 fn post_gone() -> AppError {

@@ -4,106 +4,22 @@
 use model::{
     ids::now_ms,
     moderation::sees_hidden_posts,
-    rules::{permissions, sees_contact_of_other_party, PostFacts},
+    rules::{permissions, sees_contact_of_other_party},
     views::{
         BoardFilter, BoardMember, BoardPage, ContactDetails, PostCard, PostDetail, ReplyView,
         Viewer,
     },
-    AppError, Category, PostKind, PostStatus, Role, Urgency,
+    AppError, PostKind,
 };
 
-use crate::{error::OrInternal, Db};
+use crate::{
+    error::OrInternal,
+    rows::{PostRow, POST_COLUMNS, POST_JOINS},
+    Db,
+};
 
 /// The most posts one board page shows.
 const BOARD_PAGE_LIMIT: i64 = 200;
-
-/// Columns for a `PostRow`. `$1` is always "now", so expiry is applied as posts are read:
-/// an open post past its expiry reads as expired, with no background job needed.
-pub(crate) const POST_COLUMNS: &str = "\
-    p.id, b.slug AS board_slug, p.board_id, p.kind, p.category, p.title, p.details, p.urgency, \
-    CASE WHEN p.needs_vetting THEN 1 ELSE 0 END AS needs_vetting, \
-    CASE WHEN p.status = 'open' AND p.expires_at_ms IS NOT NULL AND p.expires_at_ms <= $1 \
-         THEN 'expired' ELSE p.status END AS status, \
-    p.street, p.author_id, a.display_name AS author_name, p.claimed_by, \
-    c.display_name AS claimed_by_name, CASE WHEN p.pinned THEN 1 ELSE 0 END AS pinned, p.created_at_ms, p.expires_at_ms, \
-    (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id) AS reply_count, \
-    CASE WHEN p.hidden THEN 1 ELSE 0 END AS hidden";
-
-pub(crate) const POST_JOINS: &str = "\
-    FROM posts p JOIN boards b ON b.id = p.board_id JOIN users a ON a.id = p.author_id \
-    LEFT JOIN users c ON c.id = p.claimed_by";
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct PostRow {
-    pub id: String,
-    pub board_slug: String,
-    pub board_id: String,
-    pub kind: String,
-    pub category: String,
-    pub title: String,
-    pub details: String,
-    pub urgency: String,
-    /// 1 when only a vetted volunteer may help, else 0.
-    pub needs_vetting: i64,
-    pub status: String,
-    pub street: String,
-    pub author_id: String,
-    pub author_name: String,
-    pub claimed_by: Option<String>,
-    pub claimed_by_name: Option<String>,
-    /// 1 or 0: sqlx's `Any` driver cannot read SQLite's BOOLEAN columns (sqlx#2778).
-    pub pinned: i64,
-    pub created_at_ms: i64,
-    pub expires_at_ms: Option<i64>,
-    pub reply_count: i64,
-    /// 1 when an organiser has hidden the post (only organisers may see it), else 0.
-    pub hidden: i64,
-}
-
-impl PostRow {
-    pub fn kind(&self) -> PostKind {
-        PostKind::parse(&self.kind).unwrap_or(PostKind::Request)
-    }
-
-    pub fn status(&self) -> PostStatus {
-        PostStatus::parse(&self.status).unwrap_or(PostStatus::Open)
-    }
-
-    pub fn facts<'a>(&'a self, viewer: &'a Viewer, role: Role) -> PostFacts<'a> {
-        PostFacts {
-            kind: self.kind(),
-            status: self.status(),
-            author_id: &self.author_id,
-            claimed_by: self.claimed_by.as_deref(),
-            viewer_id: &viewer.user_id,
-            viewer_role: role,
-            needs_vetting: self.needs_vetting != 0,
-            // Unknown here: callers that allow claims say `with_viewer_vetted`.
-            viewer_vetted: false,
-        }
-    }
-
-    pub(crate) fn card(&self) -> PostCard {
-        PostCard {
-            id: self.id.clone(),
-            board_slug: self.board_slug.clone(),
-            kind: self.kind(),
-            category: Category::parse(&self.category).unwrap_or(Category::Other),
-            title: self.title.clone(),
-            urgency: Urgency::parse(&self.urgency).unwrap_or(Urgency::Whenever),
-            needs_vetting: self.needs_vetting != 0,
-            status: self.status(),
-            street: self.street.clone(),
-            author_name: self.author_name.clone(),
-            claimed_by_name: self.claimed_by_name.clone(),
-            pinned: self.pinned != 0,
-            created_at_ms: self.created_at_ms,
-            expires_at_ms: self.expires_at_ms,
-            reply_count: self.reply_count,
-            hidden: self.hidden != 0,
-        }
-    }
-}
 
 impl Db {
     /// One post with expiry applied, not removed; `None` when there is no such post.
@@ -192,7 +108,7 @@ impl Db {
                 user_id: viewer.user_id.clone(),
                 display_name: viewer.display_name.clone(),
                 street: membership.street,
-                vetted: crate::volunteers::is_vetted(
+                vetted: crate::vetting::is_vetted(
                     self.pool(),
                     &membership.board_id,
                     &viewer.user_id,
@@ -225,7 +141,7 @@ impl Db {
             return Err(not_found());
         }
         let vetted =
-            crate::volunteers::is_vetted(self.pool(), &row.board_id, &viewer.user_id, now_ms())
+            crate::vetting::is_vetted(self.pool(), &row.board_id, &viewer.user_id, now_ms())
                 .await?;
         let facts = row
             .facts(viewer, membership.role)

@@ -14,7 +14,7 @@ use model::sync::wire::{
     BoardHeader, PullResponse, PushResult, SyncedPost, MAX_PUSH_BATCH, PULL_PAGE,
 };
 
-use crate::{error::OrInternal, posts::PostRow, Db};
+use crate::{error::OrInternal, rows::PostRow, Db};
 
 #[derive(sqlx::FromRow)]
 struct PullRow {
@@ -82,7 +82,7 @@ impl Db {
         .fetch_all(self.pool())
         .await
         .internal()?;
-        let vetted_on = crate::volunteers::vetted_boards(self.pool(), &viewer.user_id).await?;
+        let vetted_on = crate::vetting::vetted_boards(self.pool(), &viewer.user_id).await?;
         Ok(boards
             .into_iter()
             .filter_map(|board| {
@@ -109,8 +109,8 @@ impl Db {
         since: i64,
     ) -> Result<PullResponse, AppError> {
         let membership = self.membership_by_board_id(viewer, board_id).await?;
-        let columns = crate::posts::POST_COLUMNS;
-        let joins = crate::posts::POST_JOINS;
+        let columns = crate::rows::POST_COLUMNS;
+        let joins = crate::rows::POST_JOINS;
         let rows: Vec<PullRow> = sqlx::query_as(&format!(
             "SELECT {columns}, p.seq AS seq, CASE WHEN p.removed THEN 1 ELSE 0 END AS removed_flag {joins} \
              WHERE p.board_id = $2 AND p.seq > $3 ORDER BY p.seq LIMIT $4"

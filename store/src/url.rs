@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::StorageError;
+use crate::error::StorageError;
 
 /// The kinds of database Streetboard runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

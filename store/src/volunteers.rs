@@ -1,97 +1,25 @@
 //! Volunteers and vetting: a member's offer to volunteer on a board (opt in, change, pause,
 //! resume, stop), vetting recorded by organisers and partners, and who holds a current one.
 
-use std::collections::HashSet;
-
 use model::{
     coordination::VolunteerPage,
     moderation::AuditAction,
     rules::may_record_vetting,
     views::Viewer,
-    volunteer::{vetting_expiry, Availability, VolunteerChange, VolunteerProfile},
-    AppError, Category, Outcome,
+    volunteer::{vetting_expiry, VolunteerChange},
+    AppError, Outcome,
 };
 use sqlx::{Any, Transaction};
 
-use crate::{boards::membership_in, error::OrInternal, moderation::Audit, Db};
-
-/// A volunteer's offer as stored.
-#[derive(sqlx::FromRow)]
-pub(crate) struct ProfileRow {
-    pub skills: String,
-    pub other_skills: String,
-    pub availability: i64,
-    pub max_per_week: i64,
-    /// 1 or 0 (sqlx's `Any` driver cannot read SQLite's BOOLEAN columns).
-    pub paused: i64,
-}
-
-impl ProfileRow {
-    pub fn profile(&self) -> VolunteerProfile {
-        VolunteerProfile {
-            skills: self
-                .skills
-                .split(',')
-                .filter_map(|name| Category::parse(name.trim()))
-                .collect(),
-            other_skills: self.other_skills.clone(),
-            availability: Availability::from_bits(self.availability),
-            max_per_week: u32::try_from(self.max_per_week).unwrap_or_default(),
-        }
-    }
-}
-
-/// The columns of a `ProfileRow`, from `volunteers v`.
-pub(crate) const PROFILE_COLUMNS: &str = "v.skills, v.other_skills, v.availability, \
-    v.max_per_week, CASE WHEN v.paused THEN 1 ELSE 0 END AS paused";
-
-/// The condition that a vetting `t` is current at `$n` (no expiry, or not yet reached).
-pub(crate) fn current_vetting(now_param: &str) -> String {
-    format!("(t.expires_at_ms IS NULL OR t.expires_at_ms > {now_param})")
-}
-
-/// Whether `user_id` holds a current vetting on the board.
-pub(crate) async fn is_vetted<'e, E>(
-    executor: E,
-    board_id: &str,
-    user_id: &str,
-    now_ms: i64,
-) -> Result<bool, AppError>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let found: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT 1 FROM vettings t WHERE t.board_id = $1 AND t.user_id = $2 AND {} LIMIT 1",
-        current_vetting("$3")
-    ))
-    .bind(board_id)
-    .bind(user_id)
-    .bind(now_ms)
-    .fetch_optional(executor)
-    .await
-    .internal()?;
-    Ok(found.is_some())
-}
-
-/// The boards on which `user_id` holds a current vetting.
-pub(crate) async fn vetted_boards<'e, E>(
-    executor: E,
-    user_id: &str,
-) -> Result<HashSet<String>, AppError>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let boards: Vec<String> = sqlx::query_scalar(&format!(
-        "SELECT DISTINCT t.board_id FROM vettings t WHERE t.user_id = $1 AND {}",
-        current_vetting("$2")
-    ))
-    .bind(user_id)
-    .bind(model::ids::now_ms())
-    .fetch_all(executor)
-    .await
-    .internal()?;
-    Ok(boards.into_iter().collect())
-}
+use crate::{
+    access::membership_in,
+    audit::Audit,
+    error::OrInternal,
+    refusal::rejected,
+    rows::{ProfileRow, PROFILE_COLUMNS},
+    vetting::is_vetted,
+    Db,
+};
 
 impl Db {
     /// `/b/:slug/volunteer`: the viewer's own offer on the board, if any.
@@ -267,12 +195,6 @@ impl Db {
             }
         }
         Ok(Outcome::Applied)
-    }
-}
-
-fn rejected(reason: &str) -> Outcome {
-    Outcome::Rejected {
-        reason: reason.into(),
     }
 }
 

@@ -1,0 +1,73 @@
+//! Who is on a board, and in what role: the membership every board read and write starts
+//! from, and whether an organiser removed someone.
+
+use model::{views::Viewer, AppError, Role};
+use sqlx::Any;
+
+use crate::error::OrInternal;
+
+/// The viewer's membership of one board.
+pub struct Membership {
+    pub board_id: String,
+    pub role: Role,
+    pub street: String,
+    pub house_number: String,
+}
+
+/// The viewer's membership of the board with this id, read through `executor`. Inside a write
+/// transaction this must be the transaction's own connection: taking a second one from the
+/// pool deadlocks (until the acquire timeout) once a burst of writers holds every connection.
+pub(crate) async fn membership_in<'e, E>(
+    executor: E,
+    viewer: &Viewer,
+    board_id: &str,
+) -> Result<Membership, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT board_id, role, street, house_number FROM memberships WHERE user_id = $1 AND board_id = $2",
+    )
+    .bind(&viewer.user_id)
+    .bind(board_id)
+    .fetch_optional(executor)
+    .await
+    .internal()?;
+    not_a_member_unless(row)
+}
+
+pub(crate) fn not_a_member_unless(
+    row: Option<(String, String, String, String)>,
+) -> Result<Membership, AppError> {
+    match row {
+        Some((board_id, role, street, house_number)) => Ok(Membership {
+            board_id,
+            role: Role::parse(&role).unwrap_or(Role::Neighbour),
+            street,
+            house_number,
+        }),
+        None => Err(AppError::Forbidden(
+            "This board is for its members. Ask a neighbour on it for the invite link.".into(),
+        )),
+    }
+}
+
+/// Whether an organiser removed `user_id` from the board (and has not let them back).
+pub(crate) async fn is_removed<'e, E>(
+    executor: E,
+    board_id: &str,
+    user_id: &str,
+) -> Result<bool, AppError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let row: Option<String> = sqlx::query_scalar(
+        "SELECT user_id FROM board_removals WHERE board_id = $1 AND user_id = $2",
+    )
+    .bind(board_id)
+    .bind(user_id)
+    .fetch_optional(executor)
+    .await
+    .internal()?;
+    Ok(row.is_some())
+}

@@ -1,0 +1,11 @@
+//! A write refused for a reason the person can act on (already taken, not a member, …), as
+//! the outcome recorded for its mutation id.
+
+use model::Outcome;
+
+/// The outcome of a write refused because `reason`.
+pub(crate) fn rejected(reason: impl Into<String>) -> Outcome {
+    Outcome::Rejected {
+        reason: reason.into(),
+    }
+}
