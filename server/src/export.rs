@@ -2,22 +2,25 @@
 //! (403 for anyone else, 401 when signed out). What the file holds, and what it never holds,
 //! is decided in `store::export`.
 
-use app::api::server::session_token_in;
-
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
-use model::AppError;
 use store::Db;
+
+use crate::{signed_in::SignedIn, sync_api::SyncError};
 
 pub async fn requests_csv(
     State(db): State<Db>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
+    signed_in: Result<SignedIn, SyncError>,
 ) -> Response {
-    match csv(&db, &slug, &headers).await {
+    let file = match signed_in {
+        Ok(SignedIn { viewer, .. }) => db.requests_csv(&viewer, &slug).await,
+        Err(SyncError(error)) => Err(error),
+    };
+    match file {
         Ok(file) => {
             let disposition = format!("attachment; filename=\"{}\"", file.filename);
             let mut response = (StatusCode::OK, file.body).into_response();
@@ -39,10 +42,4 @@ pub async fn requests_csv(
             (status, error.to_string()).into_response()
         }
     }
-}
-
-async fn csv(db: &Db, slug: &str, headers: &HeaderMap) -> Result<store::CsvFile, AppError> {
-    let token = session_token_in(headers).ok_or(AppError::NotSignedIn)?;
-    let viewer = db.viewer(&token).await?.ok_or(AppError::NotSignedIn)?;
-    db.requests_csv(&viewer, slug).await
 }

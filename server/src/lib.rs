@@ -12,6 +12,7 @@ pub mod router;
 pub mod security_headers;
 pub mod service_worker;
 pub mod shutdown;
+pub mod signed_in;
 pub mod state;
 pub mod static_files;
 pub mod sync_api;

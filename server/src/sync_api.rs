@@ -2,13 +2,11 @@
 //! mutations, JSON), `GET /sync/pull?board_id=…&since=…` and `GET /sync/boards` (the boards the
 //! person belongs to, which the browser keeps). Session by cookie, as for pages.
 
-use app::api::server::session_token_in;
-
-use model::{views::Viewer, AppError};
+use model::AppError;
 
 use axum::{
     extract::{rejection::JsonRejection, Query, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
@@ -16,8 +14,10 @@ use model::sync::wire::{BoardHeader, PullRequest, PullResponse, PushRequest, Pus
 use serde::Serialize;
 use store::Db;
 
+use crate::signed_in::SignedIn;
+
 /// An error as the sync client reads it: a status and a sentence.
-pub struct SyncError(AppError);
+pub struct SyncError(pub AppError);
 
 #[derive(Serialize)]
 struct ErrorBody {
@@ -46,23 +46,11 @@ impl From<AppError> for SyncError {
     }
 }
 
-async fn viewer(db: &Db, headers: &HeaderMap) -> Result<Viewer, SyncError> {
-    let token = session_token_in(headers);
-    match token {
-        Some(token) => db
-            .viewer(&token)
-            .await?
-            .ok_or(SyncError(AppError::NotSignedIn)),
-        None => Err(SyncError(AppError::NotSignedIn)),
-    }
-}
-
 pub async fn push(
     State(db): State<Db>,
-    headers: HeaderMap,
+    SignedIn { viewer, .. }: SignedIn,
     body: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>, SyncError> {
-    let viewer = viewer(&db, &headers).await?;
     let Json(request) = body.map_err(|rejection| {
         AppError::field(
             "mutations",
@@ -75,10 +63,9 @@ pub async fn push(
 
 pub async fn pull(
     State(db): State<Db>,
-    headers: HeaderMap,
+    SignedIn { viewer, .. }: SignedIn,
     query: Result<Query<PullRequest>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PullResponse>, SyncError> {
-    let viewer = viewer(&db, &headers).await?;
     let Query(request) = query.map_err(|rejection| {
         AppError::field(
             "since",
@@ -92,8 +79,7 @@ pub async fn pull(
 
 pub async fn boards(
     State(db): State<Db>,
-    headers: HeaderMap,
+    SignedIn { viewer, .. }: SignedIn,
 ) -> Result<Json<Vec<BoardHeader>>, SyncError> {
-    let viewer = viewer(&db, &headers).await?;
     Ok(Json(db.board_headers(&viewer).await?))
 }

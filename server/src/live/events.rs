@@ -12,11 +12,9 @@
 
 use std::{collections::VecDeque, convert::Infallible, time::Duration};
 
-use app::api::server::session_token_in;
-
 use axum::{
     extract::{RawQuery, State},
-    http::{header::HeaderName, HeaderMap, HeaderValue, StatusCode},
+    http::{header::HeaderName, HeaderValue, StatusCode},
     response::{
         sse::{Event, KeepAlive, Sse},
         IntoResponse, Response,
@@ -29,7 +27,7 @@ use store::Db;
 use tokio::sync::watch;
 
 use super::hub::Following;
-use crate::{state::AppState, sync_api::SyncError};
+use crate::{signed_in::SignedIn, state::AppState, sync_api::SyncError};
 
 /// Most boards one stream may follow (people belong to a handful).
 pub const MAX_BOARDS: usize = 50;
@@ -55,15 +53,15 @@ struct Gone<'a> {
 
 pub async fn events(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    // Taken as a result so that a stopping server answers 503 before anything else.
+    signed_in: Result<SignedIn, SyncError>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, SyncError> {
     let (db, hub) = (state.db, state.live);
     if hub.is_closing() {
         return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
     }
-    let token = session_token_in(&headers).ok_or(AppError::NotSignedIn)?;
-    let viewer = db.viewer(&token).await?.ok_or(AppError::NotSignedIn)?;
+    let SignedIn { viewer, token } = signed_in?;
     let board_ids = board_ids(query.as_deref().unwrap_or_default())?;
     for board_id in &board_ids {
         db.membership_by_board_id(&viewer, board_id).await?;
