@@ -5,7 +5,7 @@
 use app::api::server::session_token_in;
 use axum::{
     extract::{FromRef, FromRequestParts},
-    http::request::Parts,
+    http::{request::Parts, HeaderMap},
 };
 use model::{views::Viewer, AppError};
 use store::Db;
@@ -27,11 +27,16 @@ where
     type Rejection = SyncError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let token = session_token_in(&parts.headers).ok_or(AppError::NotSignedIn)?;
-        let viewer = Db::from_ref(state)
-            .viewer(&token)
-            .await?
-            .ok_or(AppError::NotSignedIn)?;
+        Self::from_headers(&Db::from_ref(state), &parts.headers).await
+    }
+}
+
+impl SignedIn {
+    /// For a handler that must answer something else first (the live stream, while the server
+    /// stops) before it reads the session.
+    pub async fn from_headers(db: &Db, headers: &HeaderMap) -> Result<Self, SyncError> {
+        let token = session_token_in(headers).ok_or(AppError::NotSignedIn)?;
+        let viewer = db.viewer(&token).await?.ok_or(AppError::NotSignedIn)?;
         Ok(Self { viewer, token })
     }
 }

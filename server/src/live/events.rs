@@ -14,7 +14,7 @@ use std::{collections::VecDeque, convert::Infallible, time::Duration};
 
 use axum::{
     extract::{RawQuery, State},
-    http::{header::HeaderName, HeaderValue, StatusCode},
+    http::{header::HeaderName, HeaderMap, HeaderValue, StatusCode},
     response::{
         sse::{Event, KeepAlive, Sse},
         IntoResponse, Response,
@@ -53,15 +53,14 @@ struct Gone<'a> {
 
 pub async fn events(
     State(state): State<AppState>,
-    // Taken as a result so that a stopping server answers 503 before anything else.
-    signed_in: Result<SignedIn, SyncError>,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, SyncError> {
     let (db, hub) = (state.db, state.live);
     if hub.is_closing() {
         return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
     }
-    let SignedIn { viewer, token } = signed_in?;
+    let SignedIn { viewer, token } = SignedIn::from_headers(&db, &headers).await?;
     let board_ids = board_ids(query.as_deref().unwrap_or_default())?;
     for board_id in &board_ids {
         db.membership_by_board_id(&viewer, board_id).await?;
