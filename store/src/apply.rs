@@ -7,7 +7,7 @@ use model::{
     moderation::{sees_hidden_posts, AuditAction},
     rules::permissions,
     views::Viewer,
-    AppError, Mutation, MutationKind, Outcome, PostKind, PostStatus,
+    AppError, Mutation, MutationKind, Outcome, PostKind, PostStatus, Touches,
 };
 use sqlx::{Any, Transaction};
 
@@ -89,7 +89,11 @@ impl Db {
             Ok(_) => {
                 tx.commit().await?;
                 if outcome == Outcome::Applied {
-                    self.announce_post_change(mutation.kind.post_id());
+                    match mutation.kind.touches() {
+                        Touches::Post(post_id) => self.announce_post_change(post_id),
+                        Touches::Board(board_id) => self.announce_board_change(board_id),
+                        Touches::Nothing => {}
+                    }
                 }
                 Ok(outcome)
             }

@@ -71,9 +71,10 @@ impl Db {
         self.announce(Changed::Post(post_id.to_string()));
     }
 
-    /// After a change to `board_id` committed by other means than [`Db::apply`]: on SQLite,
-    /// tell this process's subscribers (PostgreSQL's trigger covers every change).
-    pub fn announce_board_change(&self, board_id: &str) {
+    /// After a committed change to posts of `board_id` that names no one post (a member
+    /// removed): on SQLite, tell this process's subscribers (PostgreSQL's trigger covers every
+    /// change).
+    pub(crate) fn announce_board_change(&self, board_id: &str) {
         self.announce(Changed::Board(board_id.to_string()));
     }
 

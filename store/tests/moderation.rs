@@ -257,6 +257,35 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    async fn removing_a_member_is_announced_as_a_change_to_their_board(backend: Backend) {
+        let s = street(backend).await;
+        let milk = s.request(&s.ben, "Milk and bread").await;
+        s.applies(&s.cara, claim(&milk)).await;
+        let mut feed = s.db.change_feed().await.expect("a change feed");
+
+        s.applies(&s.asha, remove_member(&s, &s.cara, "Rude to neighbours")).await;
+
+        // Open pages hear the board's new number, not "something may have changed, read
+        // everything again" (which a removal naming no post once caused).
+        let last = s.last_seq().await;
+        loop {
+            let notice = tokio::time::timeout(std::time::Duration::from_secs(10), feed.next())
+                .await
+                .expect("a notice within 10 s")
+                .expect("the feed works");
+            match notice {
+                store::Notice::Changed(change) if change.seq == last => {
+                    assert_eq!(change.board_id, s.board.id);
+                    break;
+                }
+                store::Notice::Changed(_) => {}
+                store::Notice::MayHaveMissed => panic!("the removal was announced as a guess"),
+            }
+        }
+    }
+}
+
+on_both_backends! {
     async fn a_removed_member_loses_the_board_and_their_claims_until_let_back(backend: Backend) {
         let s = street(backend).await;
         let milk = s.request(&s.ben, "Milk and bread").await;
