@@ -204,3 +204,38 @@ where
     let rendered = form_error(action);
     Signal::derive(move || found_here.get().or_else(|| rendered.get()))
 }
+
+/// `aria-invalid` for a field the form's last error has a message for.
+pub fn invalid(error: FormError, field: &'static str) -> impl Fn() -> Option<&'static str> {
+    move || {
+        error
+            .get()
+            .and_then(|e| e.field_message(field).map(|_| "true"))
+    }
+}
+
+/// Counts the times `action` succeeded, so a page can reload its data after each write.
+pub fn successes<S>(action: ServerAction<S>) -> Signal<usize>
+where
+    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let count = RwSignal::new(0);
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count.into()
+}
+
+/// An action's error in words: the field's own message when it is about a (hidden) field.
+pub fn problem_text(error: &AppError) -> String {
+    match error {
+        AppError::Invalid(fields) => fields
+            .0
+            .first()
+            .map(|(_, message)| message.clone())
+            .unwrap_or_else(|| error.to_string()),
+        other => other.to_string(),
+    }
+}

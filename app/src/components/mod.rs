@@ -1,10 +1,13 @@
-//! Building blocks of the page chrome shared by every page.
+//! Building blocks shared by pages: the page chrome, forms, post badges and dates, and why a
+//! page could not load. A piece two pages use lives here, never in one of the pages.
 
 mod bottom_nav;
 mod connection_status;
 pub mod form;
 mod install_button;
+mod load_problem;
 pub mod outbox_form;
+pub mod post_badges;
 mod site_header;
 mod sync_panel;
 mod update_prompt;
@@ -12,6 +15,7 @@ mod update_prompt;
 pub use bottom_nav::BottomNav;
 pub use connection_status::ConnectionStatus;
 pub use install_button::InstallButton;
+pub use load_problem::LoadProblem;
 pub use site_header::SiteHeader;
 pub use sync_panel::SyncPanel;
 pub use update_prompt::UpdatePrompt;

@@ -1,6 +1,5 @@
 //! A street board's page: its posts, newest first, with filters; the buttons to ask or offer;
-//! and for organisers the invite link. Also what the post page shares: badges, dates, and
-//! reloading after a write.
+//! and for organisers the invite link.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,7 +8,11 @@ use leptos_router::{
     hooks::{use_params_map, use_query_map},
 };
 
-use super::compose::LoadProblem;
+use crate::components::{
+    form::{problem_text, successes},
+    post_badges::{status_text, PostBadges, PostDate, WaitingBadge},
+    LoadProblem,
+};
 use crate::{
     api::boards::{load_board, NewInvite},
     components::form::form_error,
@@ -21,10 +24,9 @@ use model::sync::{
     overlay::{overlay, Me, ShownCard},
 };
 use model::{
-    dates::utc_date,
     ids::now_ms,
     views::{BoardFilter, BoardMember, BoardSummary, PostCard},
-    AppError, Category, MutationKind, PostKind, PostStatus, Urgency,
+    Category, MutationKind, PostStatus,
 };
 
 /// `/b/:slug`: one board, filtered by the query string (`kind`, `category`, `status`).
@@ -315,113 +317,5 @@ fn PostCardItem(card: PostCard, waiting: bool) -> impl IntoView {
                 {waiting.then(|| view! { <WaitingBadge /> })}
             </article>
         </li>
-    }
-}
-
-/// Marks something written on this phone that the server does not have yet.
-#[component]
-pub(super) fn WaitingBadge() -> impl IntoView {
-    view! { <p class="badge badge-waiting">"Waiting to send"</p> }
-}
-
-/// Kind, how soon (requests and offers), the status when given, and "Pinned".
-#[component]
-pub(super) fn PostBadges(
-    kind: PostKind,
-    urgency: Urgency,
-    #[prop(optional)] status: Option<PostStatus>,
-    #[prop(optional)] pinned: bool,
-    /// A request only a vetted volunteer may help with.
-    #[prop(optional)]
-    needs_vetting: bool,
-) -> impl IntoView {
-    let urgency_class = format!("badge badge-urgency-{}", urgency.as_str());
-    view! {
-        <p class="badges">
-            {pinned.then(|| view! { <span class="badge badge-pinned">"Pinned"</span> })}
-            <span class=format!("badge badge-kind-{}", kind.as_str())>{kind.label()}</span>
-            {kind
-                .is_claimable()
-                .then(|| {
-                    view! {
-                        <span class=urgency_class>
-                            <span class="visually-hidden">"When: "</span>
-                            {urgency.label()}
-                        </span>
-                    }
-                })}
-            {status
-                .map(|s| {
-                    let class = format!("badge badge-status-{}", s.as_str());
-                    view! { <span class=class>{status_text(kind, s)}</span> }
-                })}
-            {needs_vetting
-                .then(|| view! { <span class="badge badge-needs-vetting">"Needs a vetted volunteer"</span> })}
-        </p>
-    }
-}
-
-/// A post's status in words; a claimed offer is "taken up" rather than "helped with".
-pub(super) fn status_text(kind: PostKind, status: PostStatus) -> &'static str {
-    match (kind, status) {
-        (PostKind::Offer, PostStatus::Claimed) => "Taken up",
-        (_, status) => status.label(),
-    }
-}
-
-/// A day such as "23 Nov", in UTC, the same on the server and in the browser.
-#[component]
-pub(super) fn PostDate(ms: i64) -> impl IntoView {
-    let (year, month, day) = utc_date(ms);
-    view! { <time datetime=format!("{year:04}-{month:02}-{day:02}")>{day_and_month(ms)}</time> }
-}
-
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// "23 Nov" for `ms` since the Unix epoch.
-pub(super) fn day_and_month(ms: i64) -> String {
-    let (_, month, day) = utc_date(ms);
-    format!("{day} {}", MONTHS[(month - 1) as usize])
-}
-
-/// Counts the times `action` succeeded, so a page can reload its data after each write.
-pub(super) fn successes<S>(action: ServerAction<S>) -> Signal<usize>
-where
-    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
-{
-    let count = RwSignal::new(0);
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            count.update(|n| *n += 1);
-        }
-    });
-    count.into()
-}
-
-/// An action's error in words: the field's own message when it is about a (hidden) field.
-pub(super) fn problem_text(error: &AppError) -> String {
-    match error {
-        AppError::Invalid(fields) => fields
-            .0
-            .first()
-            .map(|(_, message)| message.clone())
-            .unwrap_or_else(|| error.to_string()),
-        other => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_read_in_utc() {
-        assert_eq!(utc_date(0), (1970, 1, 1));
-        assert_eq!(utc_date(1_763_900_000_000), (2025, 11, 23));
-        assert_eq!(day_and_month(1_763_900_000_000), "23 Nov");
-        assert_eq!(utc_date(951_782_400_000), (2000, 2, 29));
-        assert_eq!(utc_date(-1), (1969, 12, 31));
     }
 }

@@ -5,17 +5,18 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::{
     components::A,
-    hooks::{use_location, use_navigate, use_params_map, use_query_map},
+    hooks::{use_navigate, use_params_map, use_query_map},
 };
 
 use crate::{
     api::{boards::load_board, posts::CreatePost},
     components::{
         form::{
-            outbox_form_error, typed_value, ErrorSummary, FieldMessage, FormError, HiddenId,
-            TextField,
+            invalid, outbox_form_error, typed_value, ErrorSummary, FieldMessage, FormError,
+            HiddenId, TextField,
         },
         outbox_form::{AfterQueued, OutboxForm, ReadForm},
+        LoadProblem,
     },
     offline::use_sync,
 };
@@ -294,79 +295,9 @@ fn expiry_label(days: u32) -> String {
     }
 }
 
-/// `aria-invalid` for a field the form's last error has a message for.
-pub(super) fn invalid(error: FormError, field: &'static str) -> impl Fn() -> Option<&'static str> {
-    move || {
-        error
-            .get()
-            .and_then(|e| e.field_message(field).map(|_| "true"))
-    }
-}
-
-/// Why a page could not load: a way to sign in, or what went wrong. With `with_heading`, also
-/// the page's title and heading, for pages whose own heading needed what failed to load.
-#[component]
-pub(super) fn LoadProblem(error: AppError, #[prop(optional)] with_heading: bool) -> impl IntoView {
-    // The page is sent with the error's status when it is not yet on its way (`SsrMode::Async`).
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let status = http::StatusCode::from_u16(error.status());
-        response.set_status(status.unwrap_or(http::StatusCode::BAD_REQUEST));
-    }
-    let heading = match &error {
-        AppError::NotSignedIn => "Please sign in",
-        AppError::NotFound(_) => "Not found",
-        AppError::Forbidden(_) => "Not available to you",
-        AppError::Transport(_) => "You're offline",
-        _ => "This page could not be loaded",
-    };
-    let heading = with_heading.then(|| view! { <Title text=heading /> <h1>{heading}</h1> });
-    let problem = match error {
-        AppError::NotSignedIn => {
-            let next = query_value(&use_location().pathname.get_untracked());
-            view! {
-                <p>
-                    "Boards are only for the neighbours on them. "
-                    <A href=format!("/signin?next={next}")>"Sign in"</A> " to see this page."
-                </p>
-            }
-            .into_any()
-        }
-        AppError::Transport(_) => view! {
-            <p role="alert">
-                "This page is not saved on this phone yet. "
-                "It will load when there is signal again; your boards are on the home page."
-            </p>
-        }
-        .into_any(),
-        other => view! { <p role="alert">{other.to_string()}</p> }.into_any(),
-    };
-    view! { {heading} {problem} }
-}
-
-/// `text` made safe as a query-string value, the same on the server and in the browser.
-fn query_value(text: &str) -> String {
-    let keep = |b: u8| b.is_ascii_alphanumeric() || b"-_.~/".contains(&b);
-    text.bytes()
-        .map(|b| {
-            if keep(b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sign_in_returns_to_the_same_page() {
-        assert_eq!(query_value("/b/elm-road"), "/b/elm-road");
-        assert_eq!(query_value("/b/a&b?c d"), "/b/a%26b%3Fc%20d");
-    }
 
     #[test]
     fn expiry_choices_read_naturally() {

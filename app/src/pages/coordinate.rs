@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::{
-    board::{day_and_month, problem_text, PostBadges},
-    compose::LoadProblem,
+use crate::components::{
+    form::problem_text,
+    post_badges::{day_and_month, PostBadges},
+    LoadProblem,
 };
 use crate::{
     api::volunteers::{load_coordination, AssignVolunteer, RecordVetting},

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::compose::LoadProblem;
+use crate::components::LoadProblem;
 use crate::{
     api::{
         auth::SignOut,

@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::{
-    board::{day_and_month, problem_text, successes},
-    compose::LoadProblem,
-    moderate_members::{Members, Removed},
+use super::moderate_members::{Members, Removed};
+use crate::components::{
+    form::{problem_text, successes},
+    post_badges::day_and_month,
+    LoadProblem,
 };
 use crate::{
     api::moderation::{load_moderation, DismissReport, ModerateMember, ModeratePost},

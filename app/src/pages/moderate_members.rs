@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::board::day_and_month;
+use crate::components::post_badges::day_and_month;
 use crate::{api::moderation::ModerateMember, components::form::HiddenId};
 use model::{
     moderation::{MemberView, RemovedMember, MODERATION_REASON_MAX},

@@ -8,11 +8,11 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 
-use super::{
-    board::{problem_text, PostBadges, PostDate, WaitingBadge},
-    compose::{invalid, LoadProblem},
-    post_drafts::PostDrafts,
-    post_moderation::PostModeration,
+use super::{post_drafts::PostDrafts, post_moderation::PostModeration};
+use crate::components::{
+    form::{invalid, problem_text},
+    post_badges::{PostBadges, PostDate, WaitingBadge},
+    LoadProblem,
 };
 use crate::{
     api::posts::{load_post, PostAction, Reply},

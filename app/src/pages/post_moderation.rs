@@ -5,11 +5,10 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{
-    board::{problem_text, successes},
-    compose::invalid,
     moderate::{HideForm, RestoreForm},
     post_drafts::PostDrafts,
 };
+use crate::components::form::{invalid, problem_text, successes};
 use crate::{
     api::moderation::{ModeratePost, ReportPost},
     components::form::{form_error, use_fresh_id, FieldMessage, HiddenId},

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::{
-    board::{day_and_month, problem_text, PostBadges},
-    compose::LoadProblem,
+use crate::components::{
+    form::problem_text,
+    post_badges::{day_and_month, PostBadges},
+    LoadProblem,
 };
 use crate::{
     api::volunteers::{my_tasks, AnswerTask},

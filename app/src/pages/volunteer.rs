@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::compose::LoadProblem;
+use crate::components::LoadProblem;
 use crate::{
     api::volunteers::{load_volunteer, SaveVolunteer, VolunteerStatus},
     components::form::{
