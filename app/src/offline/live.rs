@@ -1,30 +1,24 @@
 //! Live updates in the browser: one `EventSource` on `/sync/events` follows every board kept
-//! on the phone, and a message about a board the copy is behind on runs a sync round, so a
-//! neighbour's post shows within a second. One stream for all the boards, not one each: over
-//! HTTP/1.1 a browser opens at most six connections to a site, shared by its tabs.
-//!
-//! The stream is open only while it can help: after the engine has reached the server in this
-//! page (so a lapsed session does not knock on the stream too), while online and while the
-//! page is visible (hidden tabs would hold connections; coming back runs a round anyway).
-//! The browser's `EventSource` reconnects by itself after a dropped connection, and the
-//! server sends the current numbers on every connection, so nothing is missed. A stream the
-//! server refused or closed for good is opened again after the next successful round.
+//! on the phone, so a neighbour's post shows within a second. One stream for all the boards,
+//! not one each: over HTTP/1.1 a browser opens at most six connections to a site, shared by
+//! its tabs. The engine decides when the stream is open and what a message means; this only
+//! opens and closes it and reports what it hears. The browser's `EventSource` reconnects by
+//! itself after a dropped connection, and the server sends the current numbers on every
+//! connection, so nothing is missed.
 
 use std::cell::RefCell;
 
-use leptos::{prelude::*, task::spawn_local};
-use serde::Deserialize;
 use wasm_bindgen::{closure::Closure, JsCast};
-use web_sys::{EventSource, MessageEvent, VisibilityState};
+use web_sys::{EventSource, MessageEvent};
 
-use super::{engine::sync_soon, SyncHandle};
-use model::sync::status::Activity;
+use model::sync::wire::BoardReached;
 
-/// What a message says: the board reached `seq`.
-#[derive(Deserialize)]
-struct Changed {
-    board_id: String,
-    seq: i64,
+/// What the stream said.
+pub enum Heard {
+    /// A board reached this number.
+    Changed { board_id: String, seq: i64 },
+    /// The server refused or closed the stream for good (signed out, or off a board).
+    Gone,
 }
 
 /// The open stream, the boards it follows, and its handlers (kept alive with it).
@@ -50,54 +44,16 @@ thread_local! {
     static STREAM: RefCell<Option<Stream>> = const { RefCell::new(None) };
 }
 
-/// Follows the boards kept here for as long as the page is open (called by the engine).
-pub fn start(h: SyncHandle) {
-    let boards = Memo::new(move |_| {
-        let mut ids: Vec<String> = h
-            .boards
-            .with(|boards| boards.iter().map(|b| b.board.id.clone()).collect());
-        ids.sort();
-        ids
-    });
-    Effect::new(move |_| {
-        let reached_server = h.rounds.get() > 0;
-        let usable = !matches!(h.activity.get(), Activity::Offline | Activity::SignedOut);
-        let boards = boards.get();
-        if reached_server && usable && online() && visible() && !boards.is_empty() {
-            follow(h, boards);
-        } else {
-            close();
-        }
-    });
-    let offline = window_event_listener(leptos::ev::offline, |_| close());
-    let hidden = window_event_listener(leptos::ev::visibilitychange, |_| {
-        if !visible() {
-            close();
-        }
-    });
-    on_cleanup(move || {
-        offline.remove();
-        hidden.remove();
-        close();
-    });
-}
-
-fn online() -> bool {
-    window().navigator().on_line()
-}
-
-fn visible() -> bool {
-    document().visibility_state() == VisibilityState::Visible
-}
-
-fn close() {
+/// Closes the stream, if one is open. Never from inside its own handlers (they would be
+/// dropped while running): `on_heard` must hand what it hears on, not act on it there.
+pub fn close() {
     // Taken out first, so the stream is dropped with nothing borrowed.
     let stream = STREAM.with(|s| s.borrow_mut().take());
     drop(stream);
 }
 
-/// Keeps one stream open for exactly `boards`.
-fn follow(h: SyncHandle, boards: Vec<String>) {
+/// Keeps one stream open for exactly `boards` (opening it again if the browser gave up).
+pub fn follow(boards: Vec<String>, on_heard: impl Fn(Heard) + Clone + 'static) {
     let current = STREAM.with(|s| {
         s.borrow()
             .as_ref()
@@ -107,45 +63,36 @@ fn follow(h: SyncHandle, boards: Vec<String>) {
         return;
     }
     close();
-    match open(h, boards) {
+    match open(boards, on_heard) {
         Ok(stream) => STREAM.with(|s| *s.borrow_mut() = Some(stream)),
         Err(e) => leptos::logging::warn!("live updates: cannot open the stream: {e:?}"),
     }
 }
 
-fn open(h: SyncHandle, boards: Vec<String>) -> Result<Stream, wasm_bindgen::JsValue> {
+fn open(
+    boards: Vec<String>,
+    on_heard: impl Fn(Heard) + Clone + 'static,
+) -> Result<Stream, wasm_bindgen::JsValue> {
     let query: Vec<String> = boards
         .iter()
         .map(|id| format!("board_id={}", js_sys::encode_uri_component(id)))
         .collect();
     let source = EventSource::new(&format!("/sync/events?{}", query.join("&")))?;
+    let heard = on_heard.clone();
     let on_changed = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let Some(change) = event
+        if let Some(reached) = event
             .data()
             .as_string()
-            .and_then(|text| serde_json::from_str::<Changed>(&text).ok())
-        else {
-            return;
-        };
-        // Every connection starts with the current numbers: pull only what is news here.
-        let behind = h.boards.with_untracked(|boards| {
-            boards
-                .iter()
-                .find(|b| b.board.id == change.board_id)
-                .is_none_or(|b| b.cursor < change.seq)
-        });
-        if behind {
-            sync_soon(h);
+            .and_then(|text| serde_json::from_str::<BoardReached>(&text).ok())
+        {
+            heard(Heard::Changed {
+                board_id: reached.board_id,
+                seq: reached.seq,
+            });
         }
     });
-    // No longer on a board, or signed out: a round sorts out which, and the stream for the
-    // boards that remain replaces this one. Closed after this handler has returned.
-    let on_gone = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
-        spawn_local(async move {
-            close();
-            sync_soon(h);
-        });
-    });
+    let on_gone =
+        Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| on_heard(Heard::Gone));
     source.set_onmessage(Some(on_changed.as_ref().unchecked_ref()));
     source.add_event_listener_with_callback("gone", on_gone.as_ref().unchecked_ref())?;
     Ok(Stream {

@@ -1,16 +1,17 @@
 //! The browser's side of offline-first: the boards kept on the phone, the outbox, and the
 //! engine that sends and fetches. Pages reach it through [`SyncHandle`] (in context on both
-//! sides; on the server it stays empty and its methods do nothing). The rules live in
-//! `model::sync`; the browser adapters here (IndexedDB, fetch, triggers) stay thin.
+//! sides; on the server it stays empty and its methods do nothing). The engine's decisions
+//! live in `model::sync::engine`; `runner` carries them out with the browser adapters here
+//! (IndexedDB, fetch, the live stream), which stay thin.
 
-#[cfg(feature = "hydrate")]
-mod engine;
 #[cfg(feature = "hydrate")]
 mod idb_store;
 #[cfg(feature = "hydrate")]
 mod live;
 #[cfg(feature = "hydrate")]
 mod net;
+#[cfg(feature = "hydrate")]
+mod runner;
 
 use leptos::prelude::*;
 
@@ -20,6 +21,8 @@ use model::sync::{
     outbox::Outbox,
     status::Activity,
 };
+#[cfg(feature = "hydrate")]
+use model::sync::{engine::Event, wire::BoardHeader};
 use model::{ids::now_ms, views::BoardPage, Mutation, MutationKind};
 
 /// The sync engine's state as pages read it, and what they ask of it.
@@ -49,7 +52,7 @@ pub fn provide_sync() -> SyncHandle {
     // Only in the browser: a build with both features (`cargo test --workspace` unifies them)
     // renders on the server, where there is no IndexedDB to open.
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    engine::start(handle);
+    runner::start(handle);
     handle
 }
 
@@ -133,7 +136,7 @@ impl SyncHandle {
     /// Keeps the board whose page just arrived from the server, and brings it up to date.
     pub fn remember_board(&self, page: &BoardPage) {
         #[cfg(feature = "hydrate")]
-        engine::remember_board(*self, page.clone());
+        runner::dispatch(*self, Event::BoardShown(BoardHeader::of_page(page)));
         #[cfg(not(feature = "hydrate"))]
         let _ = page;
     }
@@ -141,7 +144,7 @@ impl SyncHandle {
     /// Queues a write: it shows at once, is stored on the phone, and is sent when it can be.
     pub fn enqueue(&self, mutation: Mutation) {
         #[cfg(feature = "hydrate")]
-        engine::enqueue(*self, mutation);
+        runner::dispatch(*self, Event::Enqueue(mutation));
         #[cfg(not(feature = "hydrate"))]
         let _ = mutation;
     }
@@ -149,7 +152,7 @@ impl SyncHandle {
     /// The person has read a refusal.
     pub fn dismiss(&self, mutation_id: String) {
         #[cfg(feature = "hydrate")]
-        engine::dismiss(*self, mutation_id);
+        runner::dispatch(*self, Event::Dismiss(mutation_id));
         #[cfg(not(feature = "hydrate"))]
         let _ = mutation_id;
     }
@@ -159,20 +162,20 @@ impl SyncHandle {
     /// they sign in again.
     pub fn forget_person(&self) {
         #[cfg(feature = "hydrate")]
-        engine::forget_person(*self);
+        runner::dispatch(*self, Event::SignedOut);
     }
 
     /// A page has seen the person signed in (e.g. their boards listed): the engine may fetch
     /// their boards even before one has been opened here.
     pub fn signed_in(&self) {
         #[cfg(feature = "hydrate")]
-        engine::signed_in(*self);
+        runner::dispatch(*self, Event::SignedIn);
     }
 
     /// Try to send and fetch now (a page asks after it loads).
     pub fn sync_now(&self) {
         #[cfg(feature = "hydrate")]
-        engine::sync_soon(*self);
+        runner::dispatch(*self, Event::SyncNow);
     }
 }
 

@@ -1,42 +1,12 @@
-//! The fetch adapter: push a batch, pull a page. Each failure is sorted into what the engine
-//! does next: wait for a connection, ask the person to sign in, try again later, or forget a
-//! board the person is no longer on.
+//! The fetch adapter: push a batch, pull a page, list the person's boards. Each failure is
+//! sorted (by `NetError`, in the engine's rules) into what the engine does next.
 
 use gloo_net::http::Request;
 
-use model::sync::wire::{BoardHeader, PullResponse, PushRequest, PushResponse};
-
-/// Why a request did not give an answer to use.
-#[derive(Debug)]
-pub enum NetError {
-    /// No connection, or it dropped mid-request: the answer (if any) never arrived.
-    Unreachable,
-    /// 401: the session has ended.
-    SignedOut,
-    /// 403/404 on a board: the person is no longer on it.
-    Gone,
-    /// Anything else (a 5xx, a refused batch): try again later.
-    Failed(String),
-}
-
-impl std::fmt::Display for NetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unreachable => f.write_str("the server could not be reached"),
-            Self::SignedOut => f.write_str("the session has ended"),
-            Self::Gone => f.write_str("no longer on the board"),
-            Self::Failed(detail) => write!(f, "the server refused: {detail}"),
-        }
-    }
-}
-
-fn sort(status: u16, body: String) -> NetError {
-    match status {
-        401 => NetError::SignedOut,
-        403 | 404 => NetError::Gone,
-        _ => NetError::Failed(format!("{status}: {body}")),
-    }
-}
+use model::sync::{
+    engine::NetError,
+    wire::{BoardHeader, PullResponse, PushRequest, PushResponse},
+};
 
 pub async fn push(request: &PushRequest) -> Result<PushResponse, NetError> {
     let response = Request::post("/sync/push")
@@ -53,10 +23,8 @@ async fn answer<T: serde::de::DeserializeOwned>(
 ) -> Result<T, NetError> {
     let response = response.map_err(|_| NetError::Unreachable)?;
     if response.status() != 200 {
-        return Err(sort(
-            response.status(),
-            response.text().await.unwrap_or_default(),
-        ));
+        let body = response.text().await.unwrap_or_default();
+        return Err(NetError::from_status(response.status(), &body));
     }
     // A body cut off on its way is the same as no answer: everything is sent again.
     response.json().await.map_err(|_| NetError::Unreachable)

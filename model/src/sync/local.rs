@@ -216,62 +216,11 @@ pub fn sort_for_board(cards: &mut [PostCard]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Category, PostKind, Role, Urgency};
-
-    fn post(id: &str, created: i64) -> SyncedPost {
-        SyncedPost {
-            card: PostCard {
-                id: id.into(),
-                board_slug: "elm-road".into(),
-                kind: PostKind::Request,
-                category: Category::Shopping,
-                title: format!("Post {id}"),
-                urgency: Urgency::Today,
-                needs_vetting: false,
-                status: PostStatus::Open,
-                street: "Ash Grove".into(),
-                author_name: "Ben".into(),
-                claimed_by_name: None,
-                pinned: false,
-                created_at_ms: created,
-                expires_at_ms: None,
-                reply_count: 0,
-                hidden: false,
-            },
-            author_id: "ben".into(),
-            claimed_by_id: None,
-            details: "Milk".into(),
-            replies: Vec::new(),
-        }
-    }
+    use crate::sync::fixtures::{header, post, pull};
+    use crate::{Category, PostKind, Urgency};
 
     fn board() -> LocalBoard {
-        LocalBoard::new(BoardHeader {
-            board: BoardSummary {
-                id: "board".into(),
-                slug: "elm-road".into(),
-                name: "Elm Road".into(),
-                streets: vec!["Elm Road".into(), "Ash Grove".into()],
-                role: Role::Neighbour,
-                member_count: 3,
-            },
-            me: BoardMember {
-                user_id: "cara".into(),
-                display_name: "Cara".into(),
-                street: "Elm Road".into(),
-                vetted: false,
-            },
-            invite_code: None,
-        })
-    }
-
-    fn pull(posts: Vec<SyncedPost>, removed: &[&str], cursor: i64, more: bool) -> PullResponse {
-        PullResponse {
-            posts,
-            removed: removed.iter().map(|s| s.to_string()).collect(),
-            cursor,
-            more,
-        }
+        LocalBoard::new(header("board", "cara"))
     }
 
     fn ids(cards: &[PostCard]) -> Vec<&str> {

@@ -5,6 +5,9 @@
 
 pub mod backoff;
 pub mod conflict;
+pub mod engine;
+#[cfg(test)]
+mod fixtures;
 pub mod local;
 pub mod outbox;
 pub mod overlay;

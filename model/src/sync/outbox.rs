@@ -139,24 +139,10 @@ impl Outbox {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::MutationKind;
-
-    fn claim(id: &str) -> Mutation {
-        Mutation {
-            id: id.into(),
-            created_at_ms: 0,
-            kind: MutationKind::Claim {
-                post_id: format!("post-{id}"),
-            },
-        }
-    }
-
-    fn applied(id: &str) -> PushResult {
-        PushResult {
-            id: id.into(),
-            outcome: Outcome::Applied,
-        }
-    }
+    use crate::{
+        sync::fixtures::{applied, claim},
+        MutationKind,
+    };
 
     fn ids(batch: &[Mutation]) -> Vec<&str> {
         batch.iter().map(|m| m.id.as_str()).collect()

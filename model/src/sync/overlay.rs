@@ -139,24 +139,9 @@ mod tests {
     use crate::{Category, PostKind, Urgency};
 
     fn card(id: &str) -> PostCard {
-        PostCard {
-            id: id.into(),
-            board_slug: "elm-road".into(),
-            kind: PostKind::Request,
-            category: Category::Shopping,
-            title: "Milk".into(),
-            urgency: Urgency::Today,
-            needs_vetting: false,
-            status: PostStatus::Open,
-            street: "Ash Grove".into(),
-            author_name: "Ben".into(),
-            claimed_by_name: None,
-            pinned: false,
-            created_at_ms: 1,
-            expires_at_ms: None,
-            reply_count: 0,
-            hidden: false,
-        }
+        let mut card = crate::sync::fixtures::post(id, 1).card;
+        card.title = "Milk".into();
+        card
     }
 
     const BOARD: (&str, &str) = ("b", "elm-road");

@@ -87,6 +87,20 @@ pub struct PullResponse {
     pub more: bool,
 }
 
+/// A live message (`GET /sync/events`): this board's change number reached `seq`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardReached {
+    pub board_id: String,
+    pub seq: i64,
+}
+
+/// A live `gone` event: no longer on this board, or (no board) signed out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamGone {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board_id: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,8 +21,10 @@ use axum::{
     },
 };
 use futures_util::stream::{self, Stream};
-use model::AppError;
-use serde::Serialize;
+use model::{
+    sync::wire::{BoardReached, StreamGone},
+    AppError,
+};
 use store::Db;
 use tokio::sync::watch;
 
@@ -38,18 +40,6 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(20);
 /// pages do not all come back at the same instant after a restart.
 const RETRY_MIN: Duration = Duration::from_secs(2);
 const RETRY_SPREAD_MS: u32 = 3_000;
-
-#[derive(Serialize)]
-struct Changed<'a> {
-    board_id: &'a str,
-    seq: i64,
-}
-
-#[derive(Serialize)]
-struct Gone<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    board_id: Option<&'a str>,
-}
 
 pub async fn events(
     State(state): State<AppState>,
@@ -132,13 +122,20 @@ fn retry_hint() -> Duration {
 }
 
 fn changed(board_id: &str, seq: i64) -> Event {
-    Event::default().data(serde_json::json!(Changed { board_id, seq }).to_string())
+    let reached = BoardReached {
+        board_id: board_id.to_string(),
+        seq,
+    };
+    Event::default().data(serde_json::json!(reached).to_string())
 }
 
 fn gone(board_id: Option<&str>) -> Event {
+    let gone = StreamGone {
+        board_id: board_id.map(str::to_string),
+    };
     Event::default()
         .event("gone")
-        .data(serde_json::json!(Gone { board_id }).to_string())
+        .data(serde_json::json!(gone).to_string())
 }
 
 /// One board this stream follows, and the last number sent for it.
