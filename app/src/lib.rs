@@ -10,6 +10,7 @@ pub mod pages;
 mod root;
 #[cfg(feature = "ssr")]
 mod shell;
+pub mod words;
 
 pub use root::App;
 #[cfg(feature = "ssr")]

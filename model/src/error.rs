@@ -1,39 +1,30 @@
 //! The one error type server functions return: it travels to the browser intact, so the page
-//! can say *why* ("Sam is already helping with this"), and it knows its HTTP status.
+//! can say *why* ("Sam is already helping with this"; the words are the app's,
+//! `app::words::problem`), and it knows its HTTP status. Its `Display` is for logs.
 
 use serde::{Deserialize, Serialize};
 
-use super::FieldErrors;
+use super::{FieldErrors, Refusal};
 
-/// What went wrong, in words for the person who tried.
+/// What went wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// Some fields need fixing; each has its own message.
-    #[error("Please check the highlighted fields.")]
+    #[error("invalid fields: {0:?}")]
     Invalid(FieldErrors),
-    #[error("Please sign in to do that.")]
+    #[error("not signed in")]
     NotSignedIn,
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    NotFound(String),
-    /// Someone else got there first, or the post moved on.
-    #[error("{0}")]
-    Conflict(String),
-    #[error("Too many attempts. Please try again in {} minute{}.", minutes(*retry_after_secs), if minutes(*retry_after_secs) == 1 { "" } else { "s" })]
+    /// Not theirs to do, not there, or not now: see the refusal.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    #[error("too many attempts (retry after {retry_after_secs} s)")]
     TooManyAttempts { retry_after_secs: u64 },
     /// Our fault: details are in the server's log, never in the page.
-    #[error(
-        "Something went wrong on our side and nothing was changed. Please try again in a moment."
-    )]
+    #[error("internal error")]
     Internal,
     /// The request did not reach the server, or its answer did not reach the page.
-    #[error("Could not reach Streetboard ({0}). Nothing was lost; please try again.")]
+    #[error("transport: {0}")]
     Transport(String),
-}
-
-fn minutes(secs: u64) -> u64 {
-    secs.div_ceil(60).max(1)
 }
 
 impl AppError {
@@ -42,9 +33,7 @@ impl AppError {
         match self {
             Self::Invalid(_) => 422,
             Self::NotSignedIn => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::Conflict(_) => 409,
+            Self::Refused(refusal) => refusal.status(),
             Self::TooManyAttempts { .. } => 429,
             Self::Internal => 500,
             Self::Transport(_) => 400,
@@ -62,6 +51,12 @@ impl AppError {
             Self::Invalid(errors) => errors.get(field),
             _ => None,
         }
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        Self::Refused(refusal)
     }
 }
 
@@ -84,24 +79,6 @@ impl server_fn::error::FromServerFnError for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn waiting_time_is_said_in_whole_minutes() {
-        assert_eq!(
-            AppError::TooManyAttempts {
-                retry_after_secs: 61
-            }
-            .to_string(),
-            "Too many attempts. Please try again in 2 minutes."
-        );
-        assert_eq!(
-            AppError::TooManyAttempts {
-                retry_after_secs: 5
-            }
-            .to_string(),
-            "Too many attempts. Please try again in 1 minute."
-        );
-    }
 
     #[test]
     fn errors_survive_the_trip_to_the_browser() {

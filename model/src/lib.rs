@@ -11,6 +11,7 @@ pub mod ids;
 pub mod moderation;
 pub mod mutation;
 pub mod post;
+pub mod refusal;
 pub mod role;
 pub mod rules;
 pub mod sync;
@@ -26,5 +27,6 @@ pub const SESSION_DAYS: i64 = 90;
 
 pub use mutation::{Mutation, MutationKind, Outcome, Touches};
 pub use post::{Category, PostKind, PostStatus, Urgency};
+pub use refusal::Refusal;
 pub use role::Role;
 pub use validate::FieldErrors;

@@ -3,6 +3,7 @@
 //! every organiser action. The writes travel as `MutationKind::Moderate`, applied exactly once
 //! like every other; the rules of who may do what are the plain functions at the end.
 
+use crate::refusal::{OrganiserAction, Refusal};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -253,13 +254,15 @@ pub fn sees_reporter(viewer_id: &str, post_author_id: &str) -> bool {
 }
 
 /// Why `actor` may not remove `target` from the board, or `None` when they may.
-pub fn removal_refusal(actor: (&str, Role), target: (&str, Role)) -> Option<&'static str> {
+pub fn removal_refusal(actor: (&str, Role), target: (&str, Role)) -> Option<Refusal> {
     if !may_moderate(actor.1) {
-        Some("Only the board's organisers can remove members.")
+        Some(Refusal::OrganisersOnly {
+            action: OrganiserAction::RemoveMembers,
+        })
     } else if actor.0 == target.0 {
-        Some("You cannot remove yourself; to leave the board, use Leave on your page.")
+        Some(Refusal::CannotRemoveSelf)
     } else if target.1.is_organiser() {
-        Some("Organisers cannot remove another organiser.")
+        Some(Refusal::CannotRemoveOrganiser)
     } else {
         None
     }

@@ -2,6 +2,7 @@
 //! they pressed the button. The server applies each id at most once, so sending it again (a
 //! retry, a reload, a resubmitted form) never doubles anything.
 
+use crate::Refusal;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -67,7 +68,10 @@ pub enum MutationKind {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     Applied,
-    Rejected { reason: String },
+    Rejected {
+        #[serde(deserialize_with = "crate::refusal::typed_or_said")]
+        reason: Refusal,
+    },
 }
 
 /// What phones following a board must hear of once a mutation is applied.
@@ -218,8 +222,13 @@ mod tests {
             r#"{"id":"i","created_at_ms":5,"kind":"claim","payload":{"post_id":"p"}}"#
         );
         assert_eq!(serde_json::from_str::<Mutation>(&json).unwrap(), m);
-        let rejected = serde_json::to_string(&Outcome::Rejected { reason: "r".into() }).unwrap();
-        assert_eq!(rejected, r#"{"outcome":"rejected","reason":"r"}"#);
+        let rejected = Outcome::Rejected {
+            reason: Refusal::OwnPost,
+        };
+        assert_eq!(
+            serde_json::to_string(&rejected).unwrap(),
+            r#"{"outcome":"rejected","reason":{"refusal":"own_post"}}"#
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub async fn requests_csv(
         Err(error) => {
             let status =
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, error.to_string()).into_response()
+            (status, app::words::problem(&error)).into_response()
         }
     }
 }

@@ -28,13 +28,8 @@ impl IntoResponse for SyncError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::BAD_REQUEST);
         let error = match &self.0 {
-            AppError::Invalid(errors) => errors
-                .0
-                .iter()
-                .map(|(_, m)| m.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            other => other.to_string(),
+            AppError::Invalid(fields) => app::words::fields(fields),
+            other => app::words::problem(other),
         };
         (status, Json(ErrorBody { error })).into_response()
     }

@@ -14,9 +14,10 @@ use axum::{
 use model::{
     coordination::{Coordination, CoordinationPage, Task},
     ids::{new_id, now_ms},
+    refusal::{OrganiserAction, Refusal},
     views::Viewer,
     volunteer::{Availability, VolunteerChange, VolunteerProfile},
-    Category, Mutation, MutationKind, Outcome, PostStatus,
+    AppError, Category, Mutation, MutationKind, Outcome, PostStatus,
 };
 use store::{on_both_backends, Db};
 use support::{body_text, create_post, elm_road, form_post, fresh_app, send, sign_up};
@@ -114,7 +115,9 @@ on_both_backends! {
         assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
         let neighbour = call(&w.app, "/api/load_coordination", &slug, Some(cara), None).await;
         assert_eq!(neighbour.status(), StatusCode::FORBIDDEN);
-        assert!(body_text(neighbour).await.contains("Only the board's organisers"));
+        let refused: AppError = serde_json::from_str(&body_text(neighbour).await).expect("an error");
+        let organisers_only = Refusal::OrganisersOnly { action: OrganiserAction::Coordinate };
+        assert_eq!(refused, AppError::Refused(organisers_only));
         let organiser = call(&w.app, "/api/load_coordination", &slug, Some(asha), None).await;
         assert_eq!(organiser.status(), StatusCode::OK);
         let page: CoordinationPage = serde_json::from_str(&body_text(organiser).await).expect("json");

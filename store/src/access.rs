@@ -1,6 +1,7 @@
 //! Who is on a board, and in what role: the membership every board read and write starts
 //! from, and whether an organiser removed someone.
 
+use model::refusal::Refusal;
 use model::{views::Viewer, AppError, Role};
 use sqlx::Any;
 
@@ -46,9 +47,7 @@ pub(crate) fn not_a_member_unless(
             street,
             house_number,
         }),
-        None => Err(AppError::Forbidden(
-            "This board is for its members. Ask a neighbour on it for the invite link.".into(),
-        )),
+        None => Err(AppError::Refused(Refusal::MembersOnly)),
     }
 }
 

@@ -2,6 +2,7 @@
 //! the change (or decide to reject it), bump the board's change sequence, and record the
 //! outcome under the id. A repeat of the id returns the recorded outcome and changes nothing.
 
+use model::refusal::{OrganiserAction, PostAction, Refusal};
 use model::{
     ids::now_ms,
     moderation::{sees_hidden_posts, AuditAction},
@@ -26,10 +27,6 @@ use crate::{
 };
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
-
-/// Why someone without a current vetting cannot claim a request that needs one.
-const NEEDS_VETTING: &str = "This request needs a vetted volunteer (for example, with a DBS \
-    check). If you would like to help with requests like this, ask an organiser.";
 
 impl Db {
     /// Applies `mutation` for `viewer`. `Ok(Rejected)` is a refusal the person must be told
@@ -141,9 +138,9 @@ impl Db {
         {
             let membership = membership_in(&mut **tx, viewer, board_id).await?;
             if *post_kind == PostKind::Notice && !membership.role.is_organiser() {
-                return Err(AppError::Forbidden(
-                    "Only the board's organisers can post notices.".into(),
-                ));
+                return Err(AppError::Refused(Refusal::OrganisersOnly {
+                    action: OrganiserAction::PostNotices,
+                }));
             }
             let exists: Option<String> = sqlx::query_scalar("SELECT id FROM posts WHERE id = $1")
                 .bind(post_id)
@@ -151,7 +148,7 @@ impl Db {
                 .await
                 .internal()?;
             if exists.is_some() {
-                return Ok(rejected("This post has already been sent."));
+                return Ok(rejected(Refusal::PostAlreadySent));
             }
             let seq = bump_sequence(tx, board_id).await?;
             sqlx::query(
@@ -184,7 +181,7 @@ impl Db {
             return self.apply_volunteer(tx, viewer, change, now).await;
         }
         let post_id = mutation.kind.post_id();
-        let gone = || AppError::NotFound("This post is no longer on the board.".into());
+        let gone = || AppError::Refused(Refusal::PostGone);
         let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
         let membership = membership_in(&mut **tx, viewer, &post.board_id)
             .await
@@ -208,7 +205,7 @@ impl Db {
                 if !may.can_claim {
                     let facts = post.facts(viewer, membership.role).with_viewer_vetted(true);
                     if permissions(&facts).can_claim {
-                        return Ok(rejected(NEEDS_VETTING));
+                        return Ok(rejected(Refusal::NeedsVetting));
                     }
                     return Ok(claim_refusal(&post, viewer));
                 }
@@ -232,7 +229,7 @@ impl Db {
             }
             MutationKind::Release { .. } => {
                 if !may.can_release {
-                    return Ok(not_now(&post, "let go of"));
+                    return Ok(not_now(&post, PostAction::LetGo));
                 }
                 set_post(
                     tx,
@@ -245,31 +242,29 @@ impl Db {
             }
             MutationKind::MarkDone { .. } => {
                 if !may.can_mark_done {
-                    return Ok(not_now(&post, "mark as done"));
+                    return Ok(not_now(&post, PostAction::MarkDone));
                 }
                 set_post(tx, post_id, "status = 'done', done_at_ms = $1", now).await?;
                 Change::Post
             }
             MutationKind::Withdraw { .. } => {
                 if !may.is_author {
-                    return Err(AppError::Forbidden(
-                        "Only the person who posted this can withdraw it.".into(),
-                    ));
+                    return Err(AppError::Refused(Refusal::OnlyAuthorWithdraws));
                 }
                 if !may.can_withdraw {
-                    return Ok(not_now(&post, "withdraw"));
+                    return Ok(not_now(&post, PostAction::Withdraw));
                 }
                 set_post(tx, post_id, "status = 'withdrawn'", now).await?;
                 Change::Post
             }
             MutationKind::SetPinned { pinned, .. } => {
                 if !may.is_organiser {
-                    return Err(AppError::Forbidden(
-                        "Only the board's organisers can pin posts.".into(),
-                    ));
+                    return Err(AppError::Refused(Refusal::OrganisersOnly {
+                        action: OrganiserAction::Pin,
+                    }));
                 }
                 if !may.can_pin {
-                    return Ok(rejected("Only open notices can be pinned."));
+                    return Ok(rejected(Refusal::OnlyOpenNoticesPinned));
                 }
                 let assignment = if *pinned {
                     "pinned = TRUE"
@@ -287,9 +282,9 @@ impl Db {
             }
             MutationKind::Remove { .. } => {
                 if !may.can_remove {
-                    return Err(AppError::Forbidden(
-                        "Only the board's organisers can remove posts.".into(),
-                    ));
+                    return Err(AppError::Refused(Refusal::OrganisersOnly {
+                        action: OrganiserAction::RemovePosts,
+                    }));
                 }
                 set_post(tx, post_id, "removed = TRUE", now).await?;
                 resolve_reports(tx, post_id, &viewer.user_id).await?;
@@ -320,7 +315,7 @@ impl Db {
                         .await
                         .internal()?;
                 if exists.is_some() {
-                    return Ok(rejected("This reply has already been sent."));
+                    return Ok(rejected(Refusal::ReplyAlreadySent));
                 }
                 Change::Reply { reply_id, body }
             }
@@ -372,9 +367,7 @@ where
             .internal()?;
     match row {
         None => Ok(None),
-        Some((user_id, _)) if user_id != viewer.user_id => Err(AppError::Conflict(
-            "This change has an id that is already in use; please try again.".into(),
-        )),
+        Some((user_id, _)) if user_id != viewer.user_id => Err(AppError::Refused(Refusal::IdInUse)),
         Some((_, outcome)) => serde_json::from_str(&outcome).map(Some).map_err(|e| {
             tracing::error!("stored outcome of mutation {id} is unreadable: {e}");
             AppError::Internal
@@ -412,35 +405,30 @@ enum Change<'a> {
 /// Why a claim did not go through, naming whoever has it.
 fn claim_refusal(post: &PostRow, viewer: &Viewer) -> Outcome {
     let status = post.status();
-    let claimant = post.claimed_by_name.as_deref().unwrap_or("Someone");
     if status == PostStatus::Claimed {
         if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
             return Outcome::Applied;
         }
+        let name = post.claimed_by_name.clone();
         return rejected(match post.kind() {
-            PostKind::Offer => format!("{claimant} has already taken up this offer."),
-            _ => format!("{claimant} is already helping with this."),
+            PostKind::Offer => Refusal::OfferTaken { claimant: name },
+            _ => Refusal::AlreadyHelping { helper: name },
         });
     }
     if post.author_id == viewer.user_id {
-        return rejected("This is your own post.");
+        return rejected(Refusal::OwnPost);
     }
     match post.kind() {
-        PostKind::Notice => rejected("Notices are for reading; there is nothing to claim."),
-        _ => not_now(post, "claim"),
+        PostKind::Notice => rejected(Refusal::NoticeCannotBeClaimed),
+        _ => not_now(post, PostAction::Claim),
     }
 }
 
-fn not_now(post: &PostRow, action: &str) -> Outcome {
-    let status = post.status();
-    let state = match status {
-        PostStatus::Open => "open, with nobody claiming it",
-        PostStatus::Claimed => "claimed by someone else",
-        PostStatus::Done => "done",
-        PostStatus::Withdrawn => "withdrawn",
-        PostStatus::Expired => "expired",
-    };
-    rejected(format!("You cannot {action} this now: it is {state}."))
+fn not_now(post: &PostRow, action: PostAction) -> Outcome {
+    rejected(Refusal::NotNow {
+        action,
+        status: post.status(),
+    })
 }
 
 async fn set_post(

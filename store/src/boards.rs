@@ -1,6 +1,7 @@
 //! Boards and memberships: start a board, join by invite code, new invite codes, leave, and
 //! the boards a person belongs to. Boards are visible to their members only.
 
+use model::refusal::{OrganiserAction, Refusal};
 use model::{
     ids::now_ms, moderation::AuditAction, validate, views::BoardSummary, views::Viewer, AppError,
     FieldErrors, Role,
@@ -246,14 +247,10 @@ impl Db {
                 .await
                 .internal()?;
         let Some((board_id, slug, streets)) = row else {
-            return Err(AppError::NotFound(
-                "This invite link is not valid any more. Ask a neighbour on the board for the current one.".into(),
-            ));
+            return Err(AppError::Refused(Refusal::InviteExpired));
         };
         if is_removed(self.pool(), &board_id, &viewer.user_id).await? {
-            return Err(AppError::Forbidden(
-                "The organisers of this board have removed you from it, so its invite link does not work for you. If you think this is a mistake, ask one of them.".into(),
-            ));
+            return Err(AppError::Refused(Refusal::RemovedFromBoard));
         }
         let streets: Vec<String> = streets.lines().map(String::from).collect();
         let street = pick_street(&streets, street)?;
@@ -280,9 +277,9 @@ impl Db {
     pub async fn new_invite(&self, viewer: &Viewer, slug: &str) -> Result<String, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         if !membership.role.is_organiser() {
-            return Err(AppError::Forbidden(
-                "Only the board's organisers can make a new invite link.".into(),
-            ));
+            return Err(AppError::Refused(Refusal::OrganisersOnly {
+                action: OrganiserAction::NewInvite,
+            }));
         }
         let (code, board_id, organiser_id) = (
             new_invite_code(),

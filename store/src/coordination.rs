@@ -3,6 +3,7 @@
 //! volunteer's "my tasks", and their answer. The rules themselves (overdue, suggestion order)
 //! are plain functions in `model::coordination`.
 
+use model::refusal::{OrganiserAction, Refusal};
 use std::collections::HashMap;
 
 use model::{
@@ -132,13 +133,20 @@ pub(crate) struct Acting<'a> {
 
 /// Why nobody can be asked to help with (or accept) `post` now, or `None` when it is open.
 fn not_open(post: &PostRow) -> Option<Outcome> {
-    let helper = post.claimed_by_name.as_deref().unwrap_or("Someone");
     match post.status() {
         PostStatus::Open => None,
-        PostStatus::Claimed => Some(rejected(format!("{helper} is already helping with this."))),
-        PostStatus::Done => Some(rejected("This request is done.")),
-        PostStatus::Withdrawn => Some(rejected("This request has been withdrawn.")),
-        PostStatus::Expired => Some(rejected("This request has expired.")),
+        PostStatus::Claimed => Some(rejected(Refusal::AlreadyHelping {
+            helper: post.claimed_by_name.clone(),
+        })),
+        PostStatus::Done => Some(rejected(Refusal::NoLongerOpen {
+            status: PostStatus::Done,
+        })),
+        PostStatus::Withdrawn => Some(rejected(Refusal::NoLongerOpen {
+            status: PostStatus::Withdrawn,
+        })),
+        PostStatus::Expired => Some(rejected(Refusal::NoLongerOpen {
+            status: PostStatus::Expired,
+        })),
     }
 }
 
@@ -162,15 +170,12 @@ impl Db {
                 ..
             } => {
                 if !may.is_organiser {
-                    return Err(AppError::Forbidden(
-                        "Only the board's organisers can say a request needs a vetted volunteer."
-                            .into(),
-                    ));
+                    return Err(AppError::Refused(Refusal::OrganisersOnly {
+                        action: OrganiserAction::MarkNeedsVetting,
+                    }));
                 }
                 if !may.can_set_needs_vetting {
-                    return Ok(Some(rejected(
-                        "Only open or claimed requests can be marked.",
-                    )));
+                    return Ok(Some(rejected(Refusal::CannotMarkNow)));
                 }
                 let value = if *wanted { "TRUE" } else { "FALSE" };
                 sqlx::query(&format!(
@@ -190,41 +195,41 @@ impl Db {
             }
             Coordination::Assign { volunteer_id, .. } => {
                 if !may_coordinate(acting.role) {
-                    return Err(AppError::Forbidden(
-                        "Only the board's organisers can ask volunteers to help.".into(),
-                    ));
+                    return Err(AppError::Refused(Refusal::OrganisersOnly {
+                        action: OrganiserAction::AskVolunteers,
+                    }));
                 }
                 if post.kind() != PostKind::Request {
-                    return Ok(Some(rejected("Only requests can be given to a volunteer.")));
+                    return Ok(Some(rejected(Refusal::OnlyRequestsAssigned)));
                 }
                 if let Some(refusal) = not_open(post) {
                     return Ok(Some(refusal));
                 }
                 let found = candidates(&mut **tx, &post.board_id, Some(volunteer_id)).await?;
                 let Some(volunteer) = found.first() else {
-                    return Ok(Some(rejected(
-                        "They have not offered to volunteer on this board.",
-                    )));
+                    return Ok(Some(rejected(Refusal::TheyAreNotAVolunteer)));
                 };
                 let name = &volunteer.name;
                 if volunteer.user_id == post.author_id {
-                    return Ok(Some(rejected(format!(
-                        "{name} asked for this help themselves."
-                    ))));
+                    return Ok(Some(rejected(Refusal::VolunteerIsAuthor {
+                        name: name.clone(),
+                    })));
                 }
                 if volunteer.paused {
-                    return Ok(Some(rejected(format!("{name} has paused volunteering."))));
+                    return Ok(Some(rejected(Refusal::VolunteerPaused {
+                        name: name.clone(),
+                    })));
                 }
                 if needs_vetting && !volunteer.vetted {
-                    return Ok(Some(rejected(format!(
-                        "This request needs a vetted volunteer, and {name} has no current vetting."
-                    ))));
+                    return Ok(Some(rejected(Refusal::VolunteerNotVetted {
+                        name: name.clone(),
+                    })));
                 }
                 if volunteer.recent_tasks >= volunteer.profile.max_per_week {
-                    return Ok(Some(rejected(format!(
-                        "{name} has taken on {} tasks in the last 7 days, as many as they offered.",
-                        volunteer.recent_tasks
-                    ))));
+                    return Ok(Some(rejected(Refusal::VolunteerAtLimit {
+                        name: name.clone(),
+                        tasks: volunteer.recent_tasks,
+                    })));
                 }
                 // Whoever was asked before need not answer now.
                 sqlx::query(
@@ -263,10 +268,7 @@ impl Db {
                     return Ok(not_asked());
                 }
                 if needs_vetting && !acting.vetted {
-                    return Ok(Some(rejected(
-                        "This request needs a vetted volunteer, and your vetting is not current \
-                         any more. Please let an organiser know.",
-                    )));
+                    return Ok(Some(rejected(Refusal::YourVettingLapsed)));
                 }
                 // Compare-and-set, as a claim: if someone claimed it meanwhile, they have it.
                 let updated = sqlx::query(
@@ -281,7 +283,7 @@ impl Db {
                 .await
                 .internal()?;
                 if updated.rows_affected() == 0 {
-                    return Ok(Some(rejected("Someone else took this on first.")));
+                    return Ok(Some(rejected(Refusal::SomeoneElseFirst)));
                 }
                 settle_assignments(tx, &post.id, &viewer.user_id, now).await?;
             }
@@ -332,9 +334,9 @@ impl Db {
         let membership = self.require_membership(viewer, slug).await?;
         let organiser = may_coordinate(membership.role);
         if !organiser && !may_record_vetting(membership.role) {
-            return Err(AppError::Forbidden(
-                "Only the board's organisers can coordinate volunteers.".into(),
-            ));
+            return Err(AppError::Refused(Refusal::OrganisersOnly {
+                action: OrganiserAction::Coordinate,
+            }));
         }
         let board = self
             .my_boards(viewer)
@@ -552,8 +554,5 @@ fn audit<'a>(
 }
 
 fn not_asked() -> Option<Outcome> {
-    Some(rejected(
-        "You are not being asked to help with this any more: an organiser may have asked \
-         someone else.",
-    ))
+    Some(rejected(Refusal::NoLongerAsked))
 }

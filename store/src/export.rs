@@ -3,6 +3,7 @@
 //! contact details, and no titles or details either (free text can name people or places).
 //! Dates are days, not times, so a row is hard to tie to one person's post.
 
+use model::refusal::{OrganiserAction, Refusal};
 use model::{
     dates::iso_date, ids::now_ms, moderation::may_moderate, views::Viewer, AppError, Category,
     PostStatus, Urgency,
@@ -37,9 +38,9 @@ impl Db {
     pub async fn requests_csv(&self, viewer: &Viewer, slug: &str) -> Result<CsvFile, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         if !may_moderate(membership.role) {
-            return Err(AppError::Forbidden(
-                "Only the board's organisers can download its requests.".into(),
-            ));
+            return Err(AppError::Refused(Refusal::OrganisersOnly {
+                action: OrganiserAction::DownloadRequests,
+            }));
         }
         // `$1` is now: an open request past its expiry is exported as expired.
         let rows: Vec<RequestRow> = sqlx::query_as(

@@ -3,6 +3,7 @@
 //! letting them back. Every organiser action writes its audit-log line in that same
 //! transaction, so the log never misses an action and never records one that did not happen.
 
+use model::refusal::{OrganiserAction, Refusal};
 use model::{
     ids::now_ms,
     moderation::{
@@ -25,9 +26,6 @@ use crate::{
 
 type Tx = Transaction<'static, Any>;
 
-const ALREADY_REPORTED: &str =
-    "You have already reported this post. The board's organisers will look at it.";
-
 /// Closes the open reports on a post that was hidden or removed: they were acted on.
 pub(crate) async fn resolve_reports(
     tx: &mut Tx,
@@ -48,7 +46,7 @@ pub(crate) async fn resolve_reports(
 }
 
 fn post_gone() -> AppError {
-    AppError::NotFound("This post is no longer on the board.".into())
+    AppError::Refused(Refusal::PostGone)
 }
 
 impl Db {
@@ -108,9 +106,7 @@ impl Db {
             return Err(post_gone());
         }
         if !may_report(&viewer.user_id, &post.author_id) {
-            return Err(AppError::Forbidden(
-                "This is your own post: you can withdraw it instead of reporting it.".into(),
-            ));
+            return Err(AppError::Refused(Refusal::CannotReportOwnPost));
         }
         let already: Option<String> = sqlx::query_scalar(
             "SELECT id FROM reports WHERE id = $1 OR (post_id = $2 AND reporter_id = $3 AND status = 'open')",
@@ -122,7 +118,7 @@ impl Db {
         .await
         .internal()?;
         if already.is_some() {
-            return Ok(rejected(ALREADY_REPORTED));
+            return Ok(rejected(Refusal::AlreadyReported));
         }
         let inserted = sqlx::query(
             "INSERT INTO reports (id, board_id, post_id, reporter_id, reason, note, status, created_at_ms) \
@@ -140,7 +136,7 @@ impl Db {
         match inserted {
             Ok(_) => Ok(Outcome::Applied),
             // The same person's other report of this post committed a moment ago.
-            Err(e) if is_unique_violation(&e) => Err(AppError::Conflict(ALREADY_REPORTED.into())),
+            Err(e) if is_unique_violation(&e) => Err(AppError::Refused(Refusal::AlreadyReported)),
             Err(e) => Err(e).internal(),
         }
     }
@@ -164,15 +160,15 @@ impl Db {
             if post.hidden != 0 {
                 return Err(post_gone());
             }
-            return Err(AppError::Forbidden(
-                "Only the board's organisers can hide or restore posts.".into(),
-            ));
+            return Err(AppError::Refused(Refusal::OrganisersOnly {
+                action: OrganiserAction::HideOrRestore,
+            }));
         }
         if (post.hidden != 0) == hide {
             return Ok(rejected(if hide {
-                "This post is already hidden."
+                Refusal::AlreadyHidden
             } else {
-                "This post is not hidden: everyone on the board can see it."
+                Refusal::NotHidden
             }));
         }
         // A new sequence number, so the next pull sends the post (to organisers) or its
@@ -214,7 +210,7 @@ async fn dismiss_report(
     viewer: &Viewer,
     report_id: &str,
 ) -> Result<Outcome, AppError> {
-    let not_found = || AppError::NotFound("This report is not on a board you look after.".into());
+    let not_found = || AppError::Refused(Refusal::ReportNotFound);
     let row: Option<(String, String, String, String)> =
         sqlx::query_as("SELECT board_id, post_id, status, reason FROM reports WHERE id = $1")
             .bind(report_id)
@@ -226,12 +222,12 @@ async fn dismiss_report(
         .await
         .map_err(|_| not_found())?;
     if !may_moderate(membership.role) {
-        return Err(AppError::Forbidden(
-            "Only the board's organisers can dismiss reports.".into(),
-        ));
+        return Err(AppError::Refused(Refusal::OrganisersOnly {
+            action: OrganiserAction::DismissReports,
+        }));
     }
     if status != "open" {
-        return Ok(rejected("This report has already been dealt with."));
+        return Ok(rejected(Refusal::ReportDealtWith));
     }
     sqlx::query(
         "UPDATE reports SET status = 'dismissed', resolved_by = $1, resolved_at_ms = $2 WHERE id = $3",
@@ -283,16 +279,16 @@ async fn remove_member(
 ) -> Result<Outcome, AppError> {
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
     if !may_moderate(membership.role) {
-        return Err(AppError::Forbidden(
-            "Only the board's organisers can remove members.".into(),
-        ));
+        return Err(AppError::Refused(Refusal::OrganisersOnly {
+            action: OrganiserAction::RemoveMembers,
+        }));
     }
     let Some((role, _name)) = member_of(tx, board_id, member_id).await? else {
-        return Ok(rejected("They are not on this board any more."));
+        return Ok(rejected(Refusal::TheyLeftBoard));
     };
     let actor = (viewer.user_id.as_str(), membership.role);
     if let Some(why) = removal_refusal(actor, (member_id, role)) {
-        return Err(AppError::Forbidden(why.into()));
+        return Err(AppError::Refused(why));
     }
     let now = now_ms();
     sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
@@ -357,9 +353,9 @@ async fn allow_back(
 ) -> Result<Outcome, AppError> {
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
     if !may_moderate(membership.role) {
-        return Err(AppError::Forbidden(
-            "Only the board's organisers can let a removed member back.".into(),
-        ));
+        return Err(AppError::Refused(Refusal::OrganisersOnly {
+            action: OrganiserAction::LetMembersBack,
+        }));
     }
     let deleted = sqlx::query("DELETE FROM board_removals WHERE board_id = $1 AND user_id = $2")
         .bind(board_id)
@@ -368,9 +364,7 @@ async fn allow_back(
         .await
         .internal()?;
     if deleted.rows_affected() == 0 {
-        return Ok(rejected(
-            "They were not removed, so they can join with the invite link.",
-        ));
+        return Ok(rejected(Refusal::NotRemoved));
     }
     let audit = Audit {
         board_id,

@@ -2,6 +2,7 @@
 //! members (never their house numbers or contact details), removed members, and the audit
 //! log. Organisers only; the reporter's name is withheld from an organiser who wrote the post.
 
+use model::refusal::{OrganiserAction, Refusal};
 use model::{
     moderation::{
         may_moderate, removal_refusal, sees_reporter, AuditAction, AuditEntry, HiddenPost,
@@ -69,10 +70,9 @@ impl Db {
     ) -> Result<ModerationPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         if !may_moderate(membership.role) {
-            return Err(AppError::Forbidden(
-                "Reports, members and the log of organiser actions are for the board's organisers."
-                    .into(),
-            ));
+            return Err(AppError::Refused(Refusal::OrganisersOnly {
+                action: OrganiserAction::SeeModeration,
+            }));
         }
         let board_id = membership.board_id.as_str();
         let board = self

@@ -1,6 +1,7 @@
 //! Reading posts: the board page, a post's own page and "my activity". Members only; contact
 //! details and house numbers are read only for the one helping on an active claim.
 
+use model::refusal::Refusal;
 use model::{
     ids::now_ms,
     moderation::sees_hidden_posts,
@@ -126,8 +127,7 @@ impl Db {
         viewer: &Viewer,
         post_id: &str,
     ) -> Result<PostDetail, AppError> {
-        let not_found =
-            || AppError::NotFound("This post is not on any board you belong to.".into());
+        let not_found = || AppError::Refused(Refusal::PostNotOnYourBoards);
         let row = self
             .post_row(self.pool(), post_id)
             .await?

@@ -1,6 +1,7 @@
 //! Sync for the offline-first browser: push a batch of mutations (each applied exactly once,
 //! each answered), and pull a board's changes since a cursor, paged, with tombstones.
 
+use model::refusal::Refusal;
 use std::collections::HashMap;
 
 use model::{
@@ -47,19 +48,10 @@ impl Db {
         for mutation in mutations {
             let outcome = match self.apply(viewer, mutation).await {
                 Ok(outcome) => outcome,
-                Err(AppError::Invalid(errors)) => Outcome::Rejected {
-                    reason: errors
-                        .0
-                        .into_iter()
-                        .map(|(_, message)| message)
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                Err(AppError::Invalid(fields)) => Outcome::Rejected {
+                    reason: Refusal::Invalid { fields },
                 },
-                Err(
-                    e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Conflict(_)),
-                ) => Outcome::Rejected {
-                    reason: e.to_string(),
-                },
+                Err(AppError::Refused(reason)) => Outcome::Rejected { reason },
                 Err(e) => return Err(e),
             };
             results.push(PushResult {

@@ -1,6 +1,7 @@
 //! Volunteers and vetting: a member's offer to volunteer on a board (opt in, change, pause,
 //! resume, stop), vetting recorded by organisers and partners, and who holds a current one.
 
+use model::refusal::{OrganiserAction, Refusal};
 use model::{
     coordination::VolunteerPage,
     moderation::AuditAction,
@@ -143,9 +144,9 @@ impl Db {
                 ..
             } => {
                 if !may_record_vetting(membership.role) {
-                    return Err(AppError::Forbidden(
-                        "Only the board's organisers and partners can record vetting.".into(),
-                    ));
+                    return Err(AppError::Refused(Refusal::OrganisersOnly {
+                        action: OrganiserAction::RecordVetting,
+                    }));
                 }
                 let volunteer = Viewer {
                     user_id: volunteer_id.clone(),
@@ -155,7 +156,7 @@ impl Db {
                     .await
                     .is_err()
                 {
-                    return Ok(rejected("They are no longer on this board."));
+                    return Ok(rejected(Refusal::TheyLeftBoard));
                 }
                 let exists: Option<String> =
                     sqlx::query_scalar("SELECT id FROM vettings WHERE id = $1")
@@ -164,7 +165,7 @@ impl Db {
                         .await
                         .internal()?;
                 if exists.is_some() {
-                    return Ok(rejected("This vetting has already been recorded."));
+                    return Ok(rejected(Refusal::VettingAlreadyRecorded));
                 }
                 let expires_at_ms = vetting_expiry(expires_on, now)
                     .map_err(|m| AppError::field("expires_on", m))?;
@@ -199,5 +200,5 @@ impl Db {
 }
 
 fn not_a_volunteer() -> Outcome {
-    rejected("You have not offered to volunteer on this board.")
+    rejected(Refusal::NotAVolunteer)
 }

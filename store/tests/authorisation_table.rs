@@ -43,7 +43,7 @@ enum Expect {
     Applied,
     /// Allowed to ask, but not in this state: the person is told why (`Outcome::Rejected`).
     Rejected,
-    /// Not theirs to do: `Forbidden`, or `NotFound` where even saying "forbidden" would
+    /// Not theirs to do: a refusal answered 403, or 404 where even saying "forbidden" would
     /// confirm that a post exists.
     Refused,
     /// Nobody has this role here (an open post has no helper; a notice's author is an
@@ -163,7 +163,7 @@ fn classify(result: &Result<Outcome, AppError>) -> Option<Expect> {
     match result {
         Ok(Outcome::Applied) => Some(Applied),
         Ok(Outcome::Rejected { .. }) => Some(Rejected),
-        Err(AppError::Forbidden(_) | AppError::NotFound(_)) => Some(Refused),
+        Err(AppError::Refused(r)) if matches!(r.status(), 403 | 404) => Some(Refused),
         // Anything else (Internal, Invalid…) matches no expectation and fails the cell.
         Err(_) => None,
     }

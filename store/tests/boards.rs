@@ -4,6 +4,7 @@
 mod common;
 
 use common::{act, claim, count, invite_code, join, new_post, person};
+use model::refusal::Refusal;
 use model::{
     ids::new_id,
     views::{BoardFilter, BoardSummary, Viewer},
@@ -153,7 +154,7 @@ on_both_backends! {
         );
 
         let wrong = db.join_board(&ben, "abcdefghjk", "Elm Road", "12").await;
-        assert!(matches!(wrong, Err(AppError::NotFound(_))), "{wrong:?}");
+        assert!(matches!(wrong, Err(AppError::Refused(ref r)) if r.status() == 404), "{wrong:?}");
         let wrong_street = db
             .join_board(&ben, &code, "Oak Lane", "12")
             .await
@@ -189,7 +190,7 @@ on_both_backends! {
         assert_eq!(invite_code(&db, &asha, &board).await, new);
         assert!(matches!(
             db.join_board(&cara, &old, "Elm Road", "").await,
-            Err(AppError::NotFound(_))
+            Err(AppError::Refused(Refusal::InviteExpired))
         ));
         assert_eq!(db.invite_preview(&old).await.expect("preview"), None);
         db.join_board(&cara, &new, "Elm Road", "")
@@ -198,7 +199,7 @@ on_both_backends! {
 
         let by_neighbour = db.new_invite(&ben, &board.slug).await;
         assert!(
-            matches!(by_neighbour, Err(AppError::Forbidden(_))),
+            matches!(by_neighbour, Err(AppError::Refused(ref r)) if r.status() == 403),
             "{by_neighbour:?}"
         );
         assert_eq!(
@@ -223,7 +224,7 @@ on_both_backends! {
         let page = db
             .board_page(&stranger, &board.slug, &BoardFilter::default())
             .await;
-        assert!(matches!(page, Err(AppError::Forbidden(_))), "{page:?}");
+        assert!(matches!(page, Err(AppError::Refused(ref r)) if r.status() == 403), "{page:?}");
         // The same answer for a board that does not exist: slugs cannot be probed.
         let no_board = db
             .board_page(&stranger, "no-such-board", &BoardFilter::default())
@@ -234,7 +235,7 @@ on_both_backends! {
             .post_detail(&stranger, &post_id)
             .await
             .expect_err("not a member");
-        assert!(matches!(post, AppError::NotFound(_)), "{post:?}");
+        assert!(matches!(post, AppError::Refused(ref r) if r.status() == 404), "{post:?}");
         let text = post.to_string();
         for secret in [
             board.name.as_str(),
@@ -275,10 +276,10 @@ on_both_backends! {
         let page = db
             .board_page(&ben, &board.slug, &BoardFilter::default())
             .await;
-        assert!(matches!(page, Err(AppError::Forbidden(_))), "{page:?}");
+        assert!(matches!(page, Err(AppError::Refused(ref r)) if r.status() == 403), "{page:?}");
         assert!(matches!(
             db.post_detail(&ben, &post_id).await,
-            Err(AppError::NotFound(_))
+            Err(AppError::Refused(Refusal::PostNotOnYourBoards))
         ));
         let claimed = act(&db, &ben, claim(&post_id)).await;
         assert!(

@@ -7,6 +7,7 @@
 mod common;
 
 use common::{claim, count, invite_code, mark_done, mutation, pin, remove, reply, street, Street};
+use model::refusal::Refusal;
 use model::{
     ids::new_id,
     moderation::{AuditAction, Moderation, ReportReason},
@@ -65,10 +66,8 @@ fn allow_back(s: &Street, who: &Viewer) -> MutationKind {
     })
 }
 
-fn rejected(reason: &str) -> Result<Outcome, AppError> {
-    Ok(Outcome::Rejected {
-        reason: reason.into(),
-    })
+fn rejected(reason: Refusal) -> Result<Outcome, AppError> {
+    Ok(Outcome::Rejected { reason })
 }
 
 /// The titles on `who`'s board page (open and claimed posts).
@@ -125,7 +124,7 @@ on_both_backends! {
         // Post page: not found for the author, the helper and the neighbour alike.
         for who in [&s.ben, &s.cara, &s.dev] {
             let result = s.db.post_detail(who, &milk).await;
-            assert!(matches!(result, Err(AppError::NotFound(_))), "{}", who.display_name);
+            assert!(matches!(result, Err(AppError::Refused(ref r)) if r.status() == 404), "{}", who.display_name);
         }
         assert!(s.detail(&s.asha, &milk).await.card.hidden);
 
@@ -148,11 +147,11 @@ on_both_backends! {
         // Nobody but organisers can act on it, or learn that it is there.
         for (who, kind) in [(&s.cara, mark_done(&milk)), (&s.dev, reply(&milk, "Hello?"))] {
             let result = s.act(who, kind).await;
-            assert!(matches!(result, Err(AppError::NotFound(_))), "{result:?}");
+            assert!(matches!(result, Err(AppError::Refused(ref r)) if r.status() == 404), "{result:?}");
         }
         let result = s.act(&s.dev, report(&milk, ReportReason::Spam, "")).await;
-        assert!(matches!(result, Err(AppError::NotFound(_))));
-        assert_eq!(s.act(&s.asha, hide(&milk, "")).await, rejected("This post is already hidden."));
+        assert!(matches!(result, Err(AppError::Refused(ref r)) if r.status() == 404));
+        assert_eq!(s.act(&s.asha, hide(&milk, "")).await, rejected(Refusal::AlreadyHidden));
 
         // Restored, it is back for everyone, and their next pull brings it.
         let hidden_at = s.last_seq().await;
@@ -164,7 +163,7 @@ on_both_backends! {
         }
         assert_eq!(
             s.act(&s.asha, restore(&milk)).await,
-            rejected("This post is not hidden: everyone on the board can see it.")
+            rejected(Refusal::NotHidden)
         );
     }
 }
@@ -175,13 +174,13 @@ on_both_backends! {
         let milk = s.request(&s.ben, "Milk and bread").await;
         for who in [&s.ben, &s.dev] {
             let result = s.act(who, hide(&milk, "")).await;
-            assert!(matches!(result, Err(AppError::Forbidden(_))), "{result:?}");
+            assert!(matches!(result, Err(AppError::Refused(ref r)) if r.status() == 403), "{result:?}");
             let page = s.db.moderation_page(who, &s.board.slug).await;
-            assert!(matches!(page, Err(AppError::Forbidden(_))));
+            assert!(matches!(page, Err(AppError::Refused(ref r)) if r.status() == 403));
         }
         let outsider = common::person(&s.db, "Olu").await;
         let result = s.act(&outsider, hide(&milk, "")).await;
-        assert!(matches!(result, Err(AppError::NotFound(_))), "outsiders learn nothing");
+        assert!(matches!(result, Err(AppError::Refused(ref r)) if r.status() == 404), "outsiders learn nothing");
         assert_eq!(board_titles(&s, &s.dev).await, ["Milk and bread"]);
         assert!(log(&s).await.is_empty(), "refusals are not logged");
     }
@@ -200,13 +199,13 @@ on_both_backends! {
         // A second report of hers, while the first is open, is refused in words.
         assert_eq!(
             s.act(&s.cara, report(&milk, ReportReason::Offensive, "")).await,
-            rejected("You have already reported this post. The board's organisers will look at it.")
+            rejected(Refusal::AlreadyReported)
         );
         s.applies(&s.dev, report(&milk, ReportReason::PrivateDetails, "")).await;
 
         // Not the author; "something else" needs a word; a report changes nothing on the board.
         let own = s.act(&s.ben, report(&milk, ReportReason::Spam, "")).await;
-        assert!(matches!(own, Err(AppError::Forbidden(_))));
+        assert!(matches!(own, Err(AppError::Refused(ref r)) if r.status() == 403));
         let vague = s.act(&s.dev, report(&milk, ReportReason::Other, "  ")).await;
         assert!(matches!(&vague, Err(AppError::Invalid(e)) if e.get("note").is_some()));
         assert_eq!(board_titles(&s, &s.ben).await, ["Milk and bread"]);
@@ -234,13 +233,13 @@ on_both_backends! {
         s.applies(&s.asha, dismiss(&caras)).await;
         assert_eq!(
             s.act(&s.asha, dismiss(&caras)).await,
-            rejected("This report has already been dealt with.")
+            rejected(Refusal::ReportDealtWith)
         );
         let page = s.db.moderation_page(&s.asha, &s.board.slug).await.expect("page");
         assert_eq!(page.reports[0].reports.len(), 1);
         s.applies(&s.cara, report(&milk, ReportReason::Unsafe, "")).await;
         let neighbours_dismiss = s.act(&s.dev, dismiss(&caras)).await;
-        assert!(matches!(neighbours_dismiss, Err(AppError::Forbidden(_))));
+        assert!(matches!(neighbours_dismiss, Err(AppError::Refused(ref r)) if r.status() == 403));
 
         // Hiding the post closes its open reports.
         s.applies(&s.asha, hide(&milk, "")).await;
@@ -298,7 +297,7 @@ on_both_backends! {
 
         // The board is gone for her (her session is not): page, pull, list of boards.
         let page = s.db.board_page(&s.cara, &s.board.slug, &BoardFilter::default()).await;
-        assert!(matches!(page, Err(AppError::Forbidden(_))));
+        assert!(matches!(page, Err(AppError::Refused(ref r)) if r.status() == 403));
         assert!(s.db.pull(&s.cara, &s.board.id, 0).await.is_err());
         assert!(s.db.my_boards(&s.cara).await.expect("boards").is_empty());
 
@@ -313,10 +312,10 @@ on_both_backends! {
         // No way back in, by the old link or a new one, until an organiser lets her back.
         let code = invite_code(&s.db, &s.asha, &s.board).await;
         let again = s.db.join_board(&s.cara, &code, "Elm Road", "3").await;
-        assert!(matches!(again, Err(AppError::Forbidden(_))));
+        assert!(matches!(again, Err(AppError::Refused(ref r)) if r.status() == 403));
         let code = s.db.new_invite(&s.asha, &s.board.slug).await.expect("new invite");
         let again = s.db.join_board(&s.cara, &code, "Elm Road", "3").await;
-        assert!(matches!(again, Err(AppError::Forbidden(_))));
+        assert!(matches!(again, Err(AppError::Refused(ref r)) if r.status() == 403));
         let page = s.db.moderation_page(&s.asha, &s.board.slug).await.expect("page");
         assert_eq!(page.removed.len(), 1);
         assert_eq!(
@@ -335,13 +334,13 @@ on_both_backends! {
     async fn organisers_cannot_remove_themselves_or_be_removed_by_neighbours(backend: Backend) {
         let s = street(backend).await;
         let by_neighbour = s.act(&s.ben, remove_member(&s, &s.dev, "")).await;
-        assert!(matches!(by_neighbour, Err(AppError::Forbidden(_))));
+        assert!(matches!(by_neighbour, Err(AppError::Refused(ref r)) if r.status() == 403));
         let herself = s.act(&s.asha, remove_member(&s, &s.asha, "")).await;
-        assert!(matches!(herself, Err(AppError::Forbidden(_))));
+        assert!(matches!(herself, Err(AppError::Refused(ref r)) if r.status() == 403));
         s.applies(&s.asha, remove_member(&s, &s.dev, "")).await;
         assert_eq!(
             s.act(&s.asha, remove_member(&s, &s.dev, "")).await,
-            rejected("They are not on this board any more.")
+            rejected(Refusal::TheyLeftBoard)
         );
         let page = s.db.moderation_page(&s.asha, &s.board.slug).await.expect("page");
         let removable: Vec<_> = page

@@ -6,6 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{act, claim, mark_done, new_post, pin, release, reply, street, withdraw};
+use model::refusal::{PostAction, Refusal};
 use model::{
     views::{BoardFilter, ContactDetails, Profile},
     AppError, Category, MutationKind, Outcome, PostKind, PostStatus,
@@ -216,7 +217,7 @@ on_both_backends! {
         let bins = s.request(&s.ben, "Bins out on Tuesday").await;
         let by_dev = s.act(&s.dev, withdraw(&bins)).await;
         assert!(
-            matches!(by_dev, Err(AppError::Forbidden(_))),
+            matches!(by_dev, Err(AppError::Refused(ref r)) if r.status() == 403),
             "not Dev's post: {by_dev:?}"
         );
         s.applies(&s.ben, withdraw(&bins)).await;
@@ -242,7 +243,7 @@ on_both_backends! {
         let notice = s.new_post(PostKind::Notice, Category::Other, "Road closed Monday");
         let refused = s.act(&s.dev, notice).await;
         assert!(
-            matches!(refused, Err(AppError::Forbidden(_))),
+            matches!(refused, Err(AppError::Refused(ref r)) if r.status() == 403),
             "{refused:?}"
         );
         assert_eq!(common::count(&s.db, "posts").await, 2);
@@ -287,7 +288,10 @@ on_both_backends! {
             ["Walk my dog tomorrow"]
         );
         match s.act(&s.cara, claim(&post_id)).await {
-            Ok(Outcome::Rejected { reason }) => assert!(reason.contains("expired"), "{reason}"),
+            Ok(Outcome::Rejected { reason }) => assert_eq!(
+                reason,
+                Refusal::NotNow { action: PostAction::Claim, status: PostStatus::Expired }
+            ),
             other => panic!("an expired request cannot be claimed: {other:?}"),
         }
     }

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{act, claim, mutation, street, Street};
+use model::refusal::Refusal;
 use model::{
     coordination::{Coordination, CoordinationPage},
     ids::{new_id, now_ms},
@@ -78,7 +79,7 @@ fn needs_vetting(post_id: &str, needed: bool) -> MutationKind {
     })
 }
 
-fn reason(outcome: Result<Outcome, AppError>) -> String {
+fn reason(outcome: Result<Outcome, AppError>) -> Refusal {
     match outcome {
         Ok(Outcome::Rejected { reason }) => reason,
         other => panic!("expected a refusal, got {other:?}"),
@@ -127,7 +128,10 @@ on_both_backends! {
         assert!(suggested(&s, &post_id).await.is_empty());
         let roster = coordination(&s).await.roster;
         assert!(roster[0].load.as_ref().expect("organisers see the load").paused);
-        assert!(reason(s.act(&s.asha, assign(&post_id, &s.cara)).await).contains("paused"));
+        assert_eq!(
+            reason(s.act(&s.asha, assign(&post_id, &s.cara)).await),
+            Refusal::VolunteerPaused { name: "Cara".into() }
+        );
 
         s.applies(&s.cara, paused(&s, false)).await;
         assert_eq!(suggested(&s, &post_id).await, ["Cara"]);
@@ -146,7 +150,7 @@ on_both_backends! {
             board_id: s.board.id.clone(),
         })).await;
         assert!(coordination(&s).await.roster.is_empty());
-        assert!(reason(s.act(&s.cara, paused(&s, true)).await).contains("not offered"));
+        assert_eq!(reason(s.act(&s.cara, paused(&s, true)).await), Refusal::NotAVolunteer);
     }
 }
 
@@ -158,12 +162,12 @@ on_both_backends! {
         assert!(!s.detail(&s.cara, &post_id).await.permissions.can_claim, "no button for Cara");
 
         let refusal = reason(s.act(&s.cara, claim(&post_id)).await);
-        assert!(refusal.contains("needs a vetted volunteer"), "{refusal}");
+        assert_eq!(refusal, Refusal::NeedsVetting);
         assert_eq!(s.detail(&s.ben, &post_id).await.card.status, PostStatus::Open);
 
         // Only organisers and partners record vetting.
         let refused = s.act(&s.dev, vetting(&s, &s.cara, &next_year())).await;
-        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        assert!(matches!(refused, Err(AppError::Refused(ref r)) if r.status() == 403), "{refused:?}");
 
         let logged = common::count(&s.db, "audit_log").await;
         s.applies(&s.asha, vetting(&s, &s.cara, &next_year())).await;
@@ -187,9 +191,9 @@ on_both_backends! {
             .expect("expire it");
 
         let post_id = vetted_request(&s, "Sit with Mum for an hour").await;
-        assert!(reason(s.act(&s.cara, claim(&post_id)).await).contains("vetted"));
+        assert_eq!(reason(s.act(&s.cara, claim(&post_id)).await), Refusal::NeedsVetting);
         let refusal = reason(s.act(&s.asha, assign(&post_id, &s.cara)).await);
-        assert!(refusal.contains("no current vetting"), "{refusal}");
+        assert_eq!(refusal, Refusal::VolunteerNotVetted { name: "Cara".into() });
         assert!(suggested(&s, &post_id).await.is_empty());
         let roster = coordination(&s).await.roster;
         assert!(!roster[0].vetted);
@@ -210,7 +214,10 @@ on_both_backends! {
         let post_id = vetted_request(&s, "Collect a prescription").await;
 
         assert_eq!(suggested(&s, &post_id).await, ["Dev"], "only the vetted are suggested");
-        assert!(reason(s.act(&s.asha, assign(&post_id, &s.cara)).await).contains("vetting"));
+        assert_eq!(
+            reason(s.act(&s.asha, assign(&post_id, &s.cara)).await),
+            Refusal::VolunteerNotVetted { name: "Cara".into() }
+        );
         s.applies(&s.asha, assign(&post_id, &s.dev)).await;
 
         // Dev's vetting runs out before he answers: accepting is refused.
@@ -219,7 +226,7 @@ on_both_backends! {
             .execute(s.db.pool())
             .await
             .expect("expire it");
-        assert!(reason(s.act(&s.dev, accept(&post_id)).await).contains("not current"));
+        assert_eq!(reason(s.act(&s.dev, accept(&post_id)).await), Refusal::YourVettingLapsed);
         assert_eq!(s.detail(&s.ben, &post_id).await.card.status, PostStatus::Open);
     }
 }
@@ -256,7 +263,7 @@ on_both_backends! {
 
         // Neighbours get no coordination page; Cara knows only that she is vetted.
         let refused = s.db.coordination_page(&s.cara, &s.board.slug).await;
-        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        assert!(matches!(refused, Err(AppError::Refused(ref r)) if r.status() == 403), "{refused:?}");
         let page = s.db.board_page(&s.cara, &s.board.slug, &Default::default()).await;
         assert!(page.expect("board").me.vetted);
         assert!(s.db.volunteer_page(&s.cara, &s.board.slug).await.expect("page").vetted);
@@ -311,7 +318,7 @@ on_both_backends! {
 
         // Only organisers ask.
         let refused = s.act(&s.dev, assign(&post_id, &s.cara)).await;
-        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        assert!(matches!(refused, Err(AppError::Refused(ref r)) if r.status() == 403), "{refused:?}");
 
         // Asked twice with the same id (a resubmitted form): one assignment, one line in the
         // organisers' audit log.
@@ -326,7 +333,7 @@ on_both_backends! {
         assert_eq!(tasks.len(), 1);
         assert_eq!((tasks[0].card.title.as_str(), tasks[0].asked_by_name.as_str()), ("Milk and bread", "Asha"));
         assert!(s.db.my_tasks(&s.dev).await.expect("tasks").is_empty());
-        assert!(reason(s.act(&s.dev, accept(&post_id)).await).contains("not being asked"));
+        assert_eq!(reason(s.act(&s.dev, accept(&post_id)).await), Refusal::NoLongerAsked);
 
         // Cara declines: the request stays open and the organiser sees who said no.
         s.applies(&s.cara, decline(&post_id)).await;
@@ -351,7 +358,10 @@ on_both_backends! {
         // Dev offered one task a week and has it: he cannot be asked for another.
         let next = s.request(&s.ben, "Tea bags").await;
         assert_eq!(suggested(&s, &next).await, ["Cara"]);
-        assert!(reason(s.act(&s.asha, assign(&next, &s.dev)).await).contains("as many as they offered"));
+        assert_eq!(
+            reason(s.act(&s.asha, assign(&next, &s.dev)).await),
+            Refusal::VolunteerAtLimit { name: "Dev".into(), tasks: 1 }
+        );
     }
 }
 
@@ -365,7 +375,7 @@ on_both_backends! {
         s.applies(&s.dev, claim(&post_id)).await;
         assert!(s.db.my_tasks(&s.cara).await.expect("tasks").is_empty());
         let refusal = reason(act(&s.db, &s.cara, accept(&post_id)).await);
-        assert_eq!(refusal, "Dev is already helping with this.");
+        assert_eq!(refusal, Refusal::AlreadyHelping { helper: Some("Dev".into()) });
 
         // Released again, the request does not go back to Cara unasked.
         s.applies(&s.dev, common::release(&post_id)).await;
@@ -385,7 +395,7 @@ on_both_backends! {
         let s = street(backend).await;
         let post_id = s.request(&s.ben, "Milk and bread").await;
         let refused = s.act(&s.ben, needs_vetting(&post_id, true)).await;
-        assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+        assert!(matches!(refused, Err(AppError::Refused(ref r)) if r.status() == 403), "{refused:?}");
         assert!(!s.detail(&s.ben, &post_id).await.permissions.can_set_needs_vetting);
         assert!(s.detail(&s.asha, &post_id).await.permissions.can_set_needs_vetting);
         s.applies(&s.asha, needs_vetting(&post_id, true)).await;

@@ -42,7 +42,7 @@ pub(super) async fn submit(id: String, kind: MutationKind) -> Result<(), AppErro
     };
     match respond(store()?.apply(&viewer, &mutation).await)? {
         Outcome::Applied => Ok(()),
-        Outcome::Rejected { reason } => Err(fail(AppError::Conflict(reason))),
+        Outcome::Rejected { reason } => Err(fail(AppError::Refused(reason))),
     }
 }
 

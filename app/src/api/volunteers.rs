@@ -24,8 +24,8 @@ fn board_path(slug: &str, page: &str) -> Result<String, AppError> {
     if safe {
         Ok(format!("/b/{slug}/{page}"))
     } else {
-        Err(super::server::fail(AppError::NotFound(
-            "There is no board at that address.".into(),
+        Err(super::server::fail(AppError::Refused(
+            model::Refusal::NoSuchBoard,
         )))
     }
 }

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use model::{ids::new_id, AppError};
 
+use crate::words::problem;
+
 /// A validator from `model::validate`: `Err` holds the message that says what to fix.
 pub type FieldCheck = fn(&str) -> Result<(), String>;
 
@@ -93,7 +95,7 @@ pub fn ErrorSummary(error: FormError) -> impl IntoView {
         error.get().map(|e| {
             view! {
                 <div class="error-summary" role="alert" tabindex="-1">
-                    <p>{e.to_string()}</p>
+                    <p>{problem(&e)}</p>
                 </div>
             }
         })
@@ -235,7 +237,7 @@ pub fn problem_text(error: &AppError) -> String {
             .0
             .first()
             .map(|(_, message)| message.clone())
-            .unwrap_or_else(|| error.to_string()),
-        other => other.to_string(),
+            .unwrap_or_else(|| problem(error)),
+        other => problem(other),
     }
 }

@@ -6,6 +6,8 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_location};
 use model::AppError;
 
+use crate::words::problem;
+
 /// Why a page could not load: a way to sign in, or what went wrong. With `with_heading`, also
 /// the page's title and heading, for pages whose own heading needed what failed to load.
 #[component]
@@ -18,8 +20,8 @@ pub fn LoadProblem(error: AppError, #[prop(optional)] with_heading: bool) -> imp
     }
     let heading = match &error {
         AppError::NotSignedIn => "Please sign in",
-        AppError::NotFound(_) => "Not found",
-        AppError::Forbidden(_) => "Not available to you",
+        AppError::Refused(refusal) if refusal.status() == 404 => "Not found",
+        AppError::Refused(refusal) if refusal.status() == 403 => "Not available to you",
         AppError::Transport(_) => "You're offline",
         _ => "This page could not be loaded",
     };
@@ -42,7 +44,7 @@ pub fn LoadProblem(error: AppError, #[prop(optional)] with_heading: bool) -> imp
             </p>
         }
         .into_any(),
-        other => view! { <p role="alert">{other.to_string()}</p> }.into_any(),
+        other => view! { <p role="alert">{problem(&other)}</p> }.into_any(),
     };
     view! { {heading} {problem} }
 }

@@ -15,14 +15,13 @@ mod runner;
 
 use leptos::prelude::*;
 
+#[cfg(feature = "hydrate")]
+use model::sync::{engine::Event, wire::BoardHeader};
 use model::sync::{
-    conflict::refusal_text,
     local::{LocalBoard, LocalDetail},
     outbox::Outbox,
     status::Activity,
 };
-#[cfg(feature = "hydrate")]
-use model::sync::{engine::Event, wire::BoardHeader};
 use model::{ids::now_ms, views::BoardPage, Mutation, MutationKind};
 
 /// The sync engine's state as pages read it, and what they ask of it.
@@ -126,7 +125,7 @@ impl SyncHandle {
                     let title = titles(m.kind.post_id());
                     (
                         m.id.clone(),
-                        refusal_text(&m.kind, title.as_deref(), reason),
+                        crate::words::not_sent(&m.kind, title.as_deref(), reason),
                     )
                 })
                 .collect()

@@ -52,7 +52,7 @@ pub fn PostPage() -> impl IntoView {
                             view! { <p><A href="/signin?next=/post">"Sign in"</A>" to post on your street's board."</p> }
                                 .into_any()
                         }
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{crate::words::problem(&e)}</p> }.into_any(),
                     })
             }}
         </Suspense>

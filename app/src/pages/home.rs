@@ -35,7 +35,7 @@ pub fn HomePage() -> impl IntoView {
                             view! { <BoardList boards /> }.into_any()
                         }
                         Err(AppError::NotSignedIn) => view! { <Welcome /> }.into_any(),
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{crate::words::problem(&e)}</p> }.into_any(),
                     })
             }}
         </Suspense>

@@ -64,7 +64,7 @@ pub fn JoinPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert">{crate::words::problem(&e)}</p> }.into_any(),
                     })
             }}
         </Suspense>

@@ -100,7 +100,7 @@ fn Activity(activity: ActivityResource) -> impl IntoView {
                 </section>
             }
             .into_any(),
-            Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+            Err(e) => view! { <p role="alert">{crate::words::problem(&e)}</p> }.into_any(),
         })
     }
 }

@@ -4,7 +4,6 @@
 //! The IndexedDB and fetch adapters (browser only) stay thin around these.
 
 pub mod backoff;
-pub mod conflict;
 pub mod engine;
 #[cfg(test)]
 mod fixtures;

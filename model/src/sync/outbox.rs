@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::wire::PushResult;
-use crate::{Mutation, Outcome};
+use crate::{Mutation, Outcome, Refusal};
 
 /// Where one write is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,7 +18,10 @@ pub enum EntryState {
     /// In the batch being sent now.
     Sending,
     /// The server refused it; kept so the person is told why, until they dismiss it.
-    Rejected { reason: String },
+    Rejected {
+        #[serde(deserialize_with = "crate::refusal::typed_or_said")]
+        reason: Refusal,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,9 +65,9 @@ impl Outbox {
     }
 
     /// Refusals to explain to the person: (the write, the server's reason).
-    pub fn rejected(&self) -> impl Iterator<Item = (&Mutation, &str)> {
+    pub fn rejected(&self) -> impl Iterator<Item = (&Mutation, &Refusal)> {
         self.entries.iter().filter_map(|e| match &e.state {
-            EntryState::Rejected { reason } => Some((&e.mutation, reason.as_str())),
+            EntryState::Rejected { reason } => Some((&e.mutation, reason)),
             _ => None,
         })
     }
@@ -216,11 +219,13 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.enqueue(claim("a"));
         outbox.next_batch(10, usize::MAX);
-        let reason = "Sam K. is already helping with this.";
+        let reason = Refusal::AlreadyHelping {
+            helper: Some("Sam K.".into()),
+        };
         outbox.settle(&[PushResult {
             id: "a".into(),
             outcome: Outcome::Rejected {
-                reason: reason.into(),
+                reason: reason.clone(),
             },
         }]);
         assert_eq!(outbox.waiting(), 0);
@@ -229,7 +234,7 @@ mod tests {
                 .rejected()
                 .map(|(m, r)| (m.id.as_str(), r))
                 .collect::<Vec<_>>(),
-            [("a", reason)]
+            [("a", &reason)]
         );
         assert!(
             outbox.next_batch(10, usize::MAX).is_empty(),

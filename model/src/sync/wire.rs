@@ -104,7 +104,7 @@ pub struct StreamGone {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::MutationKind;
+    use crate::{MutationKind, Refusal};
 
     #[test]
     fn push_results_are_flat_json() {
@@ -117,7 +117,9 @@ mod tests {
                 PushResult {
                     id: "b".into(),
                     outcome: Outcome::Rejected {
-                        reason: "Sam is already helping with this.".into(),
+                        reason: Refusal::AlreadyHelping {
+                            helper: Some("Sam".into()),
+                        },
                     },
                 },
             ],
@@ -125,7 +127,7 @@ mod tests {
         let json = serde_json::to_string(&response).unwrap();
         assert_eq!(
             json,
-            r#"{"results":[{"id":"a","outcome":"applied"},{"id":"b","outcome":"rejected","reason":"Sam is already helping with this."}]}"#
+            r#"{"results":[{"id":"a","outcome":"applied"},{"id":"b","outcome":"rejected","reason":{"refusal":"already_helping","helper":"Sam"}}]}"#
         );
         let request = PushRequest {
             mutations: vec![Mutation {

@@ -220,7 +220,7 @@ impl Live {
                 self.following[index].sent = seq;
                 self.ready.push_back(changed(&board_id, seq));
             }
-            Err(AppError::Forbidden(_) | AppError::NotFound(_)) => {
+            Err(AppError::Refused(refusal)) if matches!(refusal.status(), 403 | 404) => {
                 self.following.remove(index);
                 self.ready.push_back(gone(Some(&board_id)));
             }

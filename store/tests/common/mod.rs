@@ -244,5 +244,5 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 
 /// Whether `result` is a refusal that gives nothing away: forbidden or not found.
 pub fn is_refused<T>(result: &Result<T, AppError>) -> bool {
-    matches!(result, Err(AppError::Forbidden(_) | AppError::NotFound(_)))
+    matches!(result, Err(AppError::Refused(ref r)) if matches!(r.status(), 403 | 404))
 }

@@ -11,7 +11,7 @@ use crate::{
         fixtures::{applied, claim, header, post, pull},
         wire::PushResult,
     },
-    Outcome,
+    Outcome, Refusal,
 };
 
 /// A phone running the engine: what its store holds, and the requests waiting for answers.
@@ -567,7 +567,7 @@ fn a_refusal_stays_until_dismissed_and_a_stray_board_of_someone_else_is_forgotte
         results: vec![PushResult {
             id: "m1".into(),
             outcome: Outcome::Rejected {
-                reason: "taken".into(),
+                reason: Refusal::OwnPost,
             },
         }],
     })));

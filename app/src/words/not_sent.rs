@@ -1,11 +1,11 @@
-//! A write the server refused, explained in words: what the person tried to do, to which
-//! post, and the server's reason ("Sam K. is already helping with this.").
+//! A write from the outbox the server refused, explained: what the person tried to do, to
+//! which post, and the server's reason ("Sam K. is already helping with this.").
 
-use crate::{coordination::Coordination, MutationKind};
+use model::{coordination::Coordination, MutationKind, Refusal};
 
 /// "Not sent: your offer to help with “Milk” — Sam K. is already helping with this."
 /// `title` is the post's title when known on this phone.
-pub fn refusal_text(kind: &MutationKind, title: Option<&str>, reason: &str) -> String {
+pub fn not_sent(kind: &MutationKind, title: Option<&str>, reason: &Refusal) -> String {
     let title = match kind {
         MutationKind::CreatePost { title, .. } => Some(title.trim()),
         _ => title,
@@ -33,13 +33,17 @@ pub fn refusal_text(kind: &MutationKind, title: Option<&str>, reason: &str) -> S
         MutationKind::Volunteer(_) => "your volunteering".to_string(),
         MutationKind::Moderate(_) => about("moderating"),
     };
-    format!("Not sent: {what} — {}", reason.trim())
+    format!("Not sent: {what} — {}", super::refusal(reason))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Category, PostKind, Urgency};
+    use model::{Category, PostKind, Urgency};
+
+    fn said(text: &str) -> Refusal {
+        Refusal::Said { text: text.into() }
+    }
 
     #[test]
     fn a_lost_claim_names_the_post_and_the_winner() {
@@ -47,12 +51,16 @@ mod tests {
             post_id: "p".into(),
         };
         assert_eq!(
-            refusal_text(&claim, Some("Milk"), "Sam K. is already helping with this."),
+            not_sent(
+                &claim,
+                Some("Milk"),
+                &said("Sam K. is already helping with this.")
+            ),
             "Not sent: your offer to help with “Milk” — Sam K. is already helping with this."
         );
         assert_eq!(
-            refusal_text(&claim, None, "This post has been taken down. "),
-            "Not sent: your offer to help with a post — This post has been taken down."
+            not_sent(&claim, None, &Refusal::PostGone),
+            "Not sent: your offer to help with a post — This post is no longer on the board."
         );
     }
 
@@ -70,8 +78,8 @@ mod tests {
             needs_vetting: false,
         };
         assert_eq!(
-            refusal_text(&create, None, "You are no longer on this board."),
-            "Not sent: your post “Bread” — You are no longer on this board."
+            not_sent(&create, None, &Refusal::MembersOnly),
+            "Not sent: your post “Bread” — This board is for its members. Ask a neighbour on it for the invite link."
         );
     }
 }
