@@ -24,7 +24,7 @@ pub struct BoardSummary {
 }
 
 /// One post as the board lists it: public to the board's members.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PostCard {
     pub id: String,
     pub board_slug: String,

@@ -16,6 +16,7 @@ use crate::components::{
 use crate::{
     api::boards::{load_board, NewInvite},
     components::form::form_error,
+    hooks::{part, use_local_first, Phase},
     offline::{use_sync, SettleMarker},
 };
 use model::rules::may_record_vetting;
@@ -64,48 +65,73 @@ pub fn BoardScreen() -> impl IntoView {
         })
     });
     let settled = RwSignal::new(false);
+    let page = use_local_first(
+        move || {
+            let server = board.get();
+            // The first render is the server's (hydration); the phone's copy after that.
+            let settled_now = settled.get();
+            let pending = if settled_now {
+                sync.pending()
+            } else {
+                Vec::new()
+            };
+            let local = settled_now
+                .then(|| sync.board(&slug.get()).filter(LocalBoard::is_synced))
+                .flatten();
+            match (local, server) {
+                (Some(local), _) => {
+                    let cards = local.cards(&filter.get(), now_ms());
+                    Some(Ok(ShownBoard {
+                        cards: shown_cards(cards, &local.board, &local.me, &pending),
+                        board: local.board,
+                        invite_code: local.invite_code,
+                    }))
+                }
+                (None, Some(Ok(page))) => Some(Ok(ShownBoard {
+                    cards: shown_cards(page.posts, &page.board, &page.me, &pending),
+                    board: page.board,
+                    invite_code: page.invite_code,
+                })),
+                (None, Some(Err(error))) => Some(Err(error)),
+                (None, None) => None,
+            }
+        },
+        |shown| shown.board.id.clone(),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading the board…"</p> }>
             {move || {
-                let server = board.get();
-                // The first render is the server's (hydration); the phone's copy after that.
-                let settled_now = settled.get();
-                let pending = if settled_now { sync.pending() } else { Vec::new() };
-                let local = settled_now
-                    .then(|| sync.board(&slug.get()).filter(LocalBoard::is_synced))
-                    .flatten();
-                match (local, server) {
-                    (Some(local), _) => {
-                        let cards = local.cards(&filter.get(), now_ms());
-                        let shown = shown_cards(cards, &local.board, &local.me, &pending);
-                        let (board, invite_code) = (local.board, local.invite_code);
+                // Read here so that the server's render waits for the board.
+                let _ = board.get();
+                match page.phase.get() {
+                    Phase::Shown(_) => {
+                        let data = page.shown_now().map(|first| page.data(first));
                         view! {
                             <SettleMarker settled />
-                            <BoardContents board invite_code shown new_invite />
+                            {data.map(|shown| view! { <BoardContents shown new_invite /> })}
                         }
                             .into_any()
                     }
-                    (None, Some(Ok(page))) => {
-                        let shown = shown_cards(page.posts, &page.board, &page.me, &pending);
-                        let (board, invite_code) = (page.board, page.invite_code);
-                        view! {
-                            <SettleMarker settled />
-                            <BoardContents board invite_code shown new_invite />
-                        }
-                            .into_any()
-                    }
-                    (None, Some(Err(error))) => {
+                    Phase::Failed(error) => {
                         view! {
                             <SettleMarker settled />
                             <LoadProblem error with_heading=true />
                         }
                             .into_any()
                     }
-                    (None, None) => ().into_any(),
+                    Phase::Loading => ().into_any(),
                 }
             }}
         </Transition>
     }
+}
+
+/// What a board's page shows: the board, and its cards with this person's writes on top.
+#[derive(Clone, Debug, PartialEq)]
+struct ShownBoard {
+    board: BoardSummary,
+    invite_code: Option<String>,
+    cards: Vec<ShownCard>,
 }
 
 /// The board's cards with this person's unsent writes shown on top.
@@ -122,67 +148,90 @@ fn shown_cards(
     overlay(cards, (&board.id, &board.slug), pending, &me)
 }
 
+/// The board's page. Its parts are drawn again only when what they show changes; each card
+/// only when it changes.
 #[component]
-fn BoardContents(
-    board: BoardSummary,
-    invite_code: Option<String>,
-    shown: Vec<ShownCard>,
-    new_invite: ServerAction<NewInvite>,
-) -> impl IntoView {
-    let members = match board.member_count {
-        1 => "1 member".to_string(),
-        n => format!("{n} members"),
-    };
-    let new_post = |kind: &str| format!("/b/{}/new?kind={kind}", board.slug);
-    view! {
-        <Title text=board.name.clone() />
-        <h1 data-board-id=board.id.clone()>{board.name.clone()}</h1>
-        <p class="board-summary">{board.streets.join(", ")} " · " {members}</p>
-        <p class="board-links">
-            <A href=format!("/b/{}/volunteer", board.slug)>"Volunteer"</A>
-            {may_record_vetting(board.role)
-                .then(|| {
-                    view! {
-                        " · "
-                        <A href=format!("/b/{}/coordinate", board.slug)>"Coordinate volunteers"</A>
-                    }
-                })}
-        </p>
-        <p class="actions board-actions">
-            <A href=new_post("request") attr:class="button">
-                "Ask for help"
-            </A>
-            <A href=new_post("offer") attr:class="button">
-                "Offer help"
-            </A>
-        </p>
-        {board
-            .role
-            .is_organiser()
-            .then(|| {
-                view! {
-                    <p class="organiser-links">
-                        <A href=format!("/b/{}/moderate", board.slug)>"Reports and moderation"</A>
-                    </p>
-                }
-            })}
-        {invite_code
-            .map(|code| view! { <InviteBox code slug=board.slug.clone() action=new_invite /> })}
-        <FilterForm />
-        {if shown.is_empty() {
-            view! { <p class="empty-state">"Nothing here yet. Be the first to ask or offer."</p> }
-                .into_any()
-        } else {
+fn BoardContents(shown: Memo<ShownBoard>, new_invite: ServerAction<NewInvite>) -> impl IntoView {
+    let board = part(shown, |s| s.board.clone());
+    let invite_code = part(shown, |s| s.invite_code.clone());
+    let cards = part(shown, |s| s.cards.clone());
+    let none_yet = Memo::new(move |_| cards.with(Vec::is_empty));
+    let slug = board.with_untracked(|b| b.slug.clone());
+    let heading = move || {
+        board.with(|board| {
+            let members = match board.member_count {
+                1 => "1 member".to_string(),
+                n => format!("{n} members"),
+            };
+            let new_post = |kind: &str| format!("/b/{}/new?kind={kind}", board.slug);
             view! {
-                <ul class="post-list">
-                    {shown
-                        .into_iter()
-                        .map(|ShownCard { card, waiting }| view! { <PostCardItem card waiting /> })
-                        .collect_view()}
-                </ul>
+                <Title text=board.name.clone() />
+                <h1 data-board-id=board.id.clone()>{board.name.clone()}</h1>
+                <p class="board-summary">{board.streets.join(", ")} " · " {members}</p>
+                <p class="board-links">
+                    <A href=format!("/b/{}/volunteer", board.slug)>"Volunteer"</A>
+                    {may_record_vetting(board.role)
+                        .then(|| {
+                            view! {
+                                " · "
+                                <A href=format!(
+                                    "/b/{}/coordinate",
+                                    board.slug,
+                                )>"Coordinate volunteers"</A>
+                            }
+                        })}
+                </p>
+                <p class="actions board-actions">
+                    <A href=new_post("request") attr:class="button">
+                        "Ask for help"
+                    </A>
+                    <A href=new_post("offer") attr:class="button">
+                        "Offer help"
+                    </A>
+                </p>
+                {board
+                    .role
+                    .is_organiser()
+                    .then(|| {
+                        view! {
+                            <p class="organiser-links">
+                                <A href=format!(
+                                    "/b/{}/moderate",
+                                    board.slug,
+                                )>"Reports and moderation"</A>
+                            </p>
+                        }
+                    })}
             }
-                .into_any()
+        })
+    };
+    let list = move || {
+        if none_yet.get() {
+            return view! {
+                <p class="empty-state">"Nothing here yet. Be the first to ask or offer."</p>
+            }
+            .into_any();
+        }
+        view! {
+            <ul class="post-list">
+                <For
+                    each=move || cards.get()
+                    key=|shown| shown.clone()
+                    children=|ShownCard { card, waiting }| view! { <PostCardItem card waiting /> }
+                />
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        {heading}
+        {move || {
+            invite_code
+                .get()
+                .map(|code| view! { <InviteBox code slug=slug.clone() action=new_invite /> })
         }}
+        <FilterForm />
+        {list}
     }
 }
 

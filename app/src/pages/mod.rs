@@ -14,7 +14,6 @@ mod moderate_members;
 mod not_found;
 pub mod offline;
 mod post;
-mod post_drafts;
 mod post_moderation;
 mod tasks;
 mod volunteer;

@@ -8,9 +8,9 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 
-use super::{post_drafts::PostDrafts, post_moderation::PostModeration};
+use super::post_moderation::PostModeration;
 use crate::components::{
-    form::{invalid, problem_text},
+    form::{invalid, problem_text, typed_value},
     post_badges::{PostBadges, PostDate, WaitingBadge},
     LoadProblem,
 };
@@ -20,6 +20,7 @@ use crate::{
         form::{outbox_form_error, ErrorSummary, FieldMessage, HiddenId},
         outbox_form::{AfterQueued, OutboxForm, ReadForm},
     },
+    hooks::{part, use_local_first, Phase},
     offline::{use_sync, SettleMarker},
 };
 use model::{
@@ -32,8 +33,8 @@ use model::{
 
 /// `/p/:id`: a post. The server renders it from the database; in the browser it comes from
 /// the phone's copy of its board (with writes not yet sent on top) once there is one, and
-/// from the server again after each round of sync, for what only the server gives (contact
-/// details, which are never kept on the phone).
+/// what only the server gives (contact details, never kept on the phone) is asked for again
+/// after each round of sync. Only the parts that changed are drawn again.
 #[component]
 pub fn PostScreen() -> impl IntoView {
     let params = use_params_map();
@@ -42,131 +43,193 @@ pub fn PostScreen() -> impl IntoView {
     let post_action = ServerAction::<PostAction>::new();
     let reply = ServerAction::<Reply>::new();
     let post_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    // Outlive each drawing of the contents below (see `post_drafts`).
-    PostDrafts::provide(post_id);
     let settled = RwSignal::new(false);
-    // Refetched after each sync round, but only once the page is in place: a round finishing
-    // while the server's page is still being hydrated must not change what is hydrated.
-    let post = Resource::new(
+    let post = Resource::new(move || post_id.get(), load_post);
+    // In the browser only, after each round that reached the server, once the page is in
+    // place (a round finishing during hydration must not change what is hydrated).
+    let refreshed = LocalResource::new(move || {
+        let round = if settled.get() { sync.rounds() } else { 0 };
+        let post_id = post_id.get();
+        async move {
+            match round {
+                0 => None,
+                _ => load_post(post_id).await.ok(),
+            }
+        }
+    });
+    let page = use_local_first(
         move || {
-            let round = if settled.get() { sync.rounds() } else { 0 };
-            (post_id.get(), round)
+            let server = match refreshed.get().flatten() {
+                Some(fresh) => Some(Ok(fresh)),
+                None => post.get(),
+            };
+            // The first render is the server's (hydration); the phone's copy after that.
+            let local = settled
+                .get()
+                .then(|| sync.post_detail(&post_id.get()))
+                .flatten();
+            match local {
+                Some(local) => {
+                    let mut detail = local.detail;
+                    if let Some(Ok(from_server)) = server {
+                        if detail.card.status == PostStatus::Claimed {
+                            detail.contact = from_server.contact;
+                        }
+                    }
+                    Some(Ok(ShownPost {
+                        detail,
+                        waiting: local.waiting,
+                        waiting_replies: local.waiting_replies,
+                    }))
+                }
+                None => server.map(|answer| answer.map(ShownPost::from_server)),
+            }
         },
-        |(post_id, _)| load_post(post_id),
+        |shown| shown.detail.card.id.clone(),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading the post…"</p> }>
             {move || {
-                let server = post.get();
-                // The first render is the server's (hydration); the phone's copy after that.
-                let local = settled.get().then(|| sync.post_detail(&post_id.get())).flatten();
-                match (local, server) {
-                    (Some(local), server) => {
-                        let mut detail = local.detail;
-                        if let Some(Ok(from_server)) = server {
-                            if detail.card.status == PostStatus::Claimed {
-                                detail.contact = from_server.contact;
-                            }
-                        }
-                        let waiting = (local.waiting, local.waiting_replies);
+                // Read here so that the server's render waits for the post.
+                let _ = post.get();
+                match page.phase.get() {
+                    Phase::Shown(_) => {
+                        let data = page.shown_now().map(|first| page.data(first));
                         view! {
                             <SettleMarker settled />
-                            <PostContents detail waiting post_action reply />
+                            {data.map(|shown| view! { <PostContents shown post_action reply /> })}
                         }
                             .into_any()
                     }
-                    (None, Some(Ok(detail))) => {
-                        let waiting = (false, Vec::new());
-                        view! {
-                            <SettleMarker settled />
-                            <PostContents detail waiting post_action reply />
-                        }
-                            .into_any()
-                    }
-                    (None, Some(Err(error))) => {
+                    Phase::Failed(error) => {
                         view! {
                             <SettleMarker settled />
                             <LoadProblem error with_heading=true />
                         }
                             .into_any()
                     }
-                    (None, None) => ().into_any(),
+                    Phase::Loading => ().into_any(),
                 }
             }}
         </Transition>
     }
 }
 
+/// What a post's page shows: the post, and which parts of it have not reached the server.
+#[derive(Clone, Debug, PartialEq)]
+struct ShownPost {
+    detail: PostDetail,
+    /// The post, or a change to it, is not sent yet.
+    waiting: bool,
+    /// Ids of replies not sent yet.
+    waiting_replies: Vec<String>,
+}
+
+impl ShownPost {
+    fn from_server(detail: PostDetail) -> Self {
+        Self {
+            detail,
+            waiting: false,
+            waiting_replies: Vec::new(),
+        }
+    }
+}
+
 #[component]
 fn PostContents(
-    detail: PostDetail,
-    /// (the post or a change to it is not sent yet, ids of replies not sent yet)
-    waiting: (bool, Vec<String>),
+    shown: Memo<ShownPost>,
     post_action: ServerAction<PostAction>,
     reply: ServerAction<Reply>,
 ) -> impl IntoView {
-    let buttons = available_actions(&detail);
+    let card = part(shown, |s| s.detail.card.clone());
+    let permissions = part(shown, |s| s.detail.permissions.clone());
+    let buttons = part(shown, |s| available_actions(&s.detail));
     // Why there is no "I can help" button for someone who could otherwise help.
-    let vetting_note = detail.card.needs_vetting
-        && detail.card.status == PostStatus::Open
-        && !detail.permissions.can_claim
-        && !detail.permissions.is_author;
-    let permissions = detail.permissions.clone();
-    let PostDetail {
-        card,
-        board_name,
-        details,
-        replies,
-        contact,
-        ..
-    } = detail;
-    let (post_waiting, waiting_replies) = waiting;
-    let claimed = claimed_line(&card);
-    let paragraphs: Vec<String> = details
+    let vetting_note = part(shown, |s| {
+        let d = &s.detail;
+        d.card.needs_vetting
+            && d.card.status == PostStatus::Open
+            && !d.permissions.can_claim
+            && !d.permissions.is_author
+    });
+    let paragraphs = part(shown, |s| split_paragraphs(&s.detail.details));
+    let contact = part(shown, |s| s.detail.contact.clone());
+    let board_name = part(shown, |s| s.detail.board_name.clone());
+    let post_waiting = part(shown, |s| s.waiting);
+    let replies = part(shown, |s| {
+        let d = &s.detail;
+        let waiting = |r: &ReplyView| s.waiting_replies.contains(&r.id);
+        d.replies
+            .iter()
+            .map(|r| (r.clone(), waiting(r)))
+            .collect::<Vec<_>>()
+    });
+    // The same for as long as this is drawn: the frame is drawn again for another post.
+    let (post_id, board_slug) = card.with_untracked(|c| (c.id.clone(), c.board_slug.clone()));
+    let title = move || card.with(|c| c.title.clone());
+    view! {
+        <Title text=title />
+        <p class="back-link">
+            <A href=format!("/b/{board_slug}")>"Back to " {board_name}</A>
+        </p>
+        <article class="post">
+            <h1>{title}</h1>
+            {move || {
+                card.with(|c| {
+                    view! {
+                        <PostBadges
+                            kind=c.kind
+                            urgency=c.urgency
+                            status=c.status
+                            pinned=c.pinned
+                            needs_vetting=c.needs_vetting
+                        />
+                    }
+                })
+            }}
+            <p class="post-meta">
+                {move || card.with(|c| c.author_name.clone())} " · "
+                {move || card.with(|c| c.street.clone())} " · "
+                {move || view! { <PostDate ms=card.with(|c| c.created_at_ms) /> }}
+            </p>
+            {move || post_waiting.get().then(|| view! { <WaitingBadge /> })}
+            {move || {
+                paragraphs
+                    .get()
+                    .into_iter()
+                    .map(|paragraph| view! { <p class="post-details">{paragraph}</p> })
+                    .collect_view()
+            }}
+            {move || card.with(claimed_line).map(|line| view! { <p class="post-claimed">{line}</p> })}
+            {move || {
+                vetting_note
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="hint">
+                                "Only a volunteer with a current vetting (such as a DBS check) can help "
+                                "with this. Ask an organiser if you would like to."
+                            </p>
+                        }
+                    })
+            }}
+        </article>
+        {move || contact.get().map(|contact| view! { <ContactBox contact /> })}
+        <ActionButtons buttons post_id=post_id.clone() board_slug action=post_action />
+        <PostModeration card permissions />
+        <Replies replies post_id action=reply />
+    }
+}
+
+/// The post's details as paragraphs (split at blank lines).
+fn split_paragraphs(details: &str) -> Vec<String> {
+    details
         .replace("\r\n", "\n")
         .split("\n\n")
         .map(str::trim)
         .filter(|paragraph| !paragraph.is_empty())
         .map(str::to_string)
-        .collect();
-    view! {
-        <Title text=card.title.clone() />
-        <p class="back-link">
-            <A href=format!("/b/{}", card.board_slug)>"Back to " {board_name}</A>
-        </p>
-        <article class="post">
-            <h1>{card.title.clone()}</h1>
-            <PostBadges
-                kind=card.kind
-                urgency=card.urgency
-                status=card.status
-                pinned=card.pinned
-                needs_vetting=card.needs_vetting
-            />
-            <p class="post-meta">
-                {card.author_name.clone()} " · " {card.street.clone()} " · "
-                <PostDate ms=card.created_at_ms />
-            </p>
-            {post_waiting.then(|| view! { <WaitingBadge /> })}
-            {paragraphs
-                .into_iter()
-                .map(|paragraph| view! { <p class="post-details">{paragraph}</p> })
-                .collect_view()}
-            {claimed.map(|line| view! { <p class="post-claimed">{line}</p> })}
-            {vetting_note.then(|| {
-                view! {
-                    <p class="hint">
-                        "Only a volunteer with a current vetting (such as a DBS check) can help "
-                        "with this. Ask an organiser if you would like to."
-                    </p>
-                }
-            })}
-        </article>
-        {contact.map(|contact| view! { <ContactBox contact /> })}
-        <ActionButtons buttons post_id=card.id.clone() board_slug=card.board_slug.clone() action=post_action />
-        <PostModeration card=card.clone() permissions />
-        <Replies replies waiting_replies post_id=card.id action=reply />
-    }
+        .collect()
 }
 
 /// "Sam is helping" on a claimed request, "Sam is taking this up" on a claimed offer.
@@ -255,10 +318,11 @@ fn button_class(action: &str) -> &'static str {
     }
 }
 
-/// Each button is its own small form, so it works without JavaScript too.
+/// Each button is its own small form, so it works without JavaScript too. The forms are
+/// drawn again only when the buttons the viewer may use change.
 #[component]
 fn ActionButtons(
-    buttons: Vec<(&'static str, &'static str)>,
+    buttons: Memo<Vec<(&'static str, &'static str)>>,
     post_id: String,
     board_slug: String,
     action: ServerAction<PostAction>,
@@ -267,37 +331,42 @@ fn ActionButtons(
     let error = outbox_form_error(found_here, action);
     let id = RwSignal::new(new_id());
     let navigate = use_navigate();
-    let any = !buttons.is_empty();
-    let forms = buttons.into_iter().map(move |(name, label)| {
-        let post_id = post_id.clone();
-        let (board_slug, navigate) = (board_slug.clone(), navigate.clone());
-        let read: ReadForm = Box::new(move |fields| {
-            Ok(Mutation {
-                id: fields.get("id"),
-                created_at_ms: now_ms(),
-                kind: post_action(&fields.get("post_id"), &fields.get("action"))?,
-            })
-        });
-        let after: AfterQueued = Box::new(move |mutation| {
-            id.set(new_id());
-            if matches!(mutation.kind, MutationKind::Remove { .. }) {
-                navigate(&format!("/b/{board_slug}"), Default::default());
+    let forms = move || {
+        let buttons = buttons.get();
+        let any = !buttons.is_empty();
+        let forms = buttons.into_iter().map(|(name, label)| {
+            let post_id = post_id.clone();
+            let (board_slug, navigate) = (board_slug.clone(), navigate.clone());
+            let read: ReadForm = Box::new(move |fields| {
+                Ok(Mutation {
+                    id: fields.get("id"),
+                    created_at_ms: now_ms(),
+                    kind: post_action(&fields.get("post_id"), &fields.get("action"))?,
+                })
+            });
+            let after: AfterQueued = Box::new(move |mutation| {
+                id.set(new_id());
+                if matches!(mutation.kind, MutationKind::Remove { .. }) {
+                    navigate(&format!("/b/{board_slug}"), Default::default());
+                }
+            });
+            view! {
+                <OutboxForm action={<PostAction as ServerFn>::PATH} error=found_here read after>
+                    <HiddenId name="id" value=id />
+                    <input type="hidden" name="post_id" value=post_id />
+                    <input type="hidden" name="action" value=name />
+                    <button type="submit" class=button_class(name)>
+                        {label}
+                    </button>
+                </OutboxForm>
             }
         });
-        view! {
-            <OutboxForm action={<PostAction as ServerFn>::PATH} error=found_here read after>
-                <HiddenId name="id" value=id />
-                <input type="hidden" name="post_id" value=post_id />
-                <input type="hidden" name="action" value=name />
-                <button type="submit" class=button_class(name)>
-                    {label}
-                </button>
-            </OutboxForm>
-        }
-    });
+        let forms = forms.collect_view();
+        any.then(|| view! { <div class="post-actions">{forms}</div> })
+    };
     // The error shows even when no button is left, e.g. "Sam is already helping with this."
     view! {
-        {any.then(|| view! { <div class="post-actions">{forms.collect_view()}</div> })}
+        {forms}
         {move || {
             error
                 .get()
@@ -306,31 +375,46 @@ fn ActionButtons(
     }
 }
 
+/// The replies (each drawn once, and again only when it changes) and the form to add one.
 #[component]
 fn Replies(
-    replies: Vec<ReplyView>,
-    waiting_replies: Vec<String>,
+    /// Oldest first, each with whether it is still waiting to send.
+    replies: Memo<Vec<(ReplyView, bool)>>,
     post_id: String,
     action: ServerAction<Reply>,
 ) -> impl IntoView {
     let found_here = RwSignal::new(None::<AppError>);
     let error = outbox_form_error(found_here, action);
     let (id, reply_id) = (RwSignal::new(new_id()), RwSignal::new(new_id()));
-    let body = PostDrafts::get().reply;
-    let none_yet = replies.is_empty();
-    let list = replies.into_iter().map(|reply| {
-        let waiting = waiting_replies.contains(&reply.id);
-        view! {
-            <li class="reply">
-                <p class="post-meta">
-                    <strong>{reply.author_name}</strong>
-                    {(!waiting).then(|| view! { " · " <PostDate ms=reply.created_at_ms /> })}
-                </p>
-                <p class="reply-body">{reply.body}</p>
-                {waiting.then(|| view! { <WaitingBadge /> })}
-            </li>
+    let body = RwSignal::new(typed_value("body").unwrap_or_default());
+    let none_yet = Memo::new(move |_| replies.with(Vec::is_empty));
+    let list = move || {
+        if none_yet.get() {
+            return view! { <p>"No replies yet."</p> }.into_any();
         }
-    });
+        view! {
+            <ol class="reply-list">
+                <For
+                    each=move || replies.get()
+                    key=|(reply, waiting)| (reply.id.clone(), *waiting)
+                    children=|(reply, waiting)| {
+                        view! {
+                            <li class="reply">
+                                <p class="post-meta">
+                                    <strong>{reply.author_name}</strong>
+                                    {(!waiting)
+                                        .then(|| view! { " · " <PostDate ms=reply.created_at_ms /> })}
+                                </p>
+                                <p class="reply-body">{reply.body}</p>
+                                {waiting.then(|| view! { <WaitingBadge /> })}
+                            </li>
+                        }
+                    }
+                />
+            </ol>
+        }
+        .into_any()
+    };
     let read: ReadForm = Box::new(move |fields| {
         Ok(Mutation {
             id: fields.get("id"),
@@ -350,11 +434,7 @@ fn Replies(
     view! {
         <section id="replies" class="replies" aria-labelledby="replies-heading">
             <h2 id="replies-heading">"Replies"</h2>
-            {if none_yet {
-                view! { <p>"No replies yet."</p> }.into_any()
-            } else {
-                view! { <ol class="reply-list">{list.collect_view()}</ol> }.into_any()
-            }}
+            {list}
             <OutboxForm
                 action={<Reply as ServerFn>::PATH}
                 class="form reply-form"

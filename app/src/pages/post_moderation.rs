@@ -4,11 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
-use super::{
-    moderate::{HideForm, RestoreForm},
-    post_drafts::PostDrafts,
-};
-use crate::components::form::{invalid, problem_text, successes};
+use super::moderate::{HideForm, RestoreForm};
+use crate::components::form::{invalid, problem_text, successes, typed_value};
 use crate::{
     api::moderation::{ModeratePost, ReportPost},
     components::form::{form_error, use_fresh_id, FieldMessage, HiddenId},
@@ -19,16 +16,20 @@ use model::{
     views::{PostCard, PostPermissions},
 };
 
-/// What a post's page adds for moderation: the report form, or the organisers' box.
+/// What a post's page adds for moderation: the report form, or the organisers' box. Each is
+/// drawn again only if the viewer's standing changes, so an open report box stays open.
 #[component]
-pub(super) fn PostModeration(card: PostCard, permissions: PostPermissions) -> impl IntoView {
+pub(super) fn PostModeration(
+    card: Memo<PostCard>,
+    permissions: Memo<PostPermissions>,
+) -> impl IntoView {
+    let is_organiser = Memo::new(move |_| permissions.with(|p| p.is_organiser));
+    // Organisers hide what is wrong themselves; authors withdraw their own posts.
+    let may_report = Memo::new(move |_| permissions.with(|p| !p.is_author && !p.is_organiser));
+    let post_id = card.with_untracked(|c| c.id.clone());
     view! {
-        {permissions
-            .is_organiser
-            .then(|| view! { <OrganiserBox card=card.clone() /> })}
-        // Organisers hide what is wrong themselves; authors withdraw their own posts.
-        {(!permissions.is_author && !permissions.is_organiser)
-            .then(|| view! { <ReportBox post_id=card.id /> })}
+        {move || is_organiser.get().then(|| view! { <OrganiserBox card /> })}
+        {move || may_report.get().then(|| view! { <ReportBox post_id=post_id.clone() /> })}
     }
 }
 
@@ -43,16 +44,15 @@ fn ReportBox(post_id: String) -> impl IntoView {
     let reported = move || {
         query.with(|q| q.get("reported").is_some()) || matches!(action.value().get(), Some(Ok(())))
     };
-    // Kept while the page is open, though this box is drawn afresh after each sync round.
-    let drafts = PostDrafts::get();
+    let open = RwSignal::new(false);
+    let chosen = RwSignal::new(typed_value("reason").unwrap_or_default());
+    let note = RwSignal::new(typed_value("note").unwrap_or_default());
     let reasons = ReportReason::ALL
         .iter()
         .map(|reason| {
             let value = reason.as_str();
             let field = format!("report-reason-{value}");
-            let checked = drafts
-                .report_reason
-                .with_untracked(|chosen| chosen == value);
+            let checked = chosen.with_untracked(|chosen| chosen == value);
             view! {
                 <div class="choice">
                     <input
@@ -61,7 +61,7 @@ fn ReportBox(post_id: String) -> impl IntoView {
                         name="reason"
                         value=value
                         checked=checked
-                        on:change=move |_| drafts.report_reason.set(value.to_string())
+                        on:change=move |_| chosen.set(value.to_string())
                     />
                     <label for=field>{reason.label()}</label>
                 </div>
@@ -75,12 +75,12 @@ fn ReportBox(post_id: String) -> impl IntoView {
         </p>
         <details
             class="report-box"
-            open=move || drafts.report_open.get() || error.get().is_some()
+            open=move || open.get() || error.get().is_some()
             hidden=reported
             on:toggle=move |ev| {
-                let open = event_target::<leptos::web_sys::HtmlDetailsElement>(&ev).open();
-                if open != drafts.report_open.get_untracked() {
-                    drafts.report_open.set(open);
+                let now_open = event_target::<leptos::web_sys::HtmlDetailsElement>(&ev).open();
+                if now_open != open.get_untracked() {
+                    open.set(now_open);
                 }
             }
         >
@@ -107,10 +107,10 @@ fn ReportBox(post_id: String) -> impl IntoView {
                         maxlength=REPORT_NOTE_MAX.to_string()
                         aria-describedby="note-error"
                         aria-invalid=invalid(error, "note")
-                        prop:value=drafts.report_note
-                        on:input=move |ev| drafts.report_note.set(event_target_value(&ev))
+                        prop:value=note
+                        on:input=move |ev| note.set(event_target_value(&ev))
                     >
-                        {drafts.report_note.get_untracked()}
+                        {note.get_untracked()}
                     </textarea>
                     <FieldMessage name="note" error=error />
                 </div>
@@ -130,7 +130,7 @@ fn ReportBox(post_id: String) -> impl IntoView {
 
 /// Organisers: hide the post (with a reason for the log) or, when hidden, restore it.
 #[component]
-fn OrganiserBox(card: PostCard) -> impl IntoView {
+fn OrganiserBox(card: Memo<PostCard>) -> impl IntoView {
     let action = ServerAction::<ModeratePost>::new();
     let id = use_fresh_id(action);
     let error = form_error(action);
@@ -144,28 +144,36 @@ fn OrganiserBox(card: PostCard) -> impl IntoView {
         }
         count
     });
-    let (post_id, title, slug) = (card.id, card.title, card.board_slug);
-    let change = if card.hidden {
-        view! {
-            <p>
-                <strong>"Hidden: "</strong>
-                "only organisers can see this post. Restore it to put it back on the board."
-            </p>
-            <RestoreForm post_id title slug=slug.clone() back="post" action id />
+    let hidden = Memo::new(move |_| card.with(|c| (c.hidden, c.title.clone())));
+    let (post_id, slug) = card.with_untracked(|c| (c.id.clone(), c.board_slug.clone()));
+    let change = {
+        let (post_id, slug) = (post_id.clone(), slug.clone());
+        move || {
+            let (hidden, title) = hidden.get();
+            let (post_id, slug) = (post_id.clone(), slug.clone());
+            if hidden {
+                view! {
+                    <p>
+                        <strong>"Hidden: "</strong>
+                        "only organisers can see this post. Restore it to put it back on the board."
+                    </p>
+                    <RestoreForm post_id title slug=slug.clone() back="post" action id />
+                }
+                .into_any()
+            } else {
+                view! {
+                    <details class="hide-post">
+                        <summary>"Hide this post…"</summary>
+                        <p class="hint">
+                            "Only organisers will see it, until one of you restores it. "
+                            "Its open reports are closed."
+                        </p>
+                        <HideForm post_id title slug=slug.clone() back="post" action id />
+                    </details>
+                }
+                .into_any()
+            }
         }
-        .into_any()
-    } else {
-        view! {
-            <details class="hide-post">
-                <summary>"Hide this post…"</summary>
-                <p class="hint">
-                    "Only organisers will see it, until one of you restores it. "
-                    "Its open reports are closed."
-                </p>
-                <HideForm post_id title slug=slug.clone() back="post" action id />
-            </details>
-        }
-        .into_any()
     };
     view! {
         <section class="moderation-box" aria-labelledby="moderation-heading">

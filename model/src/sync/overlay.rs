@@ -11,7 +11,7 @@ pub struct Me<'a> {
 }
 
 /// A card on the board and whether it shows a write not yet sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ShownCard {
     pub card: PostCard,
     pub waiting: bool,
