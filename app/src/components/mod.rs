@@ -1,11 +1,12 @@
-//! Building blocks shared by pages: the page chrome, forms, post badges and dates, and why a
-//! page could not load. A piece two pages use lives here, never in one of the pages.
+//! Building blocks shared by pages: the page chrome, forms, post badges and dates, why a
+//! page could not load, and the organisers' hide and restore forms. A piece two pages use lives here, never in one of the pages.
 
 mod bottom_nav;
 mod connection_status;
 pub mod form;
 mod install_button;
 mod load_problem;
+pub mod moderation_forms;
 pub mod outbox_form;
 pub mod post_badges;
 mod site_header;

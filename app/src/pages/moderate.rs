@@ -9,6 +9,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 use super::moderate_members::{Members, Removed};
 use crate::components::{
     form::{problem_text, successes},
+    moderation_forms::{HideForm, RestoreForm},
     post_badges::day_and_month,
     LoadProblem,
 };
@@ -19,9 +20,7 @@ use crate::{
 };
 use model::{
     dates::time_of_day,
-    moderation::{
-        AuditEntry, HiddenPost, ModerationPage, ReportView, ReportedPost, MODERATION_REASON_MAX,
-    },
+    moderation::{AuditEntry, HiddenPost, ModerationPage, ReportView, ReportedPost},
 };
 
 /// The page's three kinds of button, with the mutation id each form sends next.
@@ -201,65 +200,6 @@ fn ReportItem(report: ReportView, title: String, slug: String, actions: Actions)
                 </button>
             </ActionForm>
         </li>
-    }
-}
-
-/// Hides a post, with an optional reason for the log. Used here and on the post's page.
-#[component]
-pub(super) fn HideForm(
-    post_id: String,
-    title: String,
-    slug: String,
-    /// `post` to come back to the post's page, else the moderation page.
-    back: &'static str,
-    action: ServerAction<ModeratePost>,
-    id: Signal<String>,
-) -> impl IntoView {
-    let field = format!("hide-reason-{post_id}");
-    view! {
-        <ActionForm action=action attr:class="form moderation-form">
-            <HiddenId name="id" value=id />
-            <input type="hidden" name="post_id" value=post_id />
-            <input type="hidden" name="action" value="hide" />
-            <input type="hidden" name="slug" value=slug />
-            <input type="hidden" name="back" value=back />
-            <div class="field">
-                <label for=field.clone()>"Reason, for the log (optional)"</label>
-                <input
-                    id=field
-                    name="reason"
-                    type="text"
-                    maxlength=MODERATION_REASON_MAX.to_string()
-                />
-            </div>
-            <button type="submit" class="button button-danger" aria-label=format!("Hide “{title}”")>
-                "Hide this post"
-            </button>
-        </ActionForm>
-    }
-}
-
-/// Puts a hidden post back on the board for everyone.
-#[component]
-pub(super) fn RestoreForm(
-    post_id: String,
-    title: String,
-    slug: String,
-    back: &'static str,
-    action: ServerAction<ModeratePost>,
-    id: Signal<String>,
-) -> impl IntoView {
-    view! {
-        <ActionForm action=action attr:class="inline-form">
-            <HiddenId name="id" value=id />
-            <input type="hidden" name="post_id" value=post_id />
-            <input type="hidden" name="action" value="restore" />
-            <input type="hidden" name="slug" value=slug />
-            <input type="hidden" name="back" value=back />
-            <button type="submit" class="button button-secondary" aria-label=format!("Restore “{title}”")>
-                "Restore"
-            </button>
-        </ActionForm>
     }
 }
 

@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
-use super::moderate::{HideForm, RestoreForm};
-use crate::components::form::{invalid, problem_text, successes, typed_value};
+use crate::components::{
+    form::{invalid, problem_text, successes, typed_value},
+    moderation_forms::{HideForm, RestoreForm},
+};
 use crate::{
     api::moderation::{ModeratePost, ReportPost},
     components::form::{form_error, use_fresh_id, FieldMessage, HiddenId},
