@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{claim, count, invite_code, mark_done, mutation, pin, remove, reply, street, Street};
+use common::{
+    claim, count, hide, invite_code, mark_done, mutation, pin, remove, reply, street, Street,
+};
 use model::refusal::Refusal;
 use model::{
     ids::new_id,
@@ -20,13 +22,6 @@ use store::on_both_backends;
 /// sharing a millisecond, so "newest first" has one right answer.
 async fn tick() {
     tokio::time::sleep(std::time::Duration::from_millis(3)).await;
-}
-
-fn hide(post_id: &str, reason: &str) -> MutationKind {
-    MutationKind::Moderate(Moderation::HidePost {
-        post_id: post_id.into(),
-        reason: reason.into(),
-    })
 }
 
 fn restore(post_id: &str) -> MutationKind {

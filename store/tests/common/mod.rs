@@ -224,6 +224,14 @@ pub fn remove(post_id: &str) -> MutationKind {
     }
 }
 
+/// An organiser hides a post (with a reason for the log).
+pub fn hide(post_id: &str, reason: &str) -> MutationKind {
+    MutationKind::Moderate(model::moderation::Moderation::HidePost {
+        post_id: post_id.into(),
+        reason: reason.into(),
+    })
+}
+
 pub fn reply(post_id: &str, body: &str) -> MutationKind {
     let (reply_id, post_id, body) = (new_id(), post_id.into(), body.into());
     MutationKind::Reply {
