@@ -6,12 +6,14 @@
 
 mod common;
 
-use common::{claim, hide, mark_done, pin, remove, reply, street, withdraw, Street};
+use common::{
+    backdate_expiry, claim, expiring, hide, mark_done, pin, remove, reply, street, withdraw, Street,
+};
 use model::{
     ids::now_ms,
     sync::local::LocalBoard,
     views::{BoardFilter, Viewer},
-    Category, MutationKind, PostKind, PostStatus,
+    Category, PostKind, PostStatus,
 };
 use store::on_both_backends;
 
@@ -78,21 +80,13 @@ async fn busy_board(s: &Street) {
     s.applies(&s.asha, hide(&hidden, "An advert")).await;
     let removed = s.request(&s.dev, "Something unkind").await;
     s.applies(&s.asha, remove(&removed)).await;
-    let mut expiring = s.new_post(PostKind::Request, Category::Shopping, "Walk my dog");
-    if let MutationKind::CreatePost {
-        expires_in_days, ..
-    } = &mut expiring
-    {
-        *expires_in_days = Some(1);
-    }
-    let expired = expiring.post_id().to_string();
-    s.applies(&s.ben, expiring).await;
-    // Time travel instead of waiting a day.
-    sqlx::query("UPDATE posts SET expires_at_ms = 1 WHERE id = $1")
-        .bind(&expired)
-        .execute(s.db.pool())
-        .await
-        .expect("backdate expiry");
+    let create = expiring(
+        s.new_post(PostKind::Request, Category::Shopping, "Walk my dog"),
+        1,
+    );
+    let expired = create.post_id().to_string();
+    s.applies(&s.ben, create).await;
+    backdate_expiry(&s.db, &expired).await;
 }
 
 /// The board as `who`'s phone keeps it after pulling from the start, a page at a time.

@@ -5,11 +5,14 @@ mod common;
 
 use std::time::Duration;
 
-use common::{act, claim, mark_done, new_post, pin, release, reply, street, withdraw};
+use common::{
+    act, backdate_expiry, claim, expiring, mark_done, new_post, pin, release, reply, street,
+    withdraw,
+};
 use model::refusal::{PostAction, Refusal};
 use model::{
     views::{BoardFilter, ContactDetails, Profile},
-    AppError, Category, MutationKind, Outcome, PostKind, PostStatus,
+    AppError, Category, Outcome, PostKind, PostStatus,
 };
 use store::on_both_backends;
 
@@ -253,13 +256,7 @@ on_both_backends! {
 on_both_backends! {
     async fn an_expired_post_reads_as_expired_and_cannot_be_claimed(backend: Backend) {
         let s = street(backend).await;
-        let mut create = s.new_post(PostKind::Request, Category::Pets, "Walk my dog tomorrow");
-        if let MutationKind::CreatePost {
-            expires_in_days, ..
-        } = &mut create
-        {
-            *expires_in_days = Some(1);
-        }
+        let create = expiring(s.new_post(PostKind::Request, Category::Pets, "Walk my dog tomorrow"), 1);
         let post_id = create.post_id().to_string();
         s.applies(&s.ben, create).await;
         let card = s.detail(&s.ben, &post_id).await.card;
@@ -270,12 +267,7 @@ on_both_backends! {
             "a day after posting"
         );
 
-        // Time travel instead of waiting a day: move the expiry into the distant past.
-        sqlx::query("UPDATE posts SET expires_at_ms = 1 WHERE id = $1")
-            .bind(&post_id)
-            .execute(s.db.pool())
-            .await
-            .expect("backdate expiry");
+        backdate_expiry(&s.db, &post_id).await;
 
         assert_eq!(
             s.detail(&s.ben, &post_id).await.card.status,

@@ -224,6 +224,26 @@ pub fn remove(post_id: &str) -> MutationKind {
     }
 }
 
+/// `create` (a `CreatePost`) asking to expire after `days`.
+pub fn expiring(mut create: MutationKind, days: u32) -> MutationKind {
+    if let MutationKind::CreatePost {
+        expires_in_days, ..
+    } = &mut create
+    {
+        *expires_in_days = Some(days);
+    }
+    create
+}
+
+/// Time travel instead of waiting: moves the post's expiry into the distant past.
+pub async fn backdate_expiry(db: &Db, post_id: &str) {
+    sqlx::query("UPDATE posts SET expires_at_ms = 1 WHERE id = $1")
+        .bind(post_id)
+        .execute(db.pool())
+        .await
+        .expect("backdate expiry");
+}
+
 /// An organiser hides a post (with a reason for the log).
 pub fn hide(post_id: &str, reason: &str) -> MutationKind {
     MutationKind::Moderate(model::moderation::Moderation::HidePost {
