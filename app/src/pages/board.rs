@@ -233,6 +233,9 @@ fn BoardContents(shown: Memo<ShownBoard>, new_invite: ServerAction<NewInvite>) -
         <FilterForm />
         {list}
     }
+    // A type of its own, as the post page's: keeps the page's view type shallow enough for
+    // the server build to lay out.
+    .into_any()
 }
 
 /// Organisers only: the board's invite link, and a way to replace it.
