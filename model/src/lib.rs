@@ -25,7 +25,7 @@ pub use error::AppError;
 /// should not have to remember passwords often; signing out ends it at once.
 pub const SESSION_DAYS: i64 = 90;
 
-pub use mutation::{Mutation, MutationKind, Outcome, Touches};
+pub use mutation::{Mutation, MutationKind, Outcome};
 pub use post::{Category, PostKind, PostStatus, Urgency};
 pub use refusal::Refusal;
 pub use role::Role;

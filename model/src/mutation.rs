@@ -74,34 +74,7 @@ pub enum Outcome {
     },
 }
 
-/// What phones following a board must hear of once a mutation is applied.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Touches<'a> {
-    /// This post changed (and with it its board's change number).
-    Post(&'a str),
-    /// Posts of this board changed (a member removed: what they helped with is open again).
-    Board(&'a str),
-    /// Nothing a board shows: a volunteer's own offer, a dismissed report.
-    Nothing,
-}
-
 impl MutationKind {
-    /// What applying this changes that other phones must hear of (see `Touches`).
-    pub fn touches(&self) -> Touches<'_> {
-        match self {
-            Self::Volunteer(_) => Touches::Nothing,
-            Self::Moderate(m) => match m {
-                Moderation::RemoveMember { board_id, .. }
-                | Moderation::AllowBack { board_id, .. } => Touches::Board(board_id),
-                Moderation::DismissReport { .. } => Touches::Nothing,
-                Moderation::Report { post_id, .. }
-                | Moderation::HidePost { post_id, .. }
-                | Moderation::RestorePost { post_id, .. } => Touches::Post(post_id),
-            },
-            other => Touches::Post(other.post_id()),
-        }
-    }
-
     /// The post this mutation is about.
     pub fn post_id(&self) -> &str {
         match self {
@@ -229,24 +202,6 @@ mod tests {
             serde_json::to_string(&rejected).unwrap(),
             r#"{"outcome":"rejected","reason":{"refusal":"own_post"}}"#
         );
-    }
-
-    #[test]
-    fn a_write_tells_phones_of_the_post_or_board_it_changed_and_no_empty_id() {
-        let claim = MutationKind::Claim {
-            post_id: "p1".into(),
-        };
-        assert_eq!(claim.touches(), Touches::Post("p1"));
-        let removal = MutationKind::Moderate(Moderation::RemoveMember {
-            board_id: "b1".into(),
-            member_id: "u2".into(),
-            reason: "spam".into(),
-        });
-        assert_eq!(removal.touches(), Touches::Board("b1"));
-        let dismissal = MutationKind::Moderate(Moderation::DismissReport {
-            report_id: "r1".into(),
-        });
-        assert_eq!(dismissal.touches(), Touches::Nothing);
     }
 
     #[test]

@@ -1,25 +1,26 @@
 //! Applying a mutation exactly once: in one transaction, check its id has not been seen, make
-//! the change (or decide to reject it), bump the board's change sequence, and record the
-//! outcome under the id. A repeat of the id returns the recorded outcome and changes nothing.
+//! the change (or decide to reject it) through one exhaustive dispatch, and record the outcome
+//! under the id; once committed, announce the board number the change moved. A repeat of the
+//! id returns the recorded outcome and changes nothing.
 
 use model::refusal::{OrganiserAction, PostAction, Refusal};
 use model::{
+    coordination::Coordination,
     ids::now_ms,
     moderation::{sees_hidden_posts, AuditAction},
     rules::permissions,
     views::Viewer,
-    AppError, Mutation, MutationKind, Outcome, PostKind, PostStatus, Touches,
+    AppError, Category, Mutation, MutationKind, Outcome, PostKind, PostStatus, Urgency,
 };
 use sqlx::{Any, Transaction};
 
 use crate::{
     access::membership_in,
     audit::Audit,
-    changes::bump_sequence,
+    changes::{bump_sequence, rejected, Written},
     coordination::{settle_assignments, Acting},
     error::{is_unique_violation, OrInternal},
     moderation::resolve_reports,
-    refusal::rejected,
     rows::PostRow,
     vetting::is_vetted,
     write::OnItsOwn,
@@ -64,8 +65,9 @@ impl Db {
                 return Err(e);
             }
         }
-        let outcome = match self.apply_in(&mut tx, viewer, mutation).await {
-            Ok(outcome) => outcome,
+        let (outcome, moved) = match self.apply_in(&mut tx, viewer, mutation).await {
+            Ok(Written::Applied(moved)) => (Outcome::Applied, moved),
+            Ok(Written::Refused(reason)) => (Outcome::Rejected { reason }, None),
             Err(e) => {
                 tx.rollback().await;
                 return Err(e);
@@ -85,12 +87,8 @@ impl Db {
         match recorded {
             Ok(_) => {
                 tx.commit().await?;
-                if outcome == Outcome::Applied {
-                    match mutation.kind.touches() {
-                        Touches::Post(post_id) => self.announce_post_change(post_id),
-                        Touches::Board(board_id) => self.announce_board_change(board_id),
-                        Touches::Nothing => {}
-                    }
+                if let Some(moved) = moved {
+                    self.announce(moved);
                 }
                 Ok(outcome)
             }
@@ -114,73 +112,86 @@ impl Db {
         recorded_outcome_in(self.pool(), viewer, id).await
     }
 
+    /// Every kind of write, to the code that makes it: one exhaustive dispatch.
     async fn apply_in(
         &self,
         tx: &mut Transaction<'static, Any>,
         viewer: &Viewer,
         mutation: &Mutation,
-    ) -> Result<Outcome, AppError> {
+    ) -> Result<Written, AppError> {
         let now = now_ms();
-        if let MutationKind::Moderate(action) = &mutation.kind {
-            return self.apply_moderation(tx, viewer, action).await;
-        }
-        if let MutationKind::CreatePost {
-            post_id,
-            board_id,
-            post_kind,
-            category,
-            title,
-            details,
-            urgency,
-            expires_in_days,
-            needs_vetting,
-        } = &mutation.kind
-        {
-            let membership = membership_in(&mut **tx, viewer, board_id).await?;
-            if *post_kind == PostKind::Notice && !membership.role.is_organiser() {
-                return Err(AppError::Refused(Refusal::OrganisersOnly {
-                    action: OrganiserAction::PostNotices,
-                }));
+        let (post_id, change) = match &mutation.kind {
+            MutationKind::CreatePost {
+                post_id,
+                board_id,
+                post_kind,
+                category,
+                title,
+                details,
+                urgency,
+                expires_in_days,
+                needs_vetting,
+            } => {
+                let post = NewPost {
+                    post_id,
+                    board_id,
+                    kind: *post_kind,
+                    category: *category,
+                    title,
+                    details,
+                    urgency: *urgency,
+                    expires_in_days: *expires_in_days,
+                    needs_vetting: *needs_vetting,
+                };
+                return create_post(tx, viewer, post, now).await;
             }
-            let exists: Option<String> = sqlx::query_scalar("SELECT id FROM posts WHERE id = $1")
-                .bind(post_id)
-                .fetch_optional(&mut **tx)
-                .await
-                .internal()?;
-            if exists.is_some() {
-                return Ok(rejected(Refusal::PostAlreadySent));
+            MutationKind::Moderate(action) => {
+                return self.apply_moderation(tx, viewer, action).await
             }
-            let seq = bump_sequence(tx, board_id).await?;
-            sqlx::query(
-                "INSERT INTO posts (id, board_id, author_id, kind, category, title, details, urgency, street, status, \
-                 expires_at_ms, created_at_ms, updated_at_ms, seq) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $11, $12)",
-            )
-            .bind(post_id)
-            .bind(board_id)
-            .bind(&viewer.user_id)
-            .bind(post_kind.as_str())
-            .bind(category.as_str())
-            .bind(title.trim())
-            .bind(details.trim())
-            .bind(urgency.as_str())
-            .bind(&membership.street)
-            .bind(expires_in_days.map(|d| now + i64::from(d) * DAY_MS))
-            .bind(now)
-            .bind(seq)
-            .execute(&mut **tx)
+            MutationKind::Volunteer(change) => {
+                return self.apply_volunteer(tx, viewer, change, now).await
+            }
+            MutationKind::Claim { post_id } => (post_id, PostChange::Claim),
+            MutationKind::Release { post_id } => (post_id, PostChange::Release),
+            MutationKind::MarkDone { post_id } => (post_id, PostChange::MarkDone),
+            MutationKind::Withdraw { post_id } => (post_id, PostChange::Withdraw),
+            MutationKind::SetPinned { post_id, pinned } => {
+                (post_id, PostChange::SetPinned(*pinned))
+            }
+            MutationKind::Remove { post_id } => (post_id, PostChange::Remove),
+            MutationKind::Coordinate(change) => {
+                let post_id = mutation.kind.post_id();
+                return self
+                    .change_post(
+                        tx,
+                        viewer,
+                        &mutation.id,
+                        post_id,
+                        PostChange::Coordinate(change),
+                        now,
+                    )
+                    .await;
+            }
+            MutationKind::Reply {
+                reply_id,
+                post_id,
+                body,
+            } => (post_id, PostChange::Reply { reply_id, body }),
+        };
+        self.change_post(tx, viewer, &mutation.id, post_id, change, now)
             .await
-            .internal()?;
-            if *needs_vetting && *post_kind == PostKind::Request {
-                set_post(tx, post_id, "needs_vetting = TRUE", now).await?;
-            }
-            return Ok(Outcome::Applied);
-        }
+    }
 
-        if let MutationKind::Volunteer(change) = &mutation.kind {
-            return self.apply_volunteer(tx, viewer, change, now).await;
-        }
-        let post_id = mutation.kind.post_id();
+    /// A change to an existing post: its state, its pin, its coordination, or a reply.
+    async fn change_post(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        viewer: &Viewer,
+        mutation_id: &str,
+        post_id: &str,
+        change: PostChange<'_>,
+        now: i64,
+    ) -> Result<Written, AppError> {
         let gone = || AppError::Refused(Refusal::PostGone);
         let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
         let membership = membership_in(&mut **tx, viewer, &post.board_id)
@@ -196,12 +207,8 @@ impl Db {
                 .with_viewer_vetted(vetted),
         );
 
-        let change = match &mutation.kind {
-            // Handled (and returned) above.
-            MutationKind::CreatePost { .. } | MutationKind::Moderate(_) => {
-                return Err(AppError::Internal)
-            }
-            MutationKind::Claim { .. } => {
+        let change = match change {
+            PostChange::Claim => {
                 if !may.can_claim {
                     let facts = post.facts(viewer, membership.role).with_viewer_vetted(true);
                     if permissions(&facts).can_claim {
@@ -227,7 +234,7 @@ impl Db {
                 settle_assignments(tx, post_id, &viewer.user_id, now).await?;
                 Change::Post
             }
-            MutationKind::Release { .. } => {
+            PostChange::Release => {
                 if !may.can_release {
                     return Ok(not_now(&post, PostAction::LetGo));
                 }
@@ -240,14 +247,14 @@ impl Db {
                 .await?;
                 Change::Post
             }
-            MutationKind::MarkDone { .. } => {
+            PostChange::MarkDone => {
                 if !may.can_mark_done {
                     return Ok(not_now(&post, PostAction::MarkDone));
                 }
                 set_post(tx, post_id, "status = 'done', done_at_ms = $1", now).await?;
                 Change::Post
             }
-            MutationKind::Withdraw { .. } => {
+            PostChange::Withdraw => {
                 if !may.is_author {
                     return Err(AppError::Refused(Refusal::OnlyAuthorWithdraws));
                 }
@@ -257,7 +264,7 @@ impl Db {
                 set_post(tx, post_id, "status = 'withdrawn'", now).await?;
                 Change::Post
             }
-            MutationKind::SetPinned { pinned, .. } => {
+            PostChange::SetPinned(pinned) => {
                 if !may.is_organiser {
                     return Err(AppError::Refused(Refusal::OrganisersOnly {
                         action: OrganiserAction::Pin,
@@ -266,13 +273,13 @@ impl Db {
                 if !may.can_pin {
                     return Ok(rejected(Refusal::OnlyOpenNoticesPinned));
                 }
-                let assignment = if *pinned {
+                let assignment = if pinned {
                     "pinned = TRUE"
                 } else {
                     "pinned = FALSE"
                 };
                 set_post(tx, post_id, assignment, now).await?;
-                let action = if *pinned {
+                let action = if pinned {
                     AuditAction::PinPost
                 } else {
                     AuditAction::UnpinPost
@@ -280,7 +287,7 @@ impl Db {
                 organiser_did(tx, viewer, &post, action).await?;
                 Change::Post
             }
-            MutationKind::Remove { .. } => {
+            PostChange::Remove => {
                 if !may.can_remove {
                     return Err(AppError::Refused(Refusal::OrganisersOnly {
                         action: OrganiserAction::RemovePosts,
@@ -291,10 +298,10 @@ impl Db {
                 organiser_did(tx, viewer, &post, AuditAction::RemovePost).await?;
                 Change::Post
             }
-            MutationKind::Coordinate(change) => {
+            PostChange::Coordinate(change) => {
                 let acting = Acting {
                     viewer,
-                    mutation_id: &mutation.id,
+                    mutation_id,
                     role: membership.role,
                     may: &may,
                     vetted,
@@ -305,9 +312,7 @@ impl Db {
                 }
                 Change::Post
             }
-            // Handled (and returned) above.
-            MutationKind::Volunteer(_) => return Err(AppError::Internal),
-            MutationKind::Reply { reply_id, body, .. } => {
+            PostChange::Reply { reply_id, body } => {
                 let exists: Option<String> =
                     sqlx::query_scalar("SELECT id FROM replies WHERE id = $1")
                         .bind(reply_id)
@@ -321,11 +326,11 @@ impl Db {
             }
         };
 
-        let seq = bump_sequence(tx, &post.board_id).await?;
+        let moved = bump_sequence(tx, &post.board_id).await?;
         // The post's card changes either way (a reply changes its count), so a pull by
         // sequence brings it.
         sqlx::query("UPDATE posts SET seq = $1 WHERE id = $2")
-            .bind(seq)
+            .bind(moved.seq)
             .bind(post_id)
             .execute(&mut **tx)
             .await
@@ -341,13 +346,86 @@ impl Db {
             .bind(&viewer.user_id)
             .bind(body.trim())
             .bind(now)
-            .bind(seq)
+            .bind(moved.seq)
             .execute(&mut **tx)
             .await
             .internal()?;
         }
-        Ok(Outcome::Applied)
+        Ok(Written::Applied(Some(moved)))
     }
+}
+
+/// A new post's fields, as a `CreatePost` carries them.
+struct NewPost<'a> {
+    post_id: &'a str,
+    board_id: &'a str,
+    kind: PostKind,
+    category: Category,
+    title: &'a str,
+    details: &'a str,
+    urgency: Urgency,
+    expires_in_days: Option<u32>,
+    needs_vetting: bool,
+}
+
+/// A change to an existing post, as its mutation asks.
+enum PostChange<'a> {
+    Claim,
+    Release,
+    MarkDone,
+    Withdraw,
+    SetPinned(bool),
+    Remove,
+    Coordinate(&'a Coordination),
+    Reply { reply_id: &'a str, body: &'a str },
+}
+
+/// Puts a new post on its board, with the author's street and the board's next number.
+async fn create_post(
+    tx: &mut Transaction<'static, Any>,
+    viewer: &Viewer,
+    post: NewPost<'_>,
+    now: i64,
+) -> Result<Written, AppError> {
+    let membership = membership_in(&mut **tx, viewer, post.board_id).await?;
+    if post.kind == PostKind::Notice && !membership.role.is_organiser() {
+        return Err(AppError::Refused(Refusal::OrganisersOnly {
+            action: OrganiserAction::PostNotices,
+        }));
+    }
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM posts WHERE id = $1")
+        .bind(post.post_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .internal()?;
+    if exists.is_some() {
+        return Ok(rejected(Refusal::PostAlreadySent));
+    }
+    let moved = bump_sequence(tx, post.board_id).await?;
+    sqlx::query(
+        "INSERT INTO posts (id, board_id, author_id, kind, category, title, details, urgency, street, status, \
+         expires_at_ms, created_at_ms, updated_at_ms, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $11, $12)",
+    )
+    .bind(post.post_id)
+    .bind(post.board_id)
+    .bind(&viewer.user_id)
+    .bind(post.kind.as_str())
+    .bind(post.category.as_str())
+    .bind(post.title.trim())
+    .bind(post.details.trim())
+    .bind(post.urgency.as_str())
+    .bind(&membership.street)
+    .bind(post.expires_in_days.map(|d| now + i64::from(d) * DAY_MS))
+    .bind(now)
+    .bind(moved.seq)
+    .execute(&mut **tx)
+    .await
+    .internal()?;
+    if post.needs_vetting && post.kind == PostKind::Request {
+        set_post(tx, post.post_id, "needs_vetting = TRUE", now).await?;
+    }
+    Ok(Written::Applied(Some(moved)))
 }
 
 /// The outcome recorded under the mutation id `id`, read through `executor`.
@@ -403,11 +481,12 @@ enum Change<'a> {
 }
 
 /// Why a claim did not go through, naming whoever has it.
-fn claim_refusal(post: &PostRow, viewer: &Viewer) -> Outcome {
+fn claim_refusal(post: &PostRow, viewer: &Viewer) -> Written {
     let status = post.status();
     if status == PostStatus::Claimed {
         if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
-            return Outcome::Applied;
+            // Already theirs (a repeat from another phone): nothing to change.
+            return Written::Applied(None);
         }
         let name = post.claimed_by_name.clone();
         return rejected(match post.kind() {
@@ -424,7 +503,7 @@ fn claim_refusal(post: &PostRow, viewer: &Viewer) -> Outcome {
     }
 }
 
-fn not_now(post: &PostRow, action: PostAction) -> Outcome {
+fn not_now(post: &PostRow, action: PostAction) -> Written {
     rejected(Refusal::NotNow {
         action,
         status: post.status(),

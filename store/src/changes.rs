@@ -1,8 +1,9 @@
 //! A board's change numbers: every write that changes what a board shows takes the next one,
-//! which is what pulls follow (by cursor) and live announcements carry; and telling this
-//! process's listeners (SQLite) or opening a feed of every process's changes (PostgreSQL).
+//! which is what pulls follow (by cursor) and live announcements carry; what a write did (the
+//! number it moved, or why it was refused); and telling this process's listeners (SQLite) or
+//! opening a feed of every process's changes (PostgreSQL).
 
-use model::AppError;
+use model::{AppError, Refusal};
 use sqlx::{postgres::PgListener, Any, Transaction};
 
 use crate::{
@@ -17,12 +18,18 @@ use crate::{
 pub(crate) async fn bump_sequence(
     tx: &mut Transaction<'static, Any>,
     board_id: &str,
-) -> Result<i64, AppError> {
-    sqlx::query_scalar("UPDATE boards SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
-        .bind(board_id)
-        .fetch_one(&mut **tx)
-        .await
-        .internal()
+) -> Result<Moved, AppError> {
+    let seq = sqlx::query_scalar(
+        "UPDATE boards SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
+    )
+    .bind(board_id)
+    .fetch_one(&mut **tx)
+    .await
+    .internal()?;
+    Ok(Moved {
+        board_id: board_id.to_string(),
+        seq,
+    })
 }
 
 impl Db {
@@ -64,50 +71,38 @@ impl Db {
         Ok(seqs)
     }
 
-    /// After a mutation on the post `post_id` committed: on SQLite, tell this process's
-    /// subscribers which board it changed. PostgreSQL needs nothing here: its trigger has
-    /// notified every process.
-    pub(crate) fn announce_post_change(&self, post_id: &str) {
-        self.announce(Changed::Post(post_id.to_string()));
-    }
-
-    /// After a committed change to posts of `board_id` that names no one post (a member
-    /// removed): on SQLite, tell this process's subscribers (PostgreSQL's trigger covers every
-    /// change).
-    pub(crate) fn announce_board_change(&self, board_id: &str) {
-        self.announce(Changed::Board(board_id.to_string()));
-    }
-
-    /// Reads the board's new number in a task, off the caller's path; does nothing at all when
-    /// nobody in this process listens.
-    fn announce(&self, changed: Changed) {
-        if self.backend() != Backend::Sqlite || self.announcer().local.receiver_count() == 0 {
+    /// After a write committed: on SQLite, tell this process's subscribers the board's new
+    /// number, as the write moved it (nothing to read again). PostgreSQL needs nothing here:
+    /// its trigger has notified every process.
+    pub(crate) fn announce(&self, moved: Moved) {
+        if self.backend() != Backend::Sqlite {
             return;
         }
-        let db = self.clone();
-        tokio::spawn(async move {
-            let (sql, id) = match &changed {
-                Changed::Post(id) => (
-                    "SELECT b.id, b.last_seq FROM posts p JOIN boards b ON b.id = p.board_id WHERE p.id = $1",
-                    id,
-                ),
-                Changed::Board(id) => ("SELECT id, last_seq FROM boards WHERE id = $1", id),
-            };
-            let found: Result<Option<(String, i64)>, sqlx::Error> =
-                sqlx::query_as(sql).bind(id).fetch_optional(db.pool()).await;
-            let notice = match found {
-                Ok(Some((board_id, seq))) => Notice::Changed(BoardChanged { board_id, seq }),
-                // A change that names no post, or a failed read: subscribers read again.
-                Ok(None) | Err(_) => Notice::MayHaveMissed,
-            };
-            // Err only when the last subscriber left meanwhile.
-            let _ = db.announcer().local.send(notice);
-        });
+        let Moved { board_id, seq } = moved;
+        // Err only when nobody in this process listens.
+        let _ = self
+            .announcer()
+            .local
+            .send(Notice::Changed(BoardChanged { board_id, seq }));
     }
 }
 
-/// What committed, as far as the writer knows.
-enum Changed {
-    Post(String),
-    Board(String),
+/// A board's change number as a write moved it: what phones following the board must hear.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Moved {
+    pub board_id: String,
+    pub seq: i64,
+}
+
+/// What a write did: applied (moving its board's number, if phones must hear of it), or
+/// refused for a reason the person can act on, which is recorded as its outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    Applied(Option<Moved>),
+    Refused(Refusal),
+}
+
+/// A write refused because `reason`.
+pub(crate) fn rejected(reason: Refusal) -> Written {
+    Written::Refused(reason)
 }

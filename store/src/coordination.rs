@@ -17,14 +17,14 @@ use model::{
     rules::{may_coordinate, may_record_vetting, sees_vetting_details},
     views::{PostPermissions, Viewer},
     volunteer::is_current,
-    AppError, Outcome, PostKind, PostStatus, Role,
+    AppError, PostKind, PostStatus, Role,
 };
 use sqlx::{Any, Transaction};
 
 use crate::{
     audit::Audit,
+    changes::{rejected, Written},
     error::OrInternal,
-    refusal::rejected,
     rows::{PostRow, ProfileRow, POST_COLUMNS, POST_JOINS, PROFILE_COLUMNS},
     vetting::current_vetting,
     Db,
@@ -132,7 +132,7 @@ pub(crate) struct Acting<'a> {
 }
 
 /// Why nobody can be asked to help with (or accept) `post` now, or `None` when it is open.
-fn not_open(post: &PostRow) -> Option<Outcome> {
+fn not_open(post: &PostRow) -> Option<Written> {
     match post.status() {
         PostStatus::Open => None,
         PostStatus::Claimed => Some(rejected(Refusal::AlreadyHelping {
@@ -152,14 +152,15 @@ fn not_open(post: &PostRow) -> Option<Outcome> {
 
 impl Db {
     /// Applies `change` to `post` inside the mutation's transaction: `None` when applied (the
-    /// post's sequence is bumped by the caller), else the refusal in words.
+    /// post's sequence is bumped by the caller), else what it came to instead (a refusal, or
+    /// nothing to change).
     pub(crate) async fn apply_coordination(
         &self,
         tx: &mut Transaction<'static, Any>,
         acting: Acting<'_>,
         post: &PostRow,
         change: &Coordination,
-    ) -> Result<Option<Outcome>, AppError> {
+    ) -> Result<Option<Written>, AppError> {
         let Acting {
             viewer, now, may, ..
         } = acting;
@@ -259,7 +260,8 @@ impl Db {
             }
             Coordination::Accept { .. } => {
                 if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
-                    return Ok(Some(Outcome::Applied));
+                    // Already theirs: nothing to change.
+                    return Ok(Some(Written::Applied(None)));
                 }
                 if let Some(refusal) = not_open(post) {
                     return Ok(Some(refusal));
@@ -553,6 +555,6 @@ fn audit<'a>(
     }
 }
 
-fn not_asked() -> Option<Outcome> {
+fn not_asked() -> Option<Written> {
     Some(rejected(Refusal::NoLongerAsked))
 }

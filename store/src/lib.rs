@@ -18,7 +18,6 @@ mod moderation;
 mod moderation_page;
 mod password;
 mod posts;
-mod refusal;
 mod rows;
 mod sync;
 #[cfg(feature = "test-support")]

@@ -11,16 +11,15 @@ use model::{
         ReportReason,
     },
     views::Viewer,
-    AppError, Outcome, Role,
+    AppError, Role,
 };
 use sqlx::{Any, Transaction};
 
 use crate::{
     access::membership_in,
     audit::Audit,
-    changes::bump_sequence,
+    changes::{bump_sequence, rejected, Written},
     error::{is_unique_violation, OrInternal},
-    refusal::rejected,
     Db,
 };
 
@@ -56,7 +55,7 @@ impl Db {
         tx: &mut Tx,
         viewer: &Viewer,
         action: &Moderation,
-    ) -> Result<Outcome, AppError> {
+    ) -> Result<Written, AppError> {
         match action {
             Moderation::Report {
                 report_id,
@@ -94,7 +93,7 @@ impl Db {
         post_id: &str,
         reason: ReportReason,
         note: &str,
-    ) -> Result<Outcome, AppError> {
+    ) -> Result<Written, AppError> {
         let post = self
             .post_row(&mut **tx, post_id)
             .await?
@@ -134,7 +133,8 @@ impl Db {
         .execute(&mut **tx)
         .await;
         match inserted {
-            Ok(_) => Ok(Outcome::Applied),
+            // Nothing a board shows changes: only organisers see reports.
+            Ok(_) => Ok(Written::Applied(None)),
             // The same person's other report of this post committed a moment ago.
             Err(e) if is_unique_violation(&e) => Err(AppError::Refused(Refusal::AlreadyReported)),
             Err(e) => Err(e).internal(),
@@ -148,7 +148,7 @@ impl Db {
         post_id: &str,
         hide: bool,
         reason: &str,
-    ) -> Result<Outcome, AppError> {
+    ) -> Result<Written, AppError> {
         let post = self
             .post_row(&mut **tx, post_id)
             .await?
@@ -173,13 +173,13 @@ impl Db {
         }
         // A new sequence number, so the next pull sends the post (to organisers) or its
         // tombstone (to everyone else), and after a restore sends it back.
-        let seq = bump_sequence(tx, &post.board_id).await?;
+        let moved = bump_sequence(tx, &post.board_id).await?;
         let hidden = if hide { "TRUE" } else { "FALSE" };
         sqlx::query(&format!(
             "UPDATE posts SET hidden = {hidden}, updated_at_ms = $1, seq = $2 WHERE id = $3"
         ))
         .bind(now_ms())
-        .bind(seq)
+        .bind(moved.seq)
         .bind(post_id)
         .execute(&mut **tx)
         .await
@@ -201,7 +201,7 @@ impl Db {
             reason,
         };
         audit.record(&mut **tx).await?;
-        Ok(Outcome::Applied)
+        Ok(Written::Applied(Some(moved)))
     }
 }
 
@@ -209,7 +209,7 @@ async fn dismiss_report(
     tx: &mut Tx,
     viewer: &Viewer,
     report_id: &str,
-) -> Result<Outcome, AppError> {
+) -> Result<Written, AppError> {
     let not_found = || AppError::Refused(Refusal::ReportNotFound);
     let row: Option<(String, String, String, String)> =
         sqlx::query_as("SELECT board_id, post_id, status, reason FROM reports WHERE id = $1")
@@ -249,7 +249,7 @@ async fn dismiss_report(
         reason: &format!("Reported as: {about}"),
     };
     audit.record(&mut **tx).await?;
-    Ok(Outcome::Applied)
+    Ok(Written::Applied(None))
 }
 
 /// The member's role on the board and their name, if they are on it.
@@ -276,7 +276,7 @@ async fn remove_member(
     board_id: &str,
     member_id: &str,
     reason: &str,
-) -> Result<Outcome, AppError> {
+) -> Result<Written, AppError> {
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
     if !may_moderate(membership.role) {
         return Err(AppError::Refused(Refusal::OrganisersOnly {
@@ -320,18 +320,20 @@ async fn remove_member(
     .fetch_all(&mut **tx)
     .await
     .internal()?;
+    let mut moved = None;
     for post_id in &claimed {
-        let seq = bump_sequence(tx, board_id).await?;
+        let next = bump_sequence(tx, board_id).await?;
         sqlx::query(
             "UPDATE posts SET status = 'open', claimed_by = NULL, claimed_at_ms = NULL, \
              updated_at_ms = $1, seq = $2 WHERE id = $3",
         )
         .bind(now)
-        .bind(seq)
+        .bind(next.seq)
         .bind(post_id)
         .execute(&mut **tx)
         .await
         .internal()?;
+        moved = Some(next);
     }
     let audit = Audit {
         board_id,
@@ -342,7 +344,7 @@ async fn remove_member(
         reason,
     };
     audit.record(&mut **tx).await?;
-    Ok(Outcome::Applied)
+    Ok(Written::Applied(moved))
 }
 
 async fn allow_back(
@@ -350,7 +352,7 @@ async fn allow_back(
     viewer: &Viewer,
     board_id: &str,
     member_id: &str,
-) -> Result<Outcome, AppError> {
+) -> Result<Written, AppError> {
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
     if !may_moderate(membership.role) {
         return Err(AppError::Refused(Refusal::OrganisersOnly {
@@ -375,5 +377,5 @@ async fn allow_back(
         reason: "",
     };
     audit.record(&mut **tx).await?;
-    Ok(Outcome::Applied)
+    Ok(Written::Applied(None))
 }

@@ -8,15 +8,15 @@ use model::{
     rules::may_record_vetting,
     views::Viewer,
     volunteer::{vetting_expiry, VolunteerChange},
-    AppError, Outcome,
+    AppError,
 };
 use sqlx::{Any, Transaction};
 
 use crate::{
     access::membership_in,
     audit::Audit,
+    changes::{rejected, Written},
     error::OrInternal,
-    refusal::rejected,
     rows::{ProfileRow, PROFILE_COLUMNS},
     vetting::is_vetted,
     Db,
@@ -71,7 +71,7 @@ impl Db {
         viewer: &Viewer,
         change: &VolunteerChange,
         now: i64,
-    ) -> Result<Outcome, AppError> {
+    ) -> Result<Written, AppError> {
         let membership = membership_in(&mut **tx, viewer, change.board_id()).await?;
         let board_id = &membership.board_id;
         match change {
@@ -195,10 +195,11 @@ impl Db {
                 audit.record(&mut **tx).await?;
             }
         }
-        Ok(Outcome::Applied)
+        // A volunteer's own offer: nothing a board shows changes.
+        Ok(Written::Applied(None))
     }
 }
 
-fn not_a_volunteer() -> Outcome {
+fn not_a_volunteer() -> Written {
     rejected(Refusal::NotAVolunteer)
 }

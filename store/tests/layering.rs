@@ -15,10 +15,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "base",
         &["error", "url", "password", "live", "db", "write", "testing"],
     ),
-    (
-        "leaves",
-        &["access", "audit", "changes", "refusal", "rows", "vetting"],
-    ),
+    ("leaves", &["access", "audit", "changes", "rows", "vetting"]),
     (
         "features",
         &[
