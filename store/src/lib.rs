@@ -17,6 +17,7 @@ mod live;
 mod moderation;
 mod moderation_page;
 mod password;
+mod post_writes;
 mod posts;
 mod rows;
 mod sync;

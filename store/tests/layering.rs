@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "posts",
             "moderation",
             "coordination",
+            "post_writes",
             "volunteers",
             "sync",
             "export",

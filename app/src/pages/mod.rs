@@ -15,6 +15,7 @@ mod not_found;
 pub mod offline;
 mod post;
 mod post_moderation;
+mod post_replies;
 mod tasks;
 mod volunteer;
 

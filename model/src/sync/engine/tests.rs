@@ -9,7 +9,7 @@ use crate::{
     sync::{
         backoff::retry_delay_ms,
         fixtures::{applied, claim, header, post, pull},
-        wire::PushResult,
+        wire::{PullResponse, PushResponse, PushResult},
     },
     Outcome, Refusal,
 };

@@ -1,0 +1,178 @@
+//! What the engine hears and says: the moment's surroundings (`Env`), what happened
+//! (`Event`), what to do (`Command`), and the words they use.
+
+use super::super::{
+    local::LocalBoard,
+    outbox::Outbox,
+    wire::{BoardHeader, PullResponse, PushRequest, PushResponse, PushResult},
+};
+use crate::Mutation;
+
+/// What the engine is told about the page's surroundings with every event.
+#[derive(Clone, Copy, Debug)]
+pub struct Env {
+    pub now_ms: i64,
+    /// `navigator.onLine`.
+    pub online: bool,
+    /// The page is visible (not a background tab).
+    pub visible: bool,
+    /// A random number in `[0, 1)`, to spread retries.
+    pub jitter: f64,
+}
+
+/// What happened.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// The phone's store opened: who was signed in here last, the boards kept, and that
+    /// person's outbox as stored.
+    Opened {
+        viewer: Option<String>,
+        boards: Vec<LocalBoard>,
+        outbox: Outbox,
+    },
+    /// The phone's store cannot be used: nothing is kept or sent by the engine (forms post to
+    /// the server directly, as without JavaScript).
+    StoreUnavailable,
+    /// A page loaded this board from the server: its viewer is signed in and a member.
+    BoardShown(BoardHeader),
+    /// A page saw the person signed in (their boards listed).
+    SignedIn,
+    /// The person signed out on this phone.
+    SignedOut,
+    /// A write made on this phone.
+    Enqueue(Mutation),
+    /// The person has read the refusal of this write.
+    Dismiss(String),
+    /// A page asks for a round.
+    SyncNow,
+    Online,
+    Offline,
+    Visible,
+    Hidden,
+    /// The timer set by [`Command::Schedule`] went off.
+    Timer,
+    /// The live stream says this board reached `seq`.
+    BoardChanged {
+        board_id: String,
+        seq: i64,
+    },
+    /// The live stream was refused or closed for good (signed out, or off a board).
+    StreamGone,
+    /// A [`Command::ChangeOutbox`] finished: the outbox as now stored, or why it could not be.
+    OutboxStored {
+        ticket: u64,
+        stored: Result<Outbox, String>,
+    },
+    Pushed(Result<PushResponse, NetError>),
+    Listed(Result<Vec<BoardHeader>, NetError>),
+    Pulled {
+        board_id: String,
+        answer: Result<PullResponse, NetError>,
+    },
+}
+
+/// What to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Remember who is signed in here, for the next page load.
+    SaveViewer(String),
+    ForgetViewer,
+    SaveBoard(LocalBoard),
+    ForgetBoard(String),
+    /// Change this person's stored outbox in one read-and-write (another tab may be writing
+    /// too), then answer with [`Event::OutboxStored`] and the same ticket. Changes must be
+    /// carried out in the order given.
+    ChangeOutbox {
+        ticket: u64,
+        user_id: String,
+        change: OutboxChange,
+    },
+    /// Send a batch; answer with [`Event::Pushed`].
+    Push(PushRequest),
+    /// Ask for the person's boards; answer with [`Event::Listed`].
+    ListBoards,
+    /// Ask what changed on a board since a cursor; answer with [`Event::Pulled`].
+    Pull {
+        board_id: String,
+        since: i64,
+    },
+    /// Send [`Event::Timer`] after this long, replacing any timer set before.
+    Schedule {
+        delay_ms: u64,
+    },
+    CancelTimer,
+    /// Keep one live stream open for exactly these boards (opening it again if the browser
+    /// gave up on it).
+    Follow(Vec<String>),
+    StopFollowing,
+    /// A part of the engine's state that pages show has changed: show it again.
+    Show(Part),
+    /// Something worth a line in the console.
+    Log(String),
+}
+
+/// The parts of the engine's state pages show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Boards,
+    Outbox,
+    Activity,
+    Ready,
+    Rounds,
+}
+
+/// A change to a stored outbox.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutboxChange {
+    /// None: only read it (a person whose outbox is not loaded yet).
+    Read,
+    Enqueue(Mutation),
+    Dismiss(String),
+    Settle(Vec<PushResult>),
+}
+
+impl OutboxChange {
+    pub fn apply(&self, outbox: &mut Outbox) {
+        match self {
+            Self::Read => {}
+            Self::Enqueue(mutation) => outbox.enqueue(mutation.clone()),
+            Self::Dismiss(id) => outbox.dismiss(id),
+            Self::Settle(results) => outbox.settle(results),
+        }
+    }
+}
+
+/// Why a request gave no answer to use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetError {
+    /// No connection, or it dropped mid-request: the answer (if any) never arrived.
+    Unreachable,
+    /// 401: the session has ended.
+    SignedOut,
+    /// 403/404 on a board: the person is no longer on it.
+    Gone,
+    /// Anything else (a 5xx, a refused batch): try again later.
+    Failed(String),
+}
+
+impl NetError {
+    /// What an answer other than 200 means.
+    pub fn from_status(status: u16, body: &str) -> Self {
+        match status {
+            401 => Self::SignedOut,
+            403 | 404 => Self::Gone,
+            _ => Self::Failed(format!("{status}: {body}")),
+        }
+    }
+}
+
+impl std::fmt::Display for NetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unreachable => f.write_str("the server could not be reached"),
+            Self::SignedOut => f.write_str("the session has ended"),
+            Self::Gone => f.write_str("no longer on the board"),
+            Self::Failed(detail) => write!(f, "the server refused: {detail}"),
+        }
+    }
+}
