@@ -65,13 +65,52 @@ pub enum MutationKind {
 
 /// What happened to one mutation. A rejection is shown to the person, never dropped.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[serde(from = "OutcomeRecord", into = "OutcomeRecord")]
 pub enum Outcome {
     Applied,
+    Rejected { reason: Refusal },
+}
+
+/// An outcome as written down (the record of writes, a push's answer): the refusal as data.
+/// Records from before refusals were typed hold only words (`reason`); so may one from a later
+/// version whose refusal this one does not know. Both read as `Refusal::Said`.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+enum OutcomeRecord {
+    Applied,
     Rejected {
-        #[serde(deserialize_with = "crate::refusal::typed_or_said")]
-        reason: Refusal,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::refusal::known"
+        )]
+        refusal: Option<Refusal>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
+}
+
+impl From<OutcomeRecord> for Outcome {
+    fn from(record: OutcomeRecord) -> Self {
+        match record {
+            OutcomeRecord::Applied => Self::Applied,
+            OutcomeRecord::Rejected { refusal, reason } => Self::Rejected {
+                reason: crate::refusal::from_record(refusal, reason),
+            },
+        }
+    }
+}
+
+impl From<Outcome> for OutcomeRecord {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Applied => Self::Applied,
+            Outcome::Rejected { reason } => Self::Rejected {
+                refusal: Some(reason),
+                reason: None,
+            },
+        }
+    }
 }
 
 impl MutationKind {
@@ -200,7 +239,7 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&rejected).unwrap(),
-            r#"{"outcome":"rejected","reason":{"refusal":"own_post"}}"#
+            r#"{"outcome":"rejected","refusal":{"kind":"own_post"}}"#
         );
     }
 

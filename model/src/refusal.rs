@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::{FieldErrors, PostStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "refusal", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Refusal {
     // Not theirs to do (403).
     /// Only the board's organisers (and for vetting, partners) may do this.
@@ -175,28 +175,39 @@ impl Refusal {
     }
 }
 
-/// Reads a refusal as recorded now, or as the sentence an older server recorded (a phone's
-/// outbox and the server's record of writes outlive the change to typed refusals).
-pub fn typed_or_said<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Refusal, D::Error> {
+/// Reads a refusal this version knows, or `None` for one it does not (written by a later
+/// version): the record then falls back on the words that came with it. Never an error, so a
+/// newer refusal cannot make an outbox or an answer unreadable.
+pub(crate) fn known<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Refusal>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
-    enum Recorded {
-        Typed(Refusal),
-        Said(String),
+    enum Maybe {
+        Known(Refusal),
+        Unknown(serde::de::IgnoredAny),
     }
-    Ok(match Recorded::deserialize(deserializer)? {
-        Recorded::Typed(refusal) => refusal,
-        Recorded::Said(text) => Refusal::Said { text },
+    Ok(match Option::<Maybe>::deserialize(deserializer)? {
+        Some(Maybe::Known(refusal)) => Some(refusal),
+        Some(Maybe::Unknown(_)) | None => None,
+    })
+}
+
+/// A refusal read from a record that may hold it as data, as words, or (from a later version)
+/// as data this version does not know plus words.
+pub(crate) fn from_record(refusal: Option<Refusal>, words: Option<String>) -> Refusal {
+    refusal.unwrap_or_else(|| Refusal::Said {
+        text: words.unwrap_or_default(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{sync::outbox::Outbox, Outcome};
+    use crate::Outcome;
 
     #[test]
-    fn a_refusal_travels_as_data_and_old_sentences_still_read() {
+    fn a_refusal_travels_as_data_and_words_from_before_or_after_still_read() {
         let outcome = Outcome::Rejected {
             reason: Refusal::AlreadyHelping {
                 helper: Some("Sam K.".into()),
@@ -205,23 +216,25 @@ mod tests {
         let json = serde_json::to_string(&outcome).unwrap();
         assert_eq!(
             json,
-            r#"{"outcome":"rejected","reason":{"refusal":"already_helping","helper":"Sam K."}}"#
+            r#"{"outcome":"rejected","refusal":{"kind":"already_helping","helper":"Sam K."}}"#
         );
         assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), outcome);
-        let recorded_before =
-            r#"{"outcome":"rejected","reason":"Sam K. is already helping with this."}"#;
+        let said = |text: &str| Outcome::Rejected {
+            reason: Refusal::Said { text: text.into() },
+        };
+        // Recorded before refusals were typed: words only.
+        let before = r#"{"outcome":"rejected","reason":"Sam K. is already helping with this."}"#;
         assert_eq!(
-            serde_json::from_str::<Outcome>(recorded_before).unwrap(),
-            Outcome::Rejected {
-                reason: Refusal::Said {
-                    text: "Sam K. is already helping with this.".into()
-                }
-            }
+            serde_json::from_str::<Outcome>(before).unwrap(),
+            said("Sam K. is already helping with this.")
         );
-        // An outbox stored on a phone before the change keeps its refusal to explain.
-        let stored = r#"{"entries":[{"mutation":{"id":"m","created_at_ms":0,"kind":"claim","payload":{"post_id":"p"}},"state":"rejected","reason":"Taken."}]}"#;
-        let outbox: Outbox = serde_json::from_str(stored).unwrap();
-        assert_eq!(outbox.rejected().count(), 1);
+        // From a later version, with a refusal this one does not know: its words.
+        let later =
+            r#"{"outcome":"rejected","refusal":{"kind":"moon_is_full"},"reason":"Not tonight."}"#;
+        assert_eq!(
+            serde_json::from_str::<Outcome>(later).unwrap(),
+            said("Not tonight.")
+        );
     }
 
     #[test]

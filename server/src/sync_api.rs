@@ -2,7 +2,7 @@
 //! mutations, JSON), `GET /sync/pull?board_id=…&since=…` and `GET /sync/boards` (the boards the
 //! person belongs to, which the browser keeps). Session by cookie, as for pages.
 
-use model::AppError;
+use model::{AppError, Outcome};
 
 use axum::{
     extract::{rejection::JsonRejection, Query, State},
@@ -52,7 +52,13 @@ pub async fn push(
             format!("The changes could not be read: {}", rejection.body_text()),
         )
     })?;
-    let results = db.push(&viewer, &request.mutations).await?;
+    let mut results = db.push(&viewer, &request.mutations).await?;
+    // Each refusal also in words, for phones still running a version that reads only those.
+    for result in &mut results {
+        if let Outcome::Rejected { reason } = &result.outcome {
+            result.reason = Some(app::words::refusal(reason));
+        }
+    }
     Ok(Json(PushResponse { results }))
 }
 

@@ -108,6 +108,9 @@ on_both_backends! {
         let title_too_short = FieldErrors(vec![("title".into(), "The title needs at least 3 characters.".into())]);
         assert_eq!(answer.results[0].outcome, Outcome::Rejected { reason: Refusal::Invalid { fields: title_too_short } });
         assert_eq!(answer.results[1].outcome, Outcome::Applied);
+        // In words too, for phones still running a version that reads only those.
+        assert_eq!(answer.results[0].reason.as_deref(), Some("The title needs at least 3 characters."));
+        assert_eq!(answer.results[1].reason, None);
         assert_eq!(posts(&w.db).await, 1);
     }
 }

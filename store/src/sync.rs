@@ -57,6 +57,7 @@ impl Db {
             results.push(PushResult {
                 id: mutation.id.clone(),
                 outcome,
+                reason: None,
             });
         }
         Ok(results)

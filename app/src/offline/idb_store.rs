@@ -101,20 +101,27 @@ impl LocalStore {
 
     /// Reads the value at `key` (or its default), changes it with `change`, and writes it
     /// back, all in one transaction: a change made by another tab in between cannot be lost.
-    /// Returns the value as written.
+    /// Returns the value as written. A value this version cannot read (stored by a later one,
+    /// in another tab) is an error and is left as it is, never replaced by a default.
     pub async fn update<T>(&self, key: &str, change: impl FnOnce(&mut T)) -> Result<T, String>
     where
         T: Serialize + DeserializeOwned + Default,
     {
         let (tx, store) = self.begin(TransactionMode::ReadWrite)?;
-        let mut value: T = store
+        let stored = store
             .get(JsValue::from_str(key))
             .map_err(text)?
             .await
             .map_err(text)?
-            .and_then(|v| v.as_string())
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default();
+            .and_then(|v| v.as_string());
+        let mut value: T = match stored {
+            None => T::default(),
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                text(format!(
+                    "{key} is stored in a form this version cannot read ({e}); left as it is"
+                ))
+            })?,
+        };
         change(&mut value);
         write_and_commit(tx, &store, key, &value).await?;
         Ok(value)

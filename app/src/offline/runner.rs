@@ -175,16 +175,30 @@ fn carry_out(h: SyncHandle, command: Command) {
 
 /// Copies the part of the engine's state that changed into the page's signals.
 fn show(h: SyncHandle, part: Part) {
-    ENGINE.with(|engine| {
-        let engine = engine.borrow();
-        match part {
-            Part::Boards => h.boards.set(engine.boards().to_vec()),
-            Part::Outbox => h.outbox.set(engine.outbox()),
-            Part::Activity => h.activity.set(engine.activity()),
-            Part::Ready => h.ready.set(engine.ready()),
-            Part::Rounds => h.rounds.set(engine.rounds()),
-        }
-    });
+    // Read first, set after: nothing a signal's subscribers do can meet the engine borrowed.
+    let engine = |read: &dyn Fn(&Engine) -> Shown| ENGINE.with(|e| read(&e.borrow()));
+    match engine(&|e| match part {
+        Part::Boards => Shown::Boards(e.boards().to_vec()),
+        Part::Outbox => Shown::Outbox(e.outbox()),
+        Part::Activity => Shown::Activity(e.activity()),
+        Part::Ready => Shown::Ready(e.ready()),
+        Part::Rounds => Shown::Rounds(e.rounds()),
+    }) {
+        Shown::Boards(boards) => h.boards.set(boards),
+        Shown::Outbox(outbox) => h.outbox.set(outbox),
+        Shown::Activity(activity) => h.activity.set(activity),
+        Shown::Ready(ready) => h.ready.set(ready),
+        Shown::Rounds(rounds) => h.rounds.set(rounds),
+    }
+}
+
+/// A part of the engine's state, read out to be shown.
+enum Shown {
+    Boards(Vec<LocalBoard>),
+    Outbox(Outbox),
+    Activity(model::sync::status::Activity),
+    Ready(bool),
+    Rounds(u64),
 }
 
 /// Queues a storage command; one task carries them out one at a time, in the order given
@@ -199,7 +213,11 @@ fn store_in_turn(h: SyncHandle, command: Command) {
         spawn_local(async move {
             while let Some((store, command)) = BROWSER.with(|b| {
                 let mut b = b.borrow_mut();
-                let next = b.store.clone().zip(b.to_store.pop_front());
+                // With no store open yet, the commands wait (the engine gives none before).
+                let next = match b.store.clone() {
+                    Some(store) => b.to_store.pop_front().map(|c| (store, c)),
+                    None => None,
+                };
                 if next.is_none() {
                     b.storing = false;
                 }

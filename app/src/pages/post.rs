@@ -45,23 +45,35 @@ pub fn PostScreen() -> impl IntoView {
     let settled = RwSignal::new(false);
     let post = Resource::new(move || post_id.get(), load_post);
     // In the browser only, after each round that reached the server, once the page is in
-    // place (a round finishing during hydration must not change what is hydrated).
+    // place (a round finishing during hydration must not change what is hydrated). Each answer
+    // names the post it is about: one for the post before must not show on this one.
     let refreshed = LocalResource::new(move || {
         let round = if settled.get() { sync.rounds() } else { 0 };
         let post_id = post_id.get();
         async move {
             match round {
                 0 => None,
-                _ => load_post(post_id).await.ok(),
+                _ => Some((post_id.clone(), load_post(post_id).await)),
             }
         }
     });
+    // What the server said last about this post: the answer after the last round, or, before
+    // any (or when the server could not be reached), the page it rendered. A refusal (taken
+    // down, not yours any more) is an answer too.
+    let from_server = move || {
+        let post_id = post_id.get();
+        match refreshed.get().flatten() {
+            Some((about, answer))
+                if about == post_id && !matches!(answer, Err(AppError::Transport(_))) =>
+            {
+                Some(answer)
+            }
+            _ => post.get(),
+        }
+    };
     let page = use_local_first(
         move || {
-            let server = match refreshed.get().flatten() {
-                Some(fresh) => Some(Ok(fresh)),
-                None => post.get(),
-            };
+            let server = from_server();
             // The first render is the server's (hydration); the phone's copy after that.
             let local = settled
                 .get()
@@ -70,8 +82,12 @@ pub fn PostScreen() -> impl IntoView {
             match local {
                 Some(local) => {
                     let mut detail = local.detail;
+                    // Contact details come only from the server, and only for the helper: shown
+                    // while the phone's copy says this person is still the one helping.
                     if let Some(Ok(from_server)) = server {
-                        if detail.card.status == PostStatus::Claimed {
+                        if detail.card.status == PostStatus::Claimed
+                            && detail.permissions.is_claimant
+                        {
                             detail.contact = from_server.contact;
                         }
                     }

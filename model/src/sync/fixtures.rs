@@ -22,6 +22,7 @@ pub fn applied(id: &str) -> PushResult {
     PushResult {
         id: id.into(),
         outcome: Outcome::Applied,
+        reason: None,
     }
 }
 

@@ -10,18 +10,63 @@ use crate::{Mutation, Outcome, Refusal};
 
 /// Where one write is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(from = "StateRecord", into = "StateRecord")]
 pub enum EntryState {
     /// Not sent yet, or sent without an answer (it will be sent again under the same id, which
     /// the server applies at most once).
     Waiting,
     /// In the batch being sent now.
     Sending,
-    /// The server refused it; kept so the person is told why, until they dismiss it.
+    /// The server refused it; kept so the person is told why, until they dismiss it. `said`
+    /// is the refusal in the server's words, when it gave them.
+    Rejected { reason: Refusal, said: String },
+}
+
+/// A write's state as stored on the phone. Every tab of the site shares the stored outbox, and
+/// a tab may still run an older version (a new one waits until the person updates): a refusal
+/// is stored as data and also in words (`reason`), which is all a version from before refusals
+/// were typed reads. A version that cannot read an outbox stores nothing over it.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+enum StateRecord {
+    Waiting,
+    Sending,
     Rejected {
-        #[serde(deserialize_with = "crate::refusal::typed_or_said")]
-        reason: Refusal,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::refusal::known"
+        )]
+        refusal: Option<Refusal>,
+        #[serde(default)]
+        reason: String,
     },
+}
+
+impl From<StateRecord> for EntryState {
+    fn from(record: StateRecord) -> Self {
+        match record {
+            StateRecord::Waiting => Self::Waiting,
+            StateRecord::Sending => Self::Sending,
+            StateRecord::Rejected { refusal, reason } => Self::Rejected {
+                reason: crate::refusal::from_record(refusal, Some(reason.clone())),
+                said: reason,
+            },
+        }
+    }
+}
+
+impl From<EntryState> for StateRecord {
+    fn from(state: EntryState) -> Self {
+        match state {
+            EntryState::Waiting => Self::Waiting,
+            EntryState::Sending => Self::Sending,
+            EntryState::Rejected { reason, said } => Self::Rejected {
+                refusal: Some(reason),
+                reason: said,
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +112,7 @@ impl Outbox {
     /// Refusals to explain to the person: (the write, the server's reason).
     pub fn rejected(&self) -> impl Iterator<Item = (&Mutation, &Refusal)> {
         self.entries.iter().filter_map(|e| match &e.state {
-            EntryState::Rejected { reason } => Some((&e.mutation, reason)),
+            EntryState::Rejected { reason, .. } => Some((&e.mutation, reason)),
             _ => None,
         })
     }
@@ -101,16 +146,19 @@ impl Outbox {
     /// and any sent write the answer did not mention waits to be sent again.
     pub fn settle(&mut self, results: &[PushResult]) {
         self.entries.retain_mut(|entry| {
-            let answer = results
-                .iter()
-                .find(|r| r.id == entry.mutation.id)
-                .map(|r| &r.outcome);
-            match (answer, &entry.state) {
-                (Some(Outcome::Applied), _) => false,
-                (Some(Outcome::Rejected { reason }), _) => {
-                    entry.state = EntryState::Rejected {
-                        reason: reason.clone(),
+            let answer = results.iter().find(|r| r.id == entry.mutation.id);
+            match (answer.map(|r| (&r.outcome, &r.reason)), &entry.state) {
+                (Some((Outcome::Applied, _)), _) => false,
+                (Some((Outcome::Rejected { reason }, said)), _) => {
+                    let said = said.clone().unwrap_or_default();
+                    // A refusal this version does not know is shown in the server's words.
+                    let reason = match reason {
+                        Refusal::Said { text } if text.is_empty() => {
+                            Refusal::Said { text: said.clone() }
+                        }
+                        known => known.clone(),
                     };
+                    entry.state = EntryState::Rejected { reason, said };
                     true
                 }
                 (None, EntryState::Sending) => {
@@ -227,6 +275,7 @@ mod tests {
             outcome: Outcome::Rejected {
                 reason: reason.clone(),
             },
+            reason: Some("Sam K. is already helping with this.".into()),
         }]);
         assert_eq!(outbox.waiting(), 0);
         assert_eq!(
@@ -256,5 +305,57 @@ mod tests {
         // A reload mid-send: whatever was in flight is sent again.
         restored.send_failed();
         assert_eq!(ids(&restored.next_batch(10, usize::MAX)), ["a", "b"]);
+    }
+
+    #[test]
+    fn an_outbox_is_shared_with_a_tab_still_running_the_version_before_typed_refusals() {
+        // How that version reads an outbox entry's state: a refusal only as words.
+        #[derive(Deserialize)]
+        #[serde(tag = "state", rename_all = "snake_case")]
+        #[allow(dead_code)]
+        enum BeforeTyped {
+            Waiting,
+            Sending,
+            Rejected { reason: String },
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct BeforeEntry {
+            mutation: Mutation,
+            #[serde(flatten)]
+            state: BeforeTyped,
+        }
+        #[derive(Deserialize)]
+        struct BeforeOutbox {
+            entries: Vec<BeforeEntry>,
+        }
+        let mut outbox = Outbox::default();
+        outbox.enqueue(claim("a"));
+        outbox.enqueue(claim("b"));
+        outbox.next_batch(1, usize::MAX);
+        outbox.settle(&[PushResult {
+            id: "a".into(),
+            outcome: Outcome::Rejected {
+                reason: Refusal::OwnPost,
+            },
+            reason: Some("This is your own post.".into()),
+        }]);
+        let stored = serde_json::to_string(&outbox).unwrap();
+        let before: BeforeOutbox = serde_json::from_str(&stored).expect("the old tab reads it");
+        assert!(matches!(
+            &before.entries[0].state,
+            BeforeTyped::Rejected { reason } if reason == "This is your own post."
+        ));
+        assert_eq!(before.entries.len(), 2, "and loses no write");
+        // And an outbox that version stored reads here, its refusal in its words.
+        let old = r#"{"entries":[{"mutation":{"id":"m","created_at_ms":0,"kind":"claim","payload":{"post_id":"p"}},"state":"rejected","reason":"Taken."}]}"#;
+        let read: Outbox = serde_json::from_str(old).unwrap();
+        let refusals: Vec<_> = read.rejected().map(|(_, r)| r.clone()).collect();
+        assert_eq!(
+            refusals,
+            [Refusal::Said {
+                text: "Taken.".into()
+            }]
+        );
     }
 }

@@ -31,6 +31,11 @@ pub struct PushResult {
     pub id: String,
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// A refusal in words, which the server adds to its answer: phones still running a
+    /// version from before refusals were typed read only this, and a later refusal this
+    /// version does not know is shown in these words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One board the person belongs to, as `GET /sync/boards` lists them: the engine keeps (and
@@ -113,6 +118,7 @@ mod tests {
                 PushResult {
                     id: "a".into(),
                     outcome: Outcome::Applied,
+                    reason: None,
                 },
                 PushResult {
                     id: "b".into(),
@@ -121,13 +127,14 @@ mod tests {
                             helper: Some("Sam".into()),
                         },
                     },
+                    reason: Some("Sam is already helping with this.".into()),
                 },
             ],
         };
         let json = serde_json::to_string(&response).unwrap();
         assert_eq!(
             json,
-            r#"{"results":[{"id":"a","outcome":"applied"},{"id":"b","outcome":"rejected","reason":{"refusal":"already_helping","helper":"Sam"}}]}"#
+            r#"{"results":[{"id":"a","outcome":"applied"},{"id":"b","outcome":"rejected","refusal":{"kind":"already_helping","helper":"Sam"},"reason":"Sam is already helping with this."}]}"#
         );
         let request = PushRequest {
             mutations: vec![Mutation {

@@ -24,7 +24,7 @@ use outbox_copy::OutboxCopy;
 use round::Round;
 pub use vocabulary::{Command, Env, Event, NetError, OutboxChange, Part};
 
-use super::{local::LocalBoard, outbox::Outbox, status::Activity};
+use super::{local::LocalBoard, outbox::Outbox, status::Activity, wire::BoardHeader};
 
 /// While the page is open and all is well, look for others' changes about this often.
 pub const REFRESH_MS: u64 = 60_000;
@@ -78,6 +78,8 @@ pub struct Engine {
     shown_ready: bool,
     /// The last ticket given to a change of a stored outbox.
     tickets: u64,
+    /// A board a page showed before the store had opened, to keep once it has.
+    shown_while_opening: Option<BoardHeader>,
     commands: Vec<Command>,
 }
 
@@ -104,6 +106,7 @@ impl Engine {
             stream_gone: false,
             shown_ready: false,
             tickets: 0,
+            shown_while_opening: None,
             commands: Vec::new(),
         }
     }
@@ -145,11 +148,17 @@ impl Engine {
             }
             Event::BoardShown(header) => {
                 // Only a signed-in member is shown a board, so the engine may ask for their
-                // boards. While the store is still opening nothing is kept yet: the round that
-                // follows the opening lists the person's boards and keeps this one too.
+                // boards. While the store is still opening, the board waits to be kept until
+                // it has opened: it says who is signed in now, whoever the store remembers.
                 self.signed_in = true;
-                if self.store == Store::Open {
-                    self.keep(vec![header], false);
+                if self.user_id.as_ref() != Some(&header.me.user_id) {
+                    // Another person: what the round under way asked was asked for the last.
+                    self.abandon_round();
+                }
+                match self.store {
+                    Store::Open => self.keep(vec![header], false),
+                    Store::Opening => self.shown_while_opening = Some(header),
+                    Store::Unavailable => {}
                 }
                 self.wanted.full = true;
             }

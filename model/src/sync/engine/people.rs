@@ -25,6 +25,11 @@ impl Engine {
         self.outbox = OutboxCopy::loaded(outbox);
         self.show(Part::Boards);
         self.show(Part::Outbox);
+        // A page showed a board meanwhile: that is who is signed in now (the store may
+        // remember someone who has since signed out without this page knowing).
+        if let Some(header) = self.shown_while_opening.take() {
+            self.keep(vec![header], false);
+        }
         self.wanted.full = true;
     }
 
@@ -33,6 +38,10 @@ impl Engine {
     /// removed). A board of someone other than the person held for means another person is
     /// using the phone: the last person's boards go, and this person's outbox is loaded.
     pub(super) fn keep(&mut self, headers: Vec<BoardHeader>, complete: bool) {
+        // With no store, nothing is kept (and the rounds only refresh what pages show).
+        if self.store != Store::Open {
+            return;
+        }
         if let Some(header) = headers.first() {
             if self.user_id.as_ref() != Some(&header.me.user_id) {
                 self.switch_person(header.me.user_id.clone());
@@ -91,6 +100,9 @@ impl Engine {
     /// person nothing of theirs). Their unsent writes stay stored under their id, and go when
     /// they sign in again.
     pub(super) fn forget_person(&mut self) {
+        // What the round under way asked, it asked for the person signing out.
+        self.abandon_round();
+        self.shown_while_opening = None;
         for board in std::mem::take(&mut self.boards) {
             self.command(Command::ForgetBoard(board.board.id));
         }

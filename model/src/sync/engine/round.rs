@@ -1,6 +1,9 @@
-//! One round: push the outbox in batches, then either list the person's boards and pull every
-//! one (a full round) or pull only the boards the live stream said are behind. Each step waits
-//! for the answer to the request before it; a failure ends the round and sets the next try.
+//! One round. A full round lists the person's boards first (which says who is signed in now,
+//! so one person's writes are never sent with another's session), then pushes the outbox in
+//! batches, then pulls every board. A live message's round only pulls the boards it said are
+//! behind. Each step waits for the answer to the request before it; a failure ends the round
+//! and sets the next try. A round begun for someone who has since signed out, or before
+//! another person's page appeared, is abandoned: its answers change nothing.
 
 use std::collections::VecDeque;
 
@@ -13,9 +16,9 @@ use crate::sync::{
 
 #[derive(Debug)]
 pub(super) struct Round {
-    /// List the person's boards and pull them all, not only `to_pull`.
-    full: bool,
     step: Step,
+    /// Begun for a person who is no longer the one on the phone.
+    abandoned: bool,
     /// Boards still to pull, in order.
     to_pull: VecDeque<String>,
 }
@@ -34,7 +37,7 @@ enum Step {
 
 impl Engine {
     pub(super) fn start_round_if_wanted(&mut self, env: &Env) {
-        if self.round.is_some() || self.store != Store::Open || !self.wanted.any() {
+        if self.round.is_some() || self.store == Store::Opening || !self.wanted.any() {
             return;
         }
         let wanted = std::mem::take(&mut self.wanted);
@@ -61,11 +64,33 @@ impl Engine {
         }
         self.command(Command::CancelTimer);
         self.round = Some(Round {
-            full: wanted.full,
             step: Step::Starting,
             to_pull,
+            abandoned: false,
         });
-        self.push_next(env);
+        if wanted.full {
+            self.step(Step::Listing);
+            self.command(Command::ListBoards);
+        } else {
+            self.pull_next(env);
+        }
+    }
+
+    /// The person on the phone changed: the round under way ends at its next answer, which
+    /// changes nothing (but writes it sent are settled for whoever sent them).
+    pub(super) fn abandon_round(&mut self) {
+        if let Some(round) = &mut self.round {
+            round.abandoned = true;
+        }
+    }
+
+    /// Ends an abandoned round; true if it was.
+    fn ended_if_abandoned(&mut self) -> bool {
+        let abandoned = self.round.as_ref().is_some_and(|r| r.abandoned);
+        if abandoned {
+            self.round = None;
+        }
+        abandoned
     }
 
     fn step(&mut self, step: Step) {
@@ -82,7 +107,7 @@ impl Engine {
     fn push_next(&mut self, env: &Env) {
         let batch = self.outbox.take_batch();
         if batch.is_empty() {
-            return self.after_push(env);
+            return self.pull_next(env);
         }
         self.set_activity(Activity::Sending);
         self.step(Step::Pushing {
@@ -124,23 +149,17 @@ impl Engine {
                         self.show(Part::Outbox);
                     }
                 }
-                self.push_next(env);
+                if !self.ended_if_abandoned() {
+                    self.push_next(env);
+                }
             }
+            Err(_) if self.ended_if_abandoned() => self.show(Part::Outbox),
             Err(e) => self.fail(e, env),
         }
     }
 
-    fn after_push(&mut self, env: &Env) {
-        if self.round.as_ref().is_some_and(|r| r.full) {
-            self.step(Step::Listing);
-            self.command(Command::ListBoards);
-        } else {
-            self.pull_next(env);
-        }
-    }
-
     pub(super) fn listed(&mut self, answer: Result<Vec<BoardHeader>, NetError>, env: &Env) {
-        if !self.waiting_on(&Step::Listing) {
+        if !self.waiting_on(&Step::Listing) || self.ended_if_abandoned() {
             return;
         }
         match answer {
@@ -151,7 +170,7 @@ impl Engine {
                 if let Some(round) = &mut self.round {
                     round.to_pull = all;
                 }
-                self.pull_next(env);
+                self.push_next(env);
             }
             Err(e) => self.fail(e, env),
         }
@@ -177,7 +196,7 @@ impl Engine {
         answer: Result<PullResponse, NetError>,
         env: &Env,
     ) {
-        if !self.waiting_on(&Step::Pulling(board_id.clone())) {
+        if !self.waiting_on(&Step::Pulling(board_id.clone())) || self.ended_if_abandoned() {
             return;
         }
         match answer {

@@ -102,6 +102,12 @@ impl Phone {
         phone
     }
 
+    /// Answers a round's listing: Cara is on `boards`.
+    fn listed(&mut self, boards: &[&str]) {
+        let headers = boards.iter().map(|id| header(id, "cara")).collect();
+        self.answer(Event::Listed(Ok(headers)));
+    }
+
     /// Answers a full round: the person is on `boards`, each now at its number.
     fn full_round(&mut self, boards: &[(&str, i64)]) {
         let headers = boards.iter().map(|(id, _)| header(id, "cara")).collect();
@@ -234,21 +240,24 @@ fn a_write_shows_at_once_but_is_sent_only_once_stored() {
     phone.full_round(&[("b1", 3)]);
     phone.store_now();
     assert_eq!(phone.outboxes["cara"].waiting(), 1);
-    assert_eq!(phone.sent_ids(), [["m1"]]);
-    phone.answer(pushed(&["m1"]));
-    assert_eq!(phone.outboxes["cara"].waiting(), 0, "settled in the store");
-    assert_eq!(phone.engine.outbox().waiting(), 0);
     assert_eq!(
         phone.requests,
         [Command::ListBoards],
-        "then the board is fetched"
+        "a round: first who is signed in"
     );
+    phone.listed(&["b1"]);
+    assert_eq!(phone.sent_ids(), [["m1"]], "then the write");
+    phone.answer(pushed(&["m1"]));
+    assert_eq!(phone.outboxes["cara"].waiting(), 0, "settled in the store");
+    assert_eq!(phone.engine.outbox().waiting(), 0);
+    assert_eq!(phone.requests, [pull_of("b1", 3)], "then the board");
 }
 
 #[test]
 fn writes_made_while_a_batch_is_out_go_in_the_next_batch_in_order() {
     let mut phone = Phone::with_boards(&[("b1", 3)]);
     phone.on(Event::Enqueue(claim("m1")));
+    phone.listed(&["b1"]);
     phone.on(Event::Enqueue(claim("m2")));
     assert_eq!(phone.sent_ids(), [["m1"]]);
     phone.answer(pushed(&["m1"]));
@@ -258,7 +267,7 @@ fn writes_made_while_a_batch_is_out_go_in_the_next_batch_in_order() {
         "the same round sends what came meanwhile"
     );
     phone.answer(pushed(&["m2"]));
-    assert_eq!(phone.requests, [Command::ListBoards]);
+    assert_eq!(phone.requests, [pull_of("b1", 3)]);
 }
 
 #[test]
@@ -266,6 +275,7 @@ fn another_person_on_the_phone_sees_nothing_of_the_last_and_their_answers_stay_t
     let mut waiting = Outbox::default();
     waiting.enqueue(claim("cara-1"));
     let mut phone = Phone::opened(Some("cara"), vec![synced("b1", "cara", 3)], waiting);
+    phone.listed(&["b1"]);
     assert_eq!(phone.sent_ids(), [["cara-1"]]);
     // Dev signs in on the same phone and opens his board while Cara's write is out.
     phone.outboxes.insert("dev".into(), {
@@ -293,15 +303,63 @@ fn another_person_on_the_phone_sees_nothing_of_the_last_and_their_answers_stay_t
         ["dev-1"],
         "his own outbox, read from the store"
     );
-    // Cara's answer arrives: it settles her stored outbox, not his.
+    // Cara's answer arrives: it settles her stored outbox, not his, and her round ends.
     phone.answer(pushed(&["cara-1"]));
     assert_eq!(phone.outboxes["cara"].waiting(), 0);
     assert_eq!(phone.outboxes["dev"].waiting(), 1);
+    assert_eq!(phone.requests, [Command::ListBoards], "a round of his own");
+    phone.answer(Event::Listed(Ok(vec![header("b2", "dev")])));
     assert_eq!(
         phone.sent_ids(),
         [["dev-1"]],
         "then his writes go, with his session"
     );
+}
+
+#[test]
+fn a_persons_writes_are_never_sent_with_the_next_persons_session() {
+    // Cara's writes wait on the phone; she signed out where the page could not see it, and
+    // Dev signed in. His board's page appears while the phone's store is still opening.
+    let mut waiting = Outbox::default();
+    waiting.enqueue(claim("cara-1"));
+    let mut phone = Phone {
+        outboxes: [("cara".to_string(), waiting.clone())]
+            .into_iter()
+            .collect(),
+        ..Phone::opened(None, Vec::new(), Outbox::default())
+    };
+    phone.engine = Engine::new();
+    phone.on(Event::BoardShown(header("b2", "dev")));
+    assert!(
+        phone.requests.is_empty(),
+        "nothing before the store has opened"
+    );
+    phone.on(Event::Opened {
+        viewer: Some("cara".into()),
+        boards: vec![synced("b1", "cara", 3)],
+        outbox: waiting,
+    });
+    assert_eq!(
+        phone.viewer.as_deref(),
+        Some("dev"),
+        "the page said who is here now"
+    );
+    assert!(phone.said(&Command::ForgetBoard("b1".into())));
+    assert_eq!(phone.requests, [Command::ListBoards]);
+    phone.answer(Event::Listed(Ok(vec![header("b2", "dev")])));
+    assert!(
+        phone.sent_ids().is_empty(),
+        "Cara's write is not sent as Dev's"
+    );
+    assert_eq!(phone.outboxes["cara"].waiting(), 1, "it waits for her");
+    // Nor does an answer that was on its way when someone signed out bring anyone back.
+    phone.answer_pull("b2", pull(Vec::new(), &[], 1, false));
+    phone.on(Event::SyncNow);
+    phone.on(Event::SignedOut);
+    phone.answer(Event::Listed(Ok(vec![header("b2", "dev")])));
+    assert_eq!(phone.viewer, None);
+    assert!(phone.engine.boards().is_empty());
+    assert!(phone.requests.is_empty());
 }
 
 #[test]
@@ -389,6 +447,7 @@ fn a_push_whose_answer_is_lost_is_sent_again_under_the_same_ids() {
     let mut phone = Phone::with_boards(&[("b1", 3)]);
     phone.on(Event::Enqueue(claim("m1")));
     phone.on(Event::Enqueue(claim("m2")));
+    phone.listed(&["b1"]);
     phone.answer(Event::Pushed(Err(NetError::Unreachable)));
     assert_eq!(
         phone.engine.activity(),
@@ -397,6 +456,7 @@ fn a_push_whose_answer_is_lost_is_sent_again_under_the_same_ids() {
     );
     assert_eq!(phone.engine.outbox().waiting(), 2);
     phone.on(Event::Timer);
+    phone.listed(&["b1"]);
     assert_eq!(phone.sent_ids(), [["m1", "m2"]]);
 }
 
@@ -411,6 +471,7 @@ fn offline_nothing_is_sent_and_the_signal_coming_back_sends_it() {
     assert_eq!(phone.outboxes["cara"].waiting(), 1, "kept on the phone");
     phone.env.online = true;
     phone.on(Event::Online);
+    phone.listed(&["b1"]);
     assert_eq!(phone.sent_ids(), [["m1"]]);
 }
 
@@ -434,6 +495,7 @@ fn the_signal_lost_mid_round_waits_for_it_without_retrying() {
 fn a_lapsed_session_waits_for_the_person_to_sign_in() {
     let mut phone = Phone::with_boards(&[("b1", 3)]);
     phone.on(Event::Enqueue(claim("m1")));
+    phone.listed(&["b1"]);
     phone.answer(Event::Pushed(Err(NetError::SignedOut)));
     assert_eq!(phone.engine.activity(), Activity::SignedOut);
     assert!(!phone
@@ -563,12 +625,14 @@ fn a_refusal_stays_until_dismissed_and_a_stray_board_of_someone_else_is_forgotte
     assert_eq!(phone.engine.boards().len(), 1);
     phone.full_round(&[("b1", 3)]);
     phone.on(Event::Enqueue(claim("m1")));
+    phone.listed(&["b1"]);
     phone.answer(Event::Pushed(Ok(PushResponse {
         results: vec![PushResult {
             id: "m1".into(),
             outcome: Outcome::Rejected {
                 reason: Refusal::OwnPost,
             },
+            reason: Some("This is your own post.".into()),
         }],
     })));
     assert_eq!(phone.engine.outbox().rejected().count(), 1);
@@ -591,6 +655,7 @@ fn a_store_that_cannot_keep_a_write_still_lets_this_page_send_it() {
         stored: Err("quota exceeded".into()),
     });
     assert!(phone.said(&Command::Log("quota exceeded".into())));
+    phone.listed(&["b1"]);
     assert_eq!(phone.sent_ids(), [["m1"]]);
 }
 
@@ -602,4 +667,26 @@ fn nothing_runs_until_the_store_has_opened_or_when_it_cannot() {
     let commands = engine.on(Event::StoreUnavailable, &online());
     assert!(!commands.iter().any(|c| matches!(c, Command::ListBoards)));
     assert!(!engine.ready(), "forms post to the server directly");
+}
+
+#[test]
+fn without_a_store_rounds_still_run_so_pages_refresh_but_nothing_is_kept() {
+    let mut engine = Engine::new();
+    engine.on(Event::StoreUnavailable, &online());
+    let commands = engine.on(Event::BoardShown(header("b1", "cara")), &online());
+    assert!(commands.contains(&Command::ListBoards), "{commands:?}");
+    let commands = engine.on(Event::Listed(Ok(vec![header("b1", "cara")])), &online());
+    assert!(
+        !commands.iter().any(|c| matches!(
+            c,
+            Command::SaveBoard(_) | Command::SaveViewer(_) | Command::Pull { .. }
+        )),
+        "{commands:?}"
+    );
+    assert_eq!(
+        engine.rounds(),
+        1,
+        "pages hear that a round reached the server"
+    );
+    assert!(!engine.ready(), "forms still post to the server directly");
 }
