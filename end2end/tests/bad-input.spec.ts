@@ -109,7 +109,8 @@ test('posting to a board you are not a member of is refused and leaves the board
     },
   });
   expect(response.status()).toBe(403);
-  expect(await response.text()).toContain('This board is for its members');
+  // The answer says why, as data: the page that shows it puts it in words.
+  expect(await response.json()).toEqual({ Refused: { kind: 'members_only' } });
   await open(asha, boardPath);
   await expect(asha.page.getByText('Nothing here yet')).toBeVisible();
   await goodbye(asha, eve);
