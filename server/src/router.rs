@@ -2,7 +2,10 @@
 //! the middleware every response passes through. Built by a function so tests can drive it
 //! in-process with `oneshot`, no port needed.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use app::{api::server::SessionSettings, shell, App};
 use axum::{
@@ -12,7 +15,7 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes, ResponseOptions};
 use tower_http::{
     compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
     trace::TraceLayer,
@@ -34,9 +37,19 @@ use crate::{
 /// How long one ordinary request may take before the server gives up on it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The app's pages, listed once per process. Listing them runs the app with resource loading
+/// switched off by a process-wide flag (leptos_server's `SuppressResourceLoad`): a page that
+/// began loading on another thread at that moment would wait for ever, and its request end in
+/// the timeout's 408 (leptos issue #4773). The server makes one router, before it serves; the
+/// HTTP tests make one per test, side by side, and met this.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application as one axum `Router`.
 pub fn router(state: AppState, config: &Config) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let page_context = page_context(
         state.clone(),
         SessionSettings {
