@@ -159,18 +159,20 @@ fn PostContents(
     let card = part(shown, |s| s.detail.card.clone());
     let permissions = part(shown, |s| s.detail.permissions.clone());
     let buttons = part(shown, |s| available_actions(&s.detail));
-    // Why there is no "I can help" button for someone who could otherwise help.
-    let vetting_note = part(shown, |s| {
+    // The post itself: it has nothing of anyone's in progress, so it is drawn again whole
+    // when it changes (one closure costs less wasm than one per line).
+    let article = part(shown, |s| {
         let d = &s.detail;
-        d.card.needs_vetting
+        // Why there is no "I can help" button for someone who could otherwise help.
+        let vetting_note = d.card.needs_vetting
             && d.card.status == PostStatus::Open
             && !d.permissions.can_claim
-            && !d.permissions.is_author
+            && !d.permissions.is_author;
+        let paragraphs = split_paragraphs(&d.details);
+        (d.card.clone(), s.waiting, paragraphs, vetting_note)
     });
-    let paragraphs = part(shown, |s| split_paragraphs(&s.detail.details));
     let contact = part(shown, |s| s.detail.contact.clone());
     let board_name = part(shown, |s| s.detail.board_name.clone());
-    let post_waiting = part(shown, |s| s.waiting);
     let replies = part(shown, |s| {
         let d = &s.detail;
         let waiting = |r: &ReplyView| s.waiting_replies.contains(&r.id);
@@ -187,48 +189,10 @@ fn PostContents(
         <p class="back-link">
             <A href=format!("/b/{board_slug}")>"Back to " {board_name}</A>
         </p>
-        <article class="post">
-            <h1>{title}</h1>
-            {move || {
-                card.with(|c| {
-                    view! {
-                        <PostBadges
-                            kind=c.kind
-                            urgency=c.urgency
-                            status=c.status
-                            pinned=c.pinned
-                            needs_vetting=c.needs_vetting
-                        />
-                    }
-                })
-            }}
-            <p class="post-meta">
-                {move || card.with(|c| c.author_name.clone())} " · "
-                {move || card.with(|c| c.street.clone())} " · "
-                {move || view! { <PostDate ms=card.with(|c| c.created_at_ms) /> }}
-            </p>
-            {move || post_waiting.get().then(|| view! { <WaitingBadge /> })}
-            {move || {
-                paragraphs
-                    .get()
-                    .into_iter()
-                    .map(|paragraph| view! { <p class="post-details">{paragraph}</p> })
-                    .collect_view()
-            }}
-            {move || card.with(claimed_line).map(|line| view! { <p class="post-claimed">{line}</p> })}
-            {move || {
-                vetting_note
-                    .get()
-                    .then(|| {
-                        view! {
-                            <p class="hint">
-                                "Only a volunteer with a current vetting (such as a DBS check) can help "
-                                "with this. Ask an organiser if you would like to."
-                            </p>
-                        }
-                    })
-            }}
-        </article>
+        {move || {
+            let (card, waiting, paragraphs, vetting_note) = article.get();
+            view! { <PostArticle card waiting paragraphs vetting_note /> }
+        }}
         {move || contact.get().map(|contact| view! { <ContactBox contact /> })}
         <ActionButtons buttons post_id=post_id.clone() board_slug action=post_action />
         <PostModeration card permissions />
@@ -236,6 +200,49 @@ fn PostContents(
     }
     // A type of its own: the whole page's view type is otherwise too deep for the server
     // build to lay out ("queries overflow the depth limit").
+    .into_any()
+}
+
+/// The post: what is asked or offered, by whom, and who is helping.
+#[component]
+fn PostArticle(
+    card: PostCard,
+    /// It, or a change to it, is not sent yet.
+    waiting: bool,
+    paragraphs: Vec<String>,
+    vetting_note: bool,
+) -> impl IntoView {
+    let claimed = claimed_line(&card);
+    view! {
+        <article class="post">
+            <h1>{card.title.clone()}</h1>
+            <PostBadges
+                kind=card.kind
+                urgency=card.urgency
+                status=card.status
+                pinned=card.pinned
+                needs_vetting=card.needs_vetting
+            />
+            <p class="post-meta">
+                {card.author_name} " · " {card.street} " · " <PostDate ms=card.created_at_ms />
+            </p>
+            {waiting.then(|| view! { <WaitingBadge /> })}
+            {paragraphs
+                .into_iter()
+                .map(|paragraph| view! { <p class="post-details">{paragraph}</p> })
+                .collect_view()}
+            {claimed.map(|line| view! { <p class="post-claimed">{line}</p> })}
+            {vetting_note
+                .then(|| {
+                    view! {
+                        <p class="hint">
+                            "Only a volunteer with a current vetting (such as a DBS check) can help "
+                            "with this. Ask an organiser if you would like to."
+                        </p>
+                    }
+                })}
+        </article>
+    }
     .into_any()
 }
 
