@@ -7,8 +7,7 @@ use model::refusal::{OrganiserAction, Refusal};
 use model::{
     ids::now_ms,
     moderation::{
-        may_moderate, may_report, removal_refusal, sees_hidden_posts, AuditAction, Moderation,
-        ReportReason,
+        may_moderate, may_report, removal_refusal, AuditAction, Moderation, ReportReason,
     },
     views::Viewer,
     AppError, Role,
@@ -42,10 +41,6 @@ pub(crate) async fn resolve_reports(
     .await
     .internal()?;
     Ok(())
-}
-
-fn post_gone() -> AppError {
-    AppError::Refused(Refusal::PostGone)
 }
 
 impl Db {
@@ -94,16 +89,7 @@ impl Db {
         reason: ReportReason,
         note: &str,
     ) -> Result<Written, AppError> {
-        let post = self
-            .post_row(&mut **tx, post_id)
-            .await?
-            .ok_or_else(post_gone)?;
-        let membership = membership_in(&mut **tx, viewer, &post.board_id)
-            .await
-            .map_err(|_| post_gone())?;
-        if post.hidden != 0 && !sees_hidden_posts(membership.role) {
-            return Err(post_gone());
-        }
+        let (post, _) = self.post_for_member(tx, viewer, post_id).await?;
         if !may_report(&viewer.user_id, &post.author_id) {
             return Err(AppError::Refused(Refusal::CannotReportOwnPost));
         }
@@ -149,17 +135,9 @@ impl Db {
         hide: bool,
         reason: &str,
     ) -> Result<Written, AppError> {
-        let post = self
-            .post_row(&mut **tx, post_id)
-            .await?
-            .ok_or_else(post_gone)?;
-        let membership = membership_in(&mut **tx, viewer, &post.board_id)
-            .await
-            .map_err(|_| post_gone())?;
+        // A hidden post is gone for anyone but organisers, who alone may hide or restore.
+        let (post, membership) = self.post_for_member(tx, viewer, post_id).await?;
         if !may_moderate(membership.role) {
-            if post.hidden != 0 {
-                return Err(post_gone());
-            }
             return Err(AppError::Refused(Refusal::OrganisersOnly {
                 action: OrganiserAction::HideOrRestore,
             }));

@@ -4,10 +4,7 @@
 
 use model::refusal::{OrganiserAction, PostAction, Refusal};
 use model::{
-    coordination::Coordination,
-    moderation::{sees_hidden_posts, AuditAction},
-    rules::permissions,
-    views::Viewer,
+    coordination::Coordination, moderation::AuditAction, rules::permissions, views::Viewer,
     AppError, Category, PostKind, PostStatus, Urgency,
 };
 use sqlx::{Any, Transaction};
@@ -38,13 +35,7 @@ impl Db {
         now: i64,
     ) -> Result<Written, AppError> {
         let gone = || AppError::Refused(Refusal::PostGone);
-        let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
-        let membership = membership_in(&mut **tx, viewer, &post.board_id)
-            .await
-            .map_err(|_| gone())?;
-        if post.hidden != 0 && !sees_hidden_posts(membership.role) {
-            return Err(gone());
-        }
+        let (post, membership) = self.post_for_member(tx, viewer, post_id).await?;
         let vetted = is_vetted(&mut **tx, &post.board_id, &viewer.user_id, now).await?;
         let may = permissions(
             &post

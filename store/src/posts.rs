@@ -13,7 +13,10 @@ use model::{
     AppError, PostKind,
 };
 
+use sqlx::{Any, Transaction};
+
 use crate::{
+    access::{membership_in, Membership},
     error::OrInternal,
     rows::{PostRow, POST_COLUMNS, POST_JOINS},
     Db,
@@ -40,6 +43,26 @@ impl Db {
         .fetch_optional(executor)
         .await
         .internal()
+    }
+
+    /// The post someone acts on inside a write, and their place on its board. A post that is
+    /// not there, not on one of their boards, or hidden from them is gone, all alike, so nothing
+    /// tells an outsider that it exists.
+    pub(crate) async fn post_for_member(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        viewer: &Viewer,
+        post_id: &str,
+    ) -> Result<(PostRow, Membership), AppError> {
+        let gone = || AppError::Refused(Refusal::PostGone);
+        let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
+        let membership = membership_in(&mut **tx, viewer, &post.board_id)
+            .await
+            .map_err(|_| gone())?;
+        if post.hidden != 0 && !sees_hidden_posts(membership.role) {
+            return Err(gone());
+        }
+        Ok((post, membership))
     }
 
     pub async fn board_page(
