@@ -1,6 +1,6 @@
 //! Phones that lose signal in the middle of sending their outbox, over a real port: many pushes
-//! at once, a random share of them cut (the connection reset) at a random moment while the
-//! server is reading, applying or answering. Afterwards the server still takes a write,
+//! at once, a random share of them cut (the connection reset) while the phone is still sending,
+//! or at a random moment while the server is reading, applying or answering. Afterwards the server still takes a write,
 //! nothing is left holding a transaction or a lock, and every push answered `applied` is
 //! stored exactly once, as is every post the server recorded (the cut ones included).
 //!
@@ -66,28 +66,65 @@ fn push_request(address: SocketAddr, token: &str, board_id: &str) -> (String, Ve
 enum Seen {
     /// The answer arrived: the mutation's id and its outcome.
     Answered(String, Outcome),
-    /// The phone lost signal before the answer: the mutation's id.
-    Cut(String),
+    /// The phone lost signal before the answer: the mutation's id, and whether it was lost
+    /// before the whole request was sent.
+    Cut(String, bool),
 }
 
-/// Sends one push and either reads the whole answer or, if `cut_after` is set, resets the
-/// connection that long after sending (SO_LINGER 0: what a phone going into a lift looks like
-/// to the server, no polite goodbye).
-async fn push_once(
-    address: SocketAddr,
-    token: &str,
-    board_id: &str,
-    cut_after: Option<Duration>,
-) -> Seen {
+/// When, if at all, a phone loses signal during one push.
+#[derive(Clone, Copy)]
+enum Signal {
+    /// It stays: the phone reads the whole answer.
+    Kept,
+    /// Lost half way through sending the request: the server never has all of it.
+    LostWhileSending,
+    /// Lost this long after the whole request was sent: the server is reading, applying or
+    /// answering it.
+    LostAfter(Duration),
+}
+
+impl Signal {
+    /// One in three pushes keeps signal, one in six loses it while sending, and half lose it at
+    /// any moment up to LATEST_CUT after sending. The ones lost while sending make sure some cuts
+    /// come before the server took a push in, however loaded the machine is.
+    fn random() -> Self {
+        let mut rng = rand::rng();
+        match rng.random_range(0..6) {
+            0 | 1 => Signal::Kept,
+            2 => Signal::LostWhileSending,
+            _ => Signal::LostAfter(Duration::from_micros(
+                rng.random_range(0..=LATEST_CUT.as_micros() as u64),
+            )),
+        }
+    }
+}
+
+/// Sends one push and either reads the whole answer or resets the connection as `signal` says
+/// (SO_LINGER 0: what a phone going into a lift looks like to the server, no polite goodbye).
+async fn push_once(address: SocketAddr, token: &str, board_id: &str, signal: Signal) -> Seen {
     let (id, request) = push_request(address, token, board_id);
     let mut stream = TcpStream::connect(address).await.expect("connect");
-    stream.write_all(&request).await.expect("send");
+    let cut_after = match signal {
+        Signal::Kept => None,
+        Signal::LostWhileSending => {
+            stream
+                .write_all(&request[..request.len() / 2])
+                .await
+                .expect("send half");
+            Some(Duration::ZERO)
+        }
+        Signal::LostAfter(after) => {
+            stream.write_all(&request).await.expect("send");
+            Some(after)
+        }
+    };
     if let Some(after) = cut_after {
         tokio::time::sleep(after).await;
         stream.set_zero_linger().expect("linger");
         drop(stream);
-        return Seen::Cut(id);
+        return Seen::Cut(id, matches!(signal, Signal::LostWhileSending));
     }
+    stream.write_all(&request).await.expect("send");
     let mut answer = Vec::new();
     stream
         .read_to_end(&mut answer)
@@ -128,14 +165,7 @@ on_both_backends! {
             phones.spawn(async move {
                 let mut seen = Vec::new();
                 for _ in 0..PUSHES_EACH {
-                    // Two in three pushes lose signal, at any moment up to LATEST_CUT.
-                    let cut_after = {
-                        let mut rng = rand::rng();
-                        rng.random_ratio(2, 3).then(|| {
-                            Duration::from_micros(rng.random_range(0..=LATEST_CUT.as_micros() as u64))
-                        })
-                    };
-                    seen.push(push_once(address, &token, &board_id, cut_after).await);
+                    seen.push(push_once(address, &token, &board_id, Signal::random()).await);
                 }
                 seen
             });
@@ -149,7 +179,7 @@ on_both_backends! {
         // or hang: the bound is long enough that a loaded machine is not mistaken for that.
         let next = tokio::time::timeout(
             Duration::from_secs(15),
-            push_once(address, &token, &board.id, None),
+            push_once(address, &token, &board.id, Signal::Kept),
         )
         .await
         .expect("the next push is answered");
@@ -159,15 +189,18 @@ on_both_backends! {
         );
 
         // Every push answered `applied` is stored exactly once, with its record.
-        let mut cut = HashSet::new();
+        let (mut cut, mut half_sent) = (HashSet::new(), HashSet::new());
         for push in &seen {
             match push {
                 Seen::Answered(id, outcome) => {
                     assert_eq!(outcome, &Outcome::Applied, "push {id}");
                     assert_eq!(rows_with(&db, "mutations", "id", id).await, 1, "record of {id}");
                 }
-                Seen::Cut(id) => {
+                Seen::Cut(id, while_sending) => {
                     cut.insert(id.clone());
+                    if *while_sending {
+                        half_sent.insert(id.clone());
+                    }
                 }
             }
         }
@@ -200,6 +233,10 @@ on_both_backends! {
             cut_but_applied
         );
         assert!(cut_but_applied > 0, "no cut came after the server had started a push");
-        assert!(cut_but_applied < cut.len(), "no cut came before the server took a push in");
+        // A push whose phone lost signal half way through sending it never reached the server
+        // whole, so it cannot have been applied.
+        assert!(!half_sent.is_empty(), "no push was cut while it was being sent");
+        let half_sent_applied = recorded.iter().filter(|id| half_sent.contains(*id)).count();
+        assert_eq!(half_sent_applied, 0, "a push the server never had whole was applied");
     }
 }

@@ -20,6 +20,8 @@ mod password;
 mod post_writes;
 mod posts;
 mod rows;
+#[cfg(feature = "test-support")]
+pub mod story;
 mod sync;
 #[cfg(feature = "test-support")]
 pub mod testing;

@@ -1,6 +1,7 @@
 //! Test support: a fresh, migrated database per test on SQLite or PostgreSQL, and the macro
 //! that runs one test body against both. PostgreSQL comes from `cargo xtask test`, which
-//! creates a database for the run and drops it after.
+//! creates a database for the run and drops it after. The story builders the tests share are
+//! in [`crate::story`].
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

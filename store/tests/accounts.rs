@@ -4,10 +4,8 @@
 //! argon2 is slow in debug builds and every `sign_up` and every checked `sign_in` hashes once,
 //! so each test makes as few attempts as its point needs.
 
-mod common;
-
-use common::{count, person, PASSWORD};
 use model::{ids::new_id, views::Viewer, AppError};
+use store::story::{count, person, PASSWORD};
 use store::{on_both_backends, Db, SignUp};
 
 /// Mirrors `store::accounts::MAX_FAILURES_PER_ACCOUNT`/`_PER_ADDRESS` (the module is private):

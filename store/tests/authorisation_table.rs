@@ -4,14 +4,14 @@
 //! Signed-out visitors are not a column here: they never reach the store, because the server
 //! answers `NotSignedIn` before calling it. That is covered by the server's HTTP-level tests.
 
-mod common;
-
-use common::{claim, mark_done, person, pin, release, remove, reply, street, withdraw, Street};
 use model::{
     views::{BoardFilter, Viewer},
     AppError, Category, Outcome, PostKind,
 };
 use store::on_both_backends;
+use store::story::{
+    claim, mark_done, person, pin, release, remove, reply, street, withdraw, Street,
+};
 
 /// A person's relation to the post (or board) in a cell.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -102,7 +102,7 @@ const TABLE: &[Row] = &[
     Row(Action::NewInvite, Board,          [Refused, Refused,  Refused,  Refused,  Applied]),
 ];
 
-/// The people of `common::street`, plus someone from elsewhere.
+/// The people of `story::street`, plus someone from elsewhere.
 struct Cast {
     street: Street,
     stranger: Viewer,

@@ -1,20 +1,18 @@
 //! Boards and memberships: starting a board, joining by invite code, replacing the invite
 //! code, leaving, and what people who are not members can (not) learn about a board.
 
-mod common;
-
-use common::{act, claim, count, invite_code, join, new_post, person};
 use model::refusal::Refusal;
 use model::{
     ids::new_id,
     views::{BoardFilter, BoardSummary, Viewer},
     AppError, Category, Outcome, PostKind, Role,
 };
+use store::story::{self, act, claim, count, invite_code, join, new_post, person};
 use store::{on_both_backends, Db, NewBoard};
 
 /// Posts a request on `board` and returns its id.
 async fn request(db: &Db, author: &Viewer, board: &BoardSummary, title: &str) -> String {
-    let create = new_post(board, PostKind::Request, Category::Shopping, title);
+    let create = new_post(&board.id, PostKind::Request, Category::Shopping, title);
     let post_id = create.post_id().to_string();
     assert_eq!(act(db, author, create).await, Ok(Outcome::Applied));
     post_id
@@ -283,7 +281,7 @@ on_both_backends! {
         ));
         let claimed = act(&db, &ben, claim(&post_id)).await;
         assert!(
-            common::is_refused(&claimed),
+            story::is_refused(&claimed),
             "a former member cannot act: {claimed:?}"
         );
         assert!(

@@ -7,12 +7,10 @@
 //! until one runs to the end, so every point where a future can be dropped (before, during and
 //! after `BEGIN`, between statements, before `COMMIT`) is tried in turn, a few sweeps over.
 
-mod common;
-
 use std::{future::Future, task::Poll, time::Duration};
 
-use common::{claim, count, mutation, street, Street};
 use model::{ids::new_id, AppError, Category, Outcome, PostKind};
+use store::story::{claim, count, mutation, street, Street};
 use store::{on_both_backends, testing, NewBoard};
 
 /// Sweeps over every await point of one write; each sweep's timings differ a little, so the

@@ -2,15 +2,13 @@
 //! nothing, copies racing each other apply once, rival claims have one winner, and refused or
 //! invalid mutations store nothing at all.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{claim, count, join, mutation, person, release, reply, street, Street};
 use model::refusal::Refusal;
 use model::{
     ids::new_id, views::Viewer, AppError, Category, Mutation, MutationKind, Outcome, PostKind,
 };
+use store::story::{self, claim, count, join, mutation, person, release, reply, street, Street};
 use store::{on_both_backends, Db};
 
 /// Like `on_both_backends!`, but on a multi-threaded runtime, so concurrent copies of a
@@ -269,7 +267,7 @@ on_both_backends! {
         assert!(matches!(result, Err(AppError::Refused(ref r)) if r.status() == 403), "{result:?}");
         let claim_it = mutation(claim(&post_id));
         let result = s.db.apply(&stranger, &claim_it).await;
-        assert!(common::is_refused(&result), "{result:?}");
+        assert!(story::is_refused(&result), "{result:?}");
         assert!(!is_recorded(&s.db, &create).await && !is_recorded(&s.db, &claim_it).await);
         assert_eq!(snapshot(&s).await, before);
 

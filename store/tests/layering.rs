@@ -33,6 +33,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("envelope", &["apply"]),
+    // The tests' story builders (behind the `test-support` feature) act through everything.
+    ("test stories", &["story"]),
 ];
 
 fn src() -> &'static Path {

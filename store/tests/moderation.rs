@@ -4,11 +4,6 @@
 //! removing a member (claims released, no way back in until let back), and the audit log
 //! written with each organiser action, exactly once.
 
-mod common;
-
-use common::{
-    claim, count, hide, invite_code, mark_done, mutation, pin, remove, reply, street, Street,
-};
 use model::refusal::Refusal;
 use model::{
     ids::new_id,
@@ -17,6 +12,9 @@ use model::{
     AppError, Category, MutationKind, Outcome, PostKind, PostStatus,
 };
 use store::on_both_backends;
+use store::story::{
+    self, claim, count, hide, invite_code, mark_done, mutation, pin, remove, reply, street, Street,
+};
 
 /// Log lines are ordered by time; a short pause keeps two actions made back to back from
 /// sharing a millisecond, so "newest first" has one right answer.
@@ -173,7 +171,7 @@ on_both_backends! {
             let page = s.db.moderation_page(who, &s.board.slug).await;
             assert!(matches!(page, Err(AppError::Refused(ref r)) if r.status() == 403));
         }
-        let outsider = common::person(&s.db, "Olu").await;
+        let outsider = story::person(&s.db, "Olu").await;
         let result = s.act(&outsider, hide(&milk, "")).await;
         assert!(matches!(result, Err(AppError::Refused(ref r)) if r.status() == 404), "outsiders learn nothing");
         assert_eq!(board_titles(&s, &s.dev).await, ["Milk and bread"]);

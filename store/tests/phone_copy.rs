@@ -4,11 +4,6 @@
 //! and every member the copy's cards equal the server's board page. The two listings are
 //! written twice (SQL, and Rust for offline); this is what ties them together.
 
-mod common;
-
-use common::{
-    backdate_expiry, claim, expiring, hide, mark_done, pin, remove, reply, street, withdraw, Street,
-};
 use model::{
     ids::now_ms,
     sync::local::LocalBoard,
@@ -16,6 +11,9 @@ use model::{
     Category, PostKind, PostStatus,
 };
 use store::on_both_backends;
+use store::story::{
+    backdate_expiry, claim, expiring, hide, mark_done, pin, remove, reply, street, withdraw, Street,
+};
 
 /// Every filter a board page can be asked for: each kind, category and status, or any.
 fn every_filter() -> Vec<BoardFilter> {

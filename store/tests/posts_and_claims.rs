@@ -1,20 +1,18 @@
 //! Posts and claims, the street board's main flow: asking, helping, offering, replying,
 //! withdrawing, releasing and expiry, and who gets to see a neighbour's house number.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
-    act, backdate_expiry, claim, expiring, mark_done, new_post, pin, release, reply, street,
-    withdraw,
-};
 use model::refusal::{PostAction, Refusal};
 use model::{
     views::{BoardFilter, ContactDetails, Profile},
     AppError, Category, Outcome, PostKind, PostStatus,
 };
 use store::on_both_backends;
+use store::story::{
+    self, act, backdate_expiry, claim, expiring, mark_done, new_post, pin, release, reply, street,
+    withdraw,
+};
 
 /// Posts are ordered by creation time in milliseconds; a short pause keeps two posts made
 /// back to back from sharing a millisecond, so "newest first" has one right answer.
@@ -249,7 +247,7 @@ on_both_backends! {
             matches!(refused, Err(AppError::Refused(ref r)) if r.status() == 403),
             "{refused:?}"
         );
-        assert_eq!(common::count(&s.db, "posts").await, 2);
+        assert_eq!(story::count(&s.db, "posts").await, 2);
     }
 }
 
@@ -292,7 +290,7 @@ on_both_backends! {
 on_both_backends! {
     async fn my_activity_lists_my_posts_and_what_i_have_taken_on(backend: Backend) {
         let s = street(backend).await;
-        let request = new_post(&s.board, PostKind::Request, Category::Meals, "Soup for a poorly neighbour");
+        let request = new_post(&s.board.id, PostKind::Request, Category::Meals, "Soup for a poorly neighbour");
         let post_id = request.post_id().to_string();
         act(&s.db, &s.ben, request).await.expect("post");
         act(&s.db, &s.cara, claim(&post_id)).await.expect("claim");

@@ -2,9 +2,6 @@
 //! enforced on claims and assignments (expired vetting does not count), who reads vetting
 //! details, the fairness order of suggestions, and assigning, accepting and declining.
 
-mod common;
-
-use common::{act, claim, mutation, street, Street};
 use model::refusal::Refusal;
 use model::{
     coordination::{Coordination, CoordinationPage},
@@ -14,6 +11,7 @@ use model::{
     AppError, Category, MutationKind, Outcome, PostStatus,
 };
 use store::on_both_backends;
+use store::story::{self, act, claim, mutation, street, Street};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
@@ -169,9 +167,9 @@ on_both_backends! {
         let refused = s.act(&s.dev, vetting(&s, &s.cara, &next_year())).await;
         assert!(matches!(refused, Err(AppError::Refused(ref r)) if r.status() == 403), "{refused:?}");
 
-        let logged = common::count(&s.db, "audit_log").await;
+        let logged = story::count(&s.db, "audit_log").await;
         s.applies(&s.asha, vetting(&s, &s.cara, &next_year())).await;
-        assert_eq!(common::count(&s.db, "audit_log").await, logged + 1, "logged for organisers");
+        assert_eq!(story::count(&s.db, "audit_log").await, logged + 1, "logged for organisers");
         assert!(s.detail(&s.cara, &post_id).await.permissions.can_claim);
         s.applies(&s.cara, claim(&post_id)).await;
         assert_eq!(s.detail(&s.ben, &post_id).await.card.claimed_by_name.as_deref(), Some("Cara"));
@@ -322,12 +320,12 @@ on_both_backends! {
 
         // Asked twice with the same id (a resubmitted form): one assignment, one line in the
         // organisers' audit log.
-        let logged = common::count(&s.db, "audit_log").await;
+        let logged = story::count(&s.db, "audit_log").await;
         let asked = mutation(assign(&post_id, &s.cara));
         assert_eq!(s.db.apply(&s.asha, &asked).await, Ok(Outcome::Applied));
         assert_eq!(s.db.apply(&s.asha, &asked).await, Ok(Outcome::Applied));
-        assert_eq!(common::count(&s.db, "assignments").await, 1);
-        assert_eq!(common::count(&s.db, "audit_log").await, logged + 1);
+        assert_eq!(story::count(&s.db, "assignments").await, 1);
+        assert_eq!(story::count(&s.db, "audit_log").await, logged + 1);
 
         let tasks = s.db.my_tasks(&s.cara).await.expect("tasks");
         assert_eq!(tasks.len(), 1);
@@ -378,7 +376,7 @@ on_both_backends! {
         assert_eq!(refusal, Refusal::AlreadyHelping { helper: Some("Dev".into()) });
 
         // Released again, the request does not go back to Cara unasked.
-        s.applies(&s.dev, common::release(&post_id)).await;
+        s.applies(&s.dev, story::release(&post_id)).await;
         assert!(s.db.my_tasks(&s.cara).await.expect("tasks").is_empty());
         let queue = coordination(&s).await.requests;
         assert_eq!(queue[0].asked_name, None);

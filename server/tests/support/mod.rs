@@ -1,6 +1,6 @@
 //! What the in-process HTTP tests share: the router on a database, a request sent through it
-//! without a port, what comes back read as bytes, text or JSON, and the people, board and post
-//! most of them start from.
+//! without a port, what comes back read as bytes, text or JSON; and, from the store's story builders,
+//! the people, board and post most of them start from.
 
 // Cargo builds each file in `tests/` as a crate of its own, each including this module and
 // using a different subset of it; what one crate leaves unused is not dead.
@@ -13,14 +13,9 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use model::{
-    ids::new_id,
-    views::{BoardSummary, Viewer},
-    Category, Mutation, MutationKind, PostKind, Urgency,
-};
 use serde::de::DeserializeOwned;
 use server::{router, AppState, Config};
-use store::{testing, Backend, Db, NewBoard, SignUp};
+use store::{testing, Backend, Db};
 use tower::ServiceExt;
 
 /// The configuration with no environment variable set: every default.
@@ -128,47 +123,7 @@ pub async fn status_and_lossy_text(response: Response) -> (StatusCode, String) {
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The password everyone in these tests signs up with: long and uncommon enough to pass.
-pub const PASSWORD: &str = "kettle orange bicycle";
-
-/// Signs `name` up straight through the store: who they are, and their session token.
-pub async fn sign_up(db: &Db, name: &str) -> (Viewer, String) {
-    let form = SignUp {
-        user_id: new_id(),
-        display_name: name.into(),
-        password: PASSWORD.into(),
-    };
-    let (viewer, token) = db.sign_up(form).await.expect("sign up");
-    (viewer, token.0)
-}
-
-/// Elm Road, one street, started by `organiser`, who lives at `house_number`.
-pub async fn elm_road(db: &Db, organiser: &Viewer, house_number: &str) -> BoardSummary {
-    let form = NewBoard {
-        board_id: new_id(),
-        name: "Elm Road".into(),
-        streets: "Elm Road".into(),
-        my_street: String::new(),
-        house_number: house_number.into(),
-    };
-    db.create_board(organiser, form).await.expect("board")
-}
-
-/// A new shopping request for today titled `title` on the board `board_id`, as a phone sends it.
-pub fn create_post(board_id: &str, title: &str) -> Mutation {
-    Mutation {
-        id: new_id(),
-        created_at_ms: 0,
-        kind: MutationKind::CreatePost {
-            post_id: new_id(),
-            board_id: board_id.into(),
-            post_kind: PostKind::Request,
-            category: Category::Shopping,
-            title: title.into(),
-            details: String::new(),
-            urgency: Urgency::Today,
-            expires_in_days: None,
-            needs_vetting: false,
-        },
-    }
-}
+// The people, boards and posts these tests start from are the store's story builders, the
+// same ones the storage tests use. (Each test crate uses its own subset, as above.)
+#[allow(unused_imports)]
+pub use store::story::{create_post, elm_road, sign_up};

@@ -1,31 +1,46 @@
-//! Shared set-up for the store's integration tests: people, a street's board with its
-//! members, posts and mutations in one line each, so each test reads as the story it checks.
+//! The one set of story builders for every test above the model (the store's and the HTTP
+//! tests): people, a street's board with its members, posts and mutations in one line each, so
+//! each test reads as the story it checks.
 
-// Each test file is its own crate and uses a different subset of these helpers; without this,
-// every file would warn about the helpers it happens not to call.
-#![allow(dead_code)]
-
+use crate::{Backend, Db, NewBoard, SignUp};
 use model::{
     ids::{new_id, now_ms},
     views::{BoardFilter, BoardSummary, PostDetail, Viewer},
     AppError, Category, Mutation, MutationKind, Outcome, PostKind, Urgency,
 };
-use store::{Backend, Db, NewBoard, SignUp};
 
 /// A password that passes every check (long, not common, no name in it).
 pub const PASSWORD: &str = "kettle orange bicycle";
 
-/// Signs someone up. Each call hashes a password once (argon2, slow in debug builds), so tests
-/// make only the people they need.
-pub async fn person(db: &Db, name: &str) -> Viewer {
+/// Signs someone up: who they are, and their session token (for tests that send requests as
+/// them). Each call hashes a password once (argon2, slow in debug builds), so tests make only
+/// the people they need.
+pub async fn sign_up(db: &Db, name: &str) -> (Viewer, String) {
     let (user_id, display_name, password) = (new_id(), name.into(), PASSWORD.into());
     let form = SignUp {
         user_id,
         display_name,
         password,
     };
-    let (viewer, _session) = db.sign_up(form).await.expect("sign up");
-    viewer
+    let (viewer, session) = db.sign_up(form).await.expect("sign up");
+    (viewer, session.0)
+}
+
+/// Signs someone up, for tests that act as them straight through the store.
+pub async fn person(db: &Db, name: &str) -> Viewer {
+    sign_up(db, name).await.0
+}
+
+/// Elm Road, one street, started by `organiser`, who lives at `house_number`.
+pub async fn elm_road(db: &Db, organiser: &Viewer, house_number: &str) -> BoardSummary {
+    let form = NewBoard {
+        board_id: new_id(),
+        name: "Elm Road".into(),
+        streets: "Elm Road".into(),
+        my_street: String::new(),
+        house_number: house_number.into(),
+    };
+    db.create_board(organiser, form).await.expect("board")
 }
 
 /// The board's current invite code, as its organiser's board page shows it.
@@ -61,7 +76,7 @@ pub struct Street {
 }
 
 pub async fn street(backend: Backend) -> Street {
-    let db = store::testing::fresh_db(backend).await;
+    let db = crate::testing::fresh_db(backend).await;
     let asha = person(&db, "Asha").await;
     let form = NewBoard {
         board_id: new_id(),
@@ -102,7 +117,7 @@ impl Street {
     }
 
     pub fn new_post(&self, kind: PostKind, category: Category, title: &str) -> MutationKind {
-        new_post(&self.board, kind, category, title)
+        new_post(&self.board.id, kind, category, title)
     }
 
     /// Posts as `who` and returns the new post's id.
@@ -165,16 +180,11 @@ pub async fn act(db: &Db, who: &Viewer, kind: MutationKind) -> Result<Outcome, A
     db.apply(who, &mutation(kind)).await
 }
 
-/// `CreatePost` with everything but the kind, category and title fixed.
-pub fn new_post(
-    board: &BoardSummary,
-    kind: PostKind,
-    category: Category,
-    title: &str,
-) -> MutationKind {
+/// `CreatePost` on `board_id` with everything but the kind, category and title fixed.
+pub fn new_post(board_id: &str, kind: PostKind, category: Category, title: &str) -> MutationKind {
     MutationKind::CreatePost {
         post_id: new_id(),
-        board_id: board.id.clone(),
+        board_id: board_id.into(),
         post_kind: kind,
         category,
         title: title.to_string(),
@@ -183,6 +193,16 @@ pub fn new_post(
         expires_in_days: None,
         needs_vetting: false,
     }
+}
+
+/// A new shopping request titled `title` on `board_id`, as a phone sends it.
+pub fn create_post(board_id: &str, title: &str) -> Mutation {
+    mutation(new_post(
+        board_id,
+        PostKind::Request,
+        Category::Shopping,
+        title,
+    ))
 }
 
 // The mutations people make about a post, by name.
