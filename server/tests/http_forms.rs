@@ -77,6 +77,24 @@ on_both_backends! {
     }
 }
 
+on_both_backends! {
+    async fn after_signing_up_only_a_page_of_this_site_is_followed(backend: Backend) {
+        let app = app(backend).await;
+        // `next=/%09/evil.example` arrives decoded as "/\t/evil.example"; a browser strips
+        // the tab from a Location and goes to //evil.example.
+        for (name, next, location) in [
+            ("Margaret", "/b/elm-road", "/b/elm-road"),
+            ("Mona", "/\t/evil.example", "/"),
+            ("Mina", "//evil.example", "/"),
+        ] {
+            let form = sign_up_form(&[("id", &new_id()), ("display_name", name), ("password", "kettle orange bicycle"), ("next", next)]);
+            let response = app.clone().oneshot(form).await.expect("response");
+            assert!(response.status().is_redirection(), "{next:?}: {}", response.status());
+            assert_eq!(response.headers()[header::LOCATION], location, "{next:?}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn server_functions_that_need_a_session_answer_401_without_one() {
     let app = app(store::Backend::Sqlite).await;
