@@ -27,6 +27,8 @@ pub enum Refusal {
     CannotRemoveSelf,
     /// An organiser removing another organiser.
     CannotRemoveOrganiser,
+    /// A write sent by another site's page (cross-site request forgery), not by ours.
+    FromAnotherSite,
 
     // Not there, or not to be told about (404).
     /// The post was taken down or never on this board.
@@ -163,7 +165,8 @@ impl Refusal {
             | Self::OnlyAuthorWithdraws
             | Self::CannotReportOwnPost
             | Self::CannotRemoveSelf
-            | Self::CannotRemoveOrganiser => 403,
+            | Self::CannotRemoveOrganiser
+            | Self::FromAnotherSite => 403,
             Self::PostGone
             | Self::PostNotOnYourBoards
             | Self::ReportNotFound

@@ -9,6 +9,7 @@ pub mod health;
 pub mod live;
 pub mod plain_forms;
 pub mod router;
+pub mod same_site;
 pub mod security_headers;
 pub mod service_worker;
 pub mod shutdown;

@@ -28,7 +28,7 @@ use crate::{
     health::healthz,
     live,
     plain_forms::{self, PlainForms},
-    security_headers,
+    same_site, security_headers,
     service_worker::ServiceWorker,
     state::AppState,
     static_files, sync_api,
@@ -92,9 +92,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 max_body_bytes: config.max_body_bytes,
             },
             plain_forms::rerender_failures,
-        ));
+        ))
+        .layer(axum::middleware::from_fn(same_site::refuse_cross_site));
 
-    for layer in security_headers::layers() {
+    for layer in security_headers::layers(config.secure_cookies) {
         router = router.layer(layer);
     }
     let trust_proxy = config.trust_proxy;

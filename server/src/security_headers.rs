@@ -28,9 +28,15 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     .join("; ")
 }
 
+/// How long browsers keep to HTTPS once told (a year, the usual figure).
+const HSTS: &str = "max-age=31536000";
+
 /// Layers that add the fixed security headers, each only where a handler has not set its own
-/// (pages set a CSP with their nonce; see `router`).
-pub fn layers() -> impl Iterator<Item = SetResponseHeaderLayer<HeaderValue>> {
+/// (pages set a CSP with their nonce; see `router`). Over HTTPS (`https`, from
+/// `STREETBOARD_SECURE_COOKIES`) browsers are also told to use nothing else for this host, so a
+/// café's network cannot downgrade a neighbour's next visit.
+pub fn layers(https: bool) -> impl Iterator<Item = SetResponseHeaderLayer<HeaderValue>> {
+    let hsts = https.then(|| (header::STRICT_TRANSPORT_SECURITY, HSTS.to_string()));
     let fixed: [(HeaderName, String); 6] = [
         (
             header::CONTENT_SECURITY_POLICY,
@@ -48,7 +54,7 @@ pub fn layers() -> impl Iterator<Item = SetResponseHeaderLayer<HeaderValue>> {
             "same-origin".into(),
         ),
     ];
-    fixed.into_iter().filter_map(|(name, value)| {
+    fixed.into_iter().chain(hsts).filter_map(|(name, value)| {
         HeaderValue::from_str(&value)
             .ok()
             .map(|value| SetResponseHeaderLayer::if_not_present(name, value))

@@ -25,6 +25,9 @@ pub fn refusal(refusal: &Refusal) -> String {
             "You cannot remove yourself; to leave the board, use Leave on your page.".into()
         }
         Refusal::CannotRemoveOrganiser => "Organisers cannot remove another organiser.".into(),
+        Refusal::FromAnotherSite => "This came from another website, not from Streetboard, so \
+                                     nothing was done. To do it, use Streetboard itself."
+            .into(),
         Refusal::PostGone => "This post is no longer on the board.".into(),
         Refusal::PostNotOnYourBoards => "This post is not on any board you belong to.".into(),
         Refusal::ReportNotFound => "This report is not on a board you look after.".into(),
