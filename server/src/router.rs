@@ -50,12 +50,13 @@ fn routes() -> Vec<AxumRouteListing> {
 /// The whole application as one axum `Router`.
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = routes();
-    let page_context = page_context(
-        state.clone(),
-        SessionSettings {
+    let state = AppState {
+        session: SessionSettings {
             secure_cookies: config.secure_cookies,
         },
-    );
+        ..state
+    };
+    let page_context = page_context(state.clone());
 
     // Made once, from this build's asset names; see `service_worker`.
     let service_worker = Arc::new(ServiceWorker::for_site(&state.leptos_options));
@@ -117,13 +118,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
 
 /// What every server-rendered page and server function can reach through Leptos' context,
 /// plus this response's Content-Security-Policy carrying the nonce Leptos generated for it.
-fn page_context(
-    state: AppState,
-    session: SessionSettings,
-) -> impl Fn() + Clone + Send + Sync + 'static {
+fn page_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
         provide_context(state.db.clone());
-        provide_context(session);
+        provide_context(state.session);
         if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) {
             if let Ok(value) = header::HeaderValue::from_str(
                 &security_headers::content_security_policy(Some(&nonce)),

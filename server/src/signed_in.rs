@@ -2,7 +2,7 @@
 //! stream, the CSV export). Server functions reach the same through
 //! `app::api::server::require_viewer`.
 
-use app::api::server::session_token_in;
+use app::api::server::{session_token_in, SessionSettings};
 use axum::{
     extract::{FromRef, FromRequestParts},
     http::{request::Parts, HeaderMap},
@@ -21,21 +21,27 @@ pub struct SignedIn {
 impl<S> FromRequestParts<S> for SignedIn
 where
     Db: FromRef<S>,
+    SessionSettings: FromRef<S>,
     S: Send + Sync,
 {
     /// 401 when there is no cookie or its session is over; the status of a failed read else.
     type Rejection = SyncError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Self::from_headers(&Db::from_ref(state), &parts.headers).await
+        let (db, settings) = (Db::from_ref(state), SessionSettings::from_ref(state));
+        Self::from_headers(&db, settings, &parts.headers).await
     }
 }
 
 impl SignedIn {
     /// For a handler that must answer something else first (the live stream, while the server
     /// stops) before it reads the session.
-    pub async fn from_headers(db: &Db, headers: &HeaderMap) -> Result<Self, SyncError> {
-        let token = session_token_in(headers).ok_or(AppError::NotSignedIn)?;
+    pub async fn from_headers(
+        db: &Db,
+        settings: SessionSettings,
+        headers: &HeaderMap,
+    ) -> Result<Self, SyncError> {
+        let token = session_token_in(headers, settings).ok_or(AppError::NotSignedIn)?;
         let viewer = db.viewer(&token).await?.ok_or(AppError::NotSignedIn)?;
         Ok(Self { viewer, token })
     }

@@ -1,6 +1,7 @@
 //! The state every handler can reach: the database and Leptos' options. Never global, so each
 //! test builds its own.
 
+use app::api::server::SessionSettings;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
@@ -15,6 +16,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// This process's live-update hub (see `live`).
     pub live: LiveHub,
+    /// How the session cookie is named and set (the router fills it from the configuration).
+    pub session: SessionSettings,
 }
 
 impl AppState {
@@ -23,6 +26,7 @@ impl AppState {
             live: LiveHub::new(db.clone()),
             db,
             leptos_options,
+            session: SessionSettings::default(),
         }
     }
 }

@@ -107,11 +107,15 @@ async fn server_functions_that_need_a_session_answer_401_without_one() {
     assert!(body_text(response).await.contains("NotSignedIn"));
 }
 
+/// Over HTTPS the session travels as `__Host-sb_session`, which browsers take only from this
+/// host (Secure, Path=/, no Domain); a plain `sb_session`, as a sibling subdomain could plant
+/// for the whole site, is not read.
 #[tokio::test]
-async fn the_session_cookie_is_secure_when_configured_for_tls() {
+async fn over_https_the_session_cookie_is_the_hosts_own() {
     let db = testing::fresh_db(store::Backend::Sqlite).await;
     let app = app_on(db, &config_with("STREETBOARD_SECURE_COOKIES", "true"));
     let response = app
+        .clone()
         .oneshot(sign_up_form(&[
             ("id", &new_id()),
             ("display_name", "Sam"),
@@ -119,9 +123,48 @@ async fn the_session_cookie_is_secure_when_configured_for_tls() {
         ]))
         .await
         .expect("response");
-    assert!(session_cookie(&response)
-        .expect("cookie")
-        .contains("; Secure"));
+    let cookie = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-sb_session="))
+        .expect("the host's own session cookie")
+        .to_string();
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    let token = cookie
+        .split(';')
+        .next()
+        .and_then(|pair| pair.split_once('='))
+        .map(|(_, token)| token.to_string())
+        .expect("a token");
+
+    for (name, status) in [
+        ("__Host-sb_session", StatusCode::OK),
+        ("sb_session", StatusCode::UNAUTHORIZED),
+    ] {
+        let server_function = Request::post("/api/my_boards")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("{name}={token}"))
+            .body(Body::empty())
+            .expect("request");
+        let answer = app
+            .clone()
+            .oneshot(server_function)
+            .await
+            .expect("response");
+        assert_eq!(answer.status(), status, "{name} to a server function");
+        let sync = Request::get("/sync/boards")
+            .header(header::COOKIE, format!("{name}={token}"))
+            .body(Body::empty())
+            .expect("request");
+        let answer = app.clone().oneshot(sync).await.expect("response");
+        assert_eq!(answer.status(), status, "{name} to the sync API");
+    }
 }
 
 /// Every server function that reads or changes a board refuses someone who is not signed in,

@@ -7,13 +7,34 @@ use leptos_axum::ResponseOptions;
 
 use model::{views::Viewer, AppError};
 
+/// The session cookie's name over plain HTTP (a developer's machine, the tests).
 pub const SESSION_COOKIE: &str = "sb_session";
+/// Its name over HTTPS. Browsers accept a `__Host-` cookie only from this host itself, with
+/// `Secure` and `Path=/` and no `Domain`: a sibling subdomain cannot plant one (to sign a
+/// neighbour in as someone else) nor read one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-sb_session";
 
 /// How the session cookie is set; from the server's configuration.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SessionSettings {
     /// Add `Secure` (the site is served over HTTPS).
     pub secure_cookies: bool,
+}
+
+impl SessionSettings {
+    /// The cookie the session travels in; only this one is read, so over HTTPS a plain
+    /// `sb_session` planted by a sibling subdomain is ignored.
+    pub fn cookie_name(self) -> &'static str {
+        if self.secure_cookies {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
+}
+
+fn session_settings() -> SessionSettings {
+    use_context::<SessionSettings>().unwrap_or_default()
 }
 
 /// The client's network address as the server determined it (for rate limiting).
@@ -55,18 +76,22 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 /// The session token from the request's cookie, if any.
 pub fn session_token() -> Option<String> {
-    session_token_in(&use_context::<http::request::Parts>()?.headers)
+    session_token_in(
+        &use_context::<http::request::Parts>()?.headers,
+        session_settings(),
+    )
 }
 
 /// The session token in these request headers' cookies, if any (also used by the sync API).
-pub fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+pub fn session_token_in(headers: &http::HeaderMap, settings: SessionSettings) -> Option<String> {
+    let name = settings.cookie_name();
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value.to_string())
 }
 
@@ -91,12 +116,15 @@ pub fn client_address() -> String {
 }
 
 fn cookie(value: &str, max_age_secs: i64) -> String {
-    let secure = use_context::<SessionSettings>()
-        .unwrap_or_default()
-        .secure_cookies;
+    let settings = session_settings();
     format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
-        if secure { "; Secure" } else { "" }
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        settings.cookie_name(),
+        if settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 

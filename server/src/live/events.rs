@@ -46,11 +46,11 @@ pub async fn events(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, SyncError> {
-    let (db, hub) = (state.db, state.live);
+    let (db, hub, session) = (state.db, state.live, state.session);
     if hub.is_closing() {
         return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
     }
-    let SignedIn { viewer, token } = SignedIn::from_headers(&db, &headers).await?;
+    let SignedIn { viewer, token } = SignedIn::from_headers(&db, session, &headers).await?;
     let board_ids = board_ids(query.as_deref().unwrap_or_default())?;
     for board_id in &board_ids {
         db.membership_by_board_id(&viewer, board_id).await?;
