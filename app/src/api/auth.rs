@@ -51,6 +51,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         respond(store()?.sign_out(&token).await)?;
     }
     clear_session_cookie();
+    forget_pages_on_this_phone();
     leptos_axum::redirect("/");
     Ok(())
 }

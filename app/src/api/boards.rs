@@ -97,6 +97,7 @@ pub async fn load_board(
 pub async fn load_profile() -> Result<ProfileView, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
+    keep_off_the_phone();
     respond(store()?.profile(&viewer).await)
 }
 

@@ -11,6 +11,8 @@ use model::{moderation::ModerationPage, AppError};
 pub async fn load_moderation(slug: String) -> Result<ModerationPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
+    // Reports and the log are for organisers' eyes only.
+    keep_off_the_phone();
     respond(store()?.moderation_page(&viewer, &slug).await)
 }
 

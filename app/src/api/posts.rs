@@ -18,7 +18,11 @@ use model::{Mutation, MutationKind};
 pub async fn load_post(post_id: String) -> Result<PostView, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
-    respond(store()?.post_detail(&viewer, &post_id).await)
+    let detail = respond(store()?.post_detail(&viewer, &post_id).await)?;
+    if detail.contact.is_some() {
+        keep_off_the_phone();
+    }
+    Ok(detail)
 }
 
 /// (my posts, posts I have claimed)

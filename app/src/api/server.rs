@@ -53,6 +53,16 @@ fn tracing_missing(what: &str) {
     leptos::logging::error!("server function context is missing the {what}");
 }
 
+/// The page (or answer) being made holds private details: it is sent with `Cache-Control:
+/// no-store`, so neither the browser's cache nor the service worker's pages cache (which stores
+/// no `no-store` page) keeps a copy to open after the claim has ended, the post was hidden or
+/// the person signed out. The phone's own copy (IndexedDB) keeps only the person's own things.
+pub fn keep_off_the_phone() {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
 /// Sets the response status for `error` and returns it, for `return Err(fail(e))`.
 ///
 /// Only when answering a server function's own request: a page that calls server functions
@@ -134,6 +144,19 @@ pub fn set_session_cookie(token: &str, days: i64) {
 
 pub fn clear_session_cookie() {
     set_cookie(&cookie("", 0));
+}
+
+/// After signing out: the browser drops what it cached of this site, so the next person on a
+/// shared phone cannot open the last one's pages (with JavaScript the page also tells the
+/// service worker to forget its pages; this covers a sign-out without it). Only "cache": the
+/// phone's stored writes of anyone else on it are kept.
+pub fn forget_pages_on_this_phone() {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.insert_header(
+            http::HeaderName::from_static("clear-site-data"),
+            HeaderValue::from_static("\"cache\""),
+        );
+    }
 }
 
 fn set_cookie(value: &str) {

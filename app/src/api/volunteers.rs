@@ -34,6 +34,7 @@ fn board_path(slug: &str, page: &str) -> Result<String, AppError> {
 pub async fn load_volunteer(slug: String) -> Result<VolunteerPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
+    keep_off_the_phone();
     respond(store()?.volunteer_page(&viewer, &slug).await)
 }
 
@@ -101,6 +102,7 @@ pub async fn volunteer_status(
 pub async fn load_coordination(slug: String) -> Result<CoordinationPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
+    keep_off_the_phone();
     respond(store()?.coordination_page(&viewer, &slug).await)
 }
 
@@ -158,6 +160,7 @@ pub async fn record_vetting(
 pub async fn my_tasks() -> Result<Vec<Task>, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
+    keep_off_the_phone();
     respond(store()?.my_tasks(&viewer).await)
 }
 

@@ -36,14 +36,6 @@ struct Actions {
 
 #[component]
 pub fn ModeratePage() -> impl IntoView {
-    // Reports and the log are for organisers' eyes: no copy of this page is kept on the phone.
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("no-store"),
-        );
-    }
     let params = use_params_map();
     let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
     let (post, dismiss, member) = (

@@ -1,0 +1,61 @@
+//! Pages with private details are never kept on the phone: `/me`, a post page that shows how
+//! to reach someone, the volunteer, tasks, coordination and moderation pages are sent with
+//! `Cache-Control: no-store` (which the service worker's pages cache also obeys), while the
+//! board and a post without anyone's details stay storable for reading offline. Signing out
+//! tells the browser to drop what it cached of the site.
+
+mod support;
+
+use axum::http::{header, HeaderName, Request};
+use store::{on_both_backends, story, testing};
+use support::{
+    app_on, create_post, default_config, elm_road, form_post, send, sign_up, with_session,
+};
+
+/// A page as a browser asks for it, signed in with `token`.
+fn page(path: &str, token: &str) -> Request<axum::body::Body> {
+    with_session(Request::get(path), Some(token))
+        .header(header::ACCEPT, "text/html")
+        .body(axum::body::Body::empty())
+        .expect("request")
+}
+
+on_both_backends! {
+    async fn pages_with_private_details_are_sent_to_be_forgotten(backend: Backend) {
+        let db = testing::fresh_db(backend).await;
+        let app = app_on(db.clone(), &default_config());
+        let (ben, ben_token) = sign_up(&db, "Ben").await;
+        let board = elm_road(&db, &ben, "12").await;
+        let (cara, cara_token) = sign_up(&db, "Cara").await;
+        story::join(&db, &ben, &board, &cara, "3").await;
+        // Ben asks; Cara helps, and so sees how to reach Ben at number 12.
+        let create = create_post(&board.id, "Milk and bread");
+        let post_id = create.kind.post_id().to_string();
+        db.apply(&ben, &create).await.expect("post");
+        story::act(&db, &cara, story::claim(&post_id)).await.expect("claim");
+        let post = format!("/p/{post_id}");
+        let slug = &board.slug;
+
+        let table: [(String, &str, bool); 8] = [
+            (post.clone(), &cara_token, true),
+            ("/me".into(), &cara_token, true),
+            ("/tasks".into(), &cara_token, true),
+            (format!("/b/{slug}/volunteer"), &cara_token, true),
+            (format!("/b/{slug}/coordinate"), &ben_token, true),
+            (format!("/b/{slug}/moderate"), &ben_token, true),
+            // Ben's own request shows nobody's details to him: it may be read offline.
+            (post.clone(), &ben_token, false),
+            (format!("/b/{slug}"), &cara_token, false),
+        ];
+        for (path, token, private) in table {
+            let response = send(&app, page(&path, token)).await;
+            assert_eq!(response.status(), 200, "{path}");
+            let cache = response.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok());
+            assert_eq!(cache == Some("no-store"), private, "{path} as {token}: {cache:?}");
+        }
+        let sign_out = send(&app, form_post("/api/sign_out", &[], Some(&cara_token), Some("/me"))).await;
+        assert!(sign_out.status().is_redirection(), "{}", sign_out.status());
+        let cleared = sign_out.headers().get(HeaderName::from_static("clear-site-data"));
+        assert_eq!(cleared.and_then(|v| v.to_str().ok()), Some("\"cache\""));
+    }
+}
