@@ -8,6 +8,7 @@ pub mod export;
 pub mod health;
 pub mod live;
 pub mod plain_forms;
+pub mod request_log;
 pub mod router;
 pub mod same_site;
 pub mod security_headers;

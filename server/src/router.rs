@@ -28,7 +28,7 @@ use crate::{
     health::healthz,
     live,
     plain_forms::{self, PlainForms},
-    same_site, security_headers,
+    request_log, same_site, security_headers,
     service_worker::ServiceWorker,
     state::AppState,
     static_files, sync_api,
@@ -113,7 +113,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_log::span_for))
 }
 
 /// What every server-rendered page and server function can reach through Leptos' context,

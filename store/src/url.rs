@@ -30,10 +30,24 @@ impl Backend {
     }
 }
 
-/// The URL with any password replaced by `***`, safe for logs and error messages.
+/// The URL with any password replaced by `***`, safe for logs and error messages: the one in
+/// the user part, and any query parameter naming one (`?password=…`, `&sslpassword=…`, which
+/// PostgreSQL accepts as well).
 pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+    let (address, query) = match url.split_once('?') {
+        Some((address, query)) => (address, Some(query)),
+        None => (url, None),
+    };
+    let address = redact_user_part(address);
+    match query {
+        Some(query) => format!("{address}?{}", redact_query(query)),
+        None => address,
+    }
+}
+
+fn redact_user_part(address: &str) -> String {
+    let Some((scheme, rest)) = address.split_once("://") else {
+        return address.to_string();
     };
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     match authority.rsplit_once('@') {
@@ -42,8 +56,21 @@ pub fn redact(url: &str) -> String {
             let hidden = if userinfo.contains(':') { ":***" } else { "" };
             format!("{scheme}://{user}{hidden}@{host}{path}")
         }
-        None => url.to_string(),
+        None => address.to_string(),
     }
+}
+
+fn redact_query(query: &str) -> String {
+    let parameters: Vec<String> = query
+        .split('&')
+        .map(|parameter| match parameter.split_once('=') {
+            Some((name, _)) if name.to_ascii_lowercase().ends_with("password") => {
+                format!("{name}=***")
+            }
+            _ => parameter.to_string(),
+        })
+        .collect();
+    parameters.join("&")
 }
 
 /// Makes sure an SQLite URL creates its file, and that the file's folder exists.
@@ -92,6 +119,18 @@ mod tests {
             "sqlite://data/streetboard.db"
         );
         assert_eq!(redact("not a url"), "not a url");
+        assert_eq!(
+            redact("postgres://db/street?user=sb&password=hunter2&sslmode=require"),
+            "postgres://db/street?user=sb&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact("postgres://sb:hunter2@db/street?SSLPassword=keyphrase"),
+            "postgres://sb:***@db/street?SSLPassword=***"
+        );
+        assert_eq!(
+            redact("sqlite://data/streetboard.db?mode=rwc"),
+            "sqlite://data/streetboard.db?mode=rwc"
+        );
     }
 
     #[test]
