@@ -10,6 +10,21 @@ use model::{
 
 use crate::{Db, NewBoard, SignUp};
 
+/// Why the demo street was not added.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoRefused {
+    /// The demo's people sign in with a published password: on a database that real
+    /// neighbours use, anyone could sign in as them. Said to the person starting the server.
+    #[error(
+        "this database holds {0} board(s) besides the demo street, and the demo's accounts \
+         have a published password: run the demo on a database of its own (a new \
+         DATABASE_URL), or unset STREETBOARD_DEMO"
+    )]
+    OtherBoards(i64),
+    #[error("{0}")]
+    Failed(#[from] AppError),
+}
+
 /// Everyone in the demo signs in with this password.
 pub const DEMO_PASSWORD: &str = "streetboard demo";
 /// The demo board's name (its slug is `elm-road-and-ash-grove`).
@@ -17,7 +32,16 @@ pub const DEMO_BOARD: &str = "Elm Road and Ash Grove";
 
 impl Db {
     /// Fills the demo street unless it is already there. Returns whether it added anything.
-    pub async fn seed_demo(&self) -> Result<bool, AppError> {
+    /// Refuses a database that holds any other board.
+    pub async fn seed_demo(&self) -> Result<bool, DemoRefused> {
+        let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM boards WHERE name <> $1")
+            .bind(DEMO_BOARD)
+            .fetch_one(self.pool())
+            .await
+            .map_err(|_| AppError::Internal)?;
+        if others > 0 {
+            return Err(DemoRefused::OtherBoards(others));
+        }
         let exists: Option<String> =
             sqlx::query_scalar("SELECT id FROM users WHERE name_key = 'margaret'")
                 .fetch_optional(self.pool())
@@ -84,7 +108,7 @@ impl Db {
             PostKind::Notice,
             Category::Other,
             "Street clear-up, Saturday 10am",
-            "Meet by the post box on Elm Road. Gloves and bags provided; tea afterwards at number 14's.",
+            "Meet by the post box on Elm Road. Gloves and bags provided; tea afterwards in the community room.",
             Urgency::ThisWeek,
         )
         .await?;

@@ -34,7 +34,7 @@ pub use access::Membership;
 pub use accounts::{SessionToken, SignUp};
 pub use boards::NewBoard;
 pub use db::Db;
-pub use demo::{DEMO_BOARD, DEMO_PASSWORD};
+pub use demo::{DemoRefused, DEMO_BOARD, DEMO_PASSWORD};
 pub use error::StorageError;
 pub use export::{CsvFile, CSV_HEADER};
 pub use live::{BoardChanged, ChangeFeed, Notice, CHANNEL as CHANGE_CHANNEL};

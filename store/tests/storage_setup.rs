@@ -1,7 +1,7 @@
 //! Storage start-up on SQLite and PostgreSQL: migrations, health, and clear failures.
 
 use store::testing::{fresh_db, fresh_url};
-use store::{on_both_backends, Db};
+use store::{on_both_backends, story, Db};
 
 on_both_backends! {
     async fn migrations_apply_once_and_are_idempotent(backend: Backend) {
@@ -83,5 +83,18 @@ on_both_backends! {
         assert_eq!(posts, 5);
         let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships").fetch_one(db.pool()).await.expect("count");
         assert_eq!(members, 4);
+    }
+}
+
+on_both_backends! {
+    async fn the_demo_is_refused_on_a_database_that_real_neighbours_use(backend: Backend) {
+        let db = fresh_db(backend).await;
+        let ben = story::person(&db, "Ben").await;
+        story::elm_road(&db, &ben, "12").await;
+        let refused = db.seed_demo().await;
+        assert!(matches!(refused, Err(store::DemoRefused::OtherBoards(1))), "{refused:?}");
+        // Nobody with the published password was made.
+        assert_eq!(story::count(&db, "users").await, 1);
+        assert_eq!(story::count(&db, "boards").await, 1);
     }
 }

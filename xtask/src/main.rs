@@ -69,6 +69,11 @@ fn serve(demo: bool) -> Result<(), String> {
     let mut server = release::server_command();
     if demo {
         server.env("STREETBOARD_DEMO", "true");
+        // The demo street has a published password, so the server refuses to add it to a
+        // database with other boards: the demo gets a file of its own unless one is named.
+        if std::env::var_os("DATABASE_URL").is_none() {
+            server.env("DATABASE_URL", "sqlite://data/demo.db");
+        }
     }
     let status = server
         .status()
