@@ -1,7 +1,7 @@
 //! Works out each request's client address once, for rate limiting sign-ins: the peer's
 //! address, or with `STREETBOARD_TRUST_PROXY` the one the reverse proxy appended last.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use app::api::server::ClientAddress;
 use axum::{
@@ -31,4 +31,33 @@ pub async fn record(trust_proxy: bool, mut request: Request, next: Next) -> Resp
     let address = forwarded.or(peer).unwrap_or_else(|| "unknown".into());
     request.extensions_mut().insert(ClientAddress(address));
     next.run(request).await
+}
+
+/// What limits per address count by: the address itself for IPv4, its /64 for IPv6 (one home
+/// or phone is given a whole /64, and can pick any address in it).
+pub fn address_group(address: &str) -> String {
+    match address.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) => {
+            let [a, b, c, d, ..] = v6.segments();
+            format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+        }
+        _ => address.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address_group;
+
+    #[test]
+    fn an_ipv6_address_counts_as_its_whole_slash_64() {
+        assert_eq!(
+            address_group("2001:db8:1:2:aaaa::1"),
+            address_group("2001:db8:1:2:ffff:1:2:3")
+        );
+        assert_eq!(address_group("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_ne!(address_group("2001:db8:1:3::1"), "2001:db8:1:2::/64");
+        assert_eq!(address_group("192.0.2.7"), "192.0.2.7");
+        assert_eq!(address_group("unknown"), "unknown");
+    }
 }

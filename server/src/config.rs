@@ -4,6 +4,8 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 use leptos::config::{Env, LeptosOptions};
 
+use crate::live::{StreamLimits, PER_ADDRESS, PER_SESSION};
+
 /// Everything the server reads from its environment. See README.md, "Configuration".
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -24,6 +26,10 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `STREETBOARD_DEMO`: fill a demo street at start-up (once) for trying the app out.
     pub demo: bool,
+    /// Live streams: `STREETBOARD_MAX_STREAMS` this process holds at most (more answer 503;
+    /// `main` lowers it to fit the open-files limit), `STREETBOARD_STREAMS_PER_SESSION` and
+    /// `STREETBOARD_STREAMS_PER_ADDRESS` (more answer 429).
+    pub streams: StreamLimits,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -31,6 +37,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/streetboard.db";
 pub const DEFAULT_LOG_FILTER: &str = "info";
 pub const DEFAULT_SITE_ROOT: &str = "target/site";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+pub const DEFAULT_MAX_STREAMS: usize = 10_000;
 
 /// A setting that could not be understood, named so the person can fix it.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +79,23 @@ impl Config {
                 reason: "expected a whole number of bytes, at least 1024".into(),
             })?;
 
+        let count = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
+            let text = get(name, &default.to_string());
+            text.parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| ConfigError {
+                    name,
+                    value: text.clone(),
+                    reason: "expected a whole number of streams, at least 1".into(),
+                })
+        };
+        let streams = StreamLimits {
+            total: count("STREETBOARD_MAX_STREAMS", DEFAULT_MAX_STREAMS)?,
+            per_session: count("STREETBOARD_STREAMS_PER_SESSION", PER_SESSION)?,
+            per_address: count("STREETBOARD_STREAMS_PER_ADDRESS", PER_ADDRESS)?,
+        };
+
         let flag = |name: &'static str| -> Result<bool, ConfigError> {
             match get(name, "false").to_lowercase().as_str() {
                 "true" | "1" | "yes" => Ok(true),
@@ -93,7 +117,17 @@ impl Config {
             log_filter: get("RUST_LOG", DEFAULT_LOG_FILTER),
             site_root: get("STREETBOARD_SITE_ROOT", DEFAULT_SITE_ROOT),
             max_body_bytes,
+            streams,
         })
+    }
+
+    /// The stream limits with no variable set.
+    pub fn default_stream_limits() -> StreamLimits {
+        StreamLimits {
+            total: DEFAULT_MAX_STREAMS,
+            per_session: PER_SESSION,
+            per_address: PER_ADDRESS,
+        }
     }
 
     /// Leptos' options for this server. File hashing is used when cargo-leptos left its

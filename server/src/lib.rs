@@ -7,6 +7,7 @@ pub mod config;
 pub mod export;
 pub mod health;
 pub mod live;
+pub mod open_files;
 pub mod plain_forms;
 pub mod request_log;
 pub mod router;

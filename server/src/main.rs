@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use server::{config::Config, router, shutdown::shutdown_signal, AppState};
+use server::{config::Config, open_files, router, shutdown::shutdown_signal, AppState};
 use store::Db;
 use tracing_subscriber::EnvFilter;
 
@@ -19,12 +19,23 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), String> {
-    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let mut config = Config::from_env().map_err(|e| e.to_string())?;
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_new(&config.log_filter).map_err(|e| format!("RUST_LOG: {e}"))?,
         )
         .init();
+    let open_files = open_files::raise_limit();
+    let max_streams = open_files::streams_that_fit(open_files, config.streams.total);
+    if max_streams < config.streams.total {
+        tracing::warn!(
+            open_files,
+            max_streams,
+            "live streams capped below STREETBOARD_MAX_STREAMS to fit the open-files limit \
+             (raise it with `ulimit -n` or LimitNOFILE)"
+        );
+    }
+    config.streams.total = max_streams;
 
     let db = Db::connect(&config.database_url)
         .await

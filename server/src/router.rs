@@ -54,6 +54,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         session: SessionSettings {
             secure_cookies: config.secure_cookies,
         },
+        streams: live::OpenStreams::new(config.streams),
         ..state
     };
     let page_context = page_context(state.clone());

@@ -7,7 +7,10 @@ use leptos::config::LeptosOptions;
 
 use store::Db;
 
-use crate::live::LiveHub;
+use crate::{
+    config::Config,
+    live::{LiveHub, OpenStreams},
+};
 
 /// Shared, cheaply cloned server state.
 #[derive(Clone, FromRef)]
@@ -18,6 +21,9 @@ pub struct AppState {
     pub live: LiveHub,
     /// How the session cookie is named and set (the router fills it from the configuration).
     pub session: SessionSettings,
+    /// The live streams open in this process, against their limits (the router sets the
+    /// process's cap from the configuration).
+    pub streams: OpenStreams,
 }
 
 impl AppState {
@@ -27,6 +33,7 @@ impl AppState {
             db,
             leptos_options,
             session: SessionSettings::default(),
+            streams: OpenStreams::new(Config::default_stream_limits()),
         }
     }
 }

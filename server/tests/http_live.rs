@@ -1,7 +1,8 @@
 //! Live updates through the whole router, on SQLite and PostgreSQL: only members may open a
 //! board's stream, it starts with the board's current number, a committed change arrives as
 //! an event, a reconnection misses nothing, someone signed out or removed hears nothing more,
-//! and stopping the server ends the streams. On PostgreSQL, a change made through one server
+//! and stopping the server ends the streams. Streams are limited per session and per process,
+//! and a stream that ends gives its place back. On PostgreSQL, a change made through one server
 //! instance (its own pool and hub) reaches a stream open on another.
 
 use std::time::Duration;
@@ -18,7 +19,8 @@ use model::{ids::new_id, views::Viewer, Mutation, MutationKind};
 use server::{router, AppState};
 use store::{on_both_backends, testing, Backend, Db, NewBoard};
 use support::{
-    create_post, default_config, elm_road, send, sign_up, status_and_lossy_text, with_session,
+    config_with, create_post, default_config, elm_road, send, sign_up, status_and_lossy_text,
+    with_session,
 };
 
 /// How long a test waits for an event that should come at once.
@@ -352,6 +354,46 @@ on_both_backends! {
         assert_eq!(gone.event.as_deref(), Some("gone"));
         assert_eq!(gone.json(), serde_json::json!({}));
         assert!(ben.ends_within(PATIENCE).await);
+    }
+}
+
+on_both_backends! {
+    async fn one_session_holds_a_few_streams_and_a_closed_one_gives_its_place_back(backend: Backend) {
+        let w = world(backend).await;
+        let query = format!("board_id={}", w.board_id);
+        let mut dees = Vec::new();
+        for _ in 0..server::live::PER_SESSION {
+            let stream = open(&w.app, Some(&w.dee.token), &query).await;
+            assert_eq!(stream.status(), StatusCode::OK);
+            dees.push(stream);
+        }
+        let refused = open_plain(&w.app, Some(&w.dee.token), &query).await;
+        assert_eq!(refused.headers().get(header::RETRY_AFTER).map(|v| v.as_bytes()), Some(&b"60"[..]));
+        let (status, body) = status_and_lossy_text(refused).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        assert!(body.contains("try again"), "{body}");
+        // Someone else on the board is not held up by Dee's streams.
+        assert_eq!(open(&w.app, Some(&w.ben.token), &query).await.status(), StatusCode::OK);
+        // One of Dee's pages closes: the stream ends with it, and its place is free again.
+        drop(dees.pop());
+        assert_eq!(open(&w.app, Some(&w.dee.token), &query).await.status(), StatusCode::OK);
+    }
+}
+
+on_both_backends! {
+    async fn a_full_server_answers_503_until_a_stream_ends(backend: Backend) {
+        let w = world(backend).await;
+        let config = config_with("STREETBOARD_MAX_STREAMS", "2");
+        let app = router(AppState::new(w.db.clone(), config.leptos_options()), &config);
+        let query = format!("board_id={}", w.board_id);
+        let first = open(&app, Some(&w.ben.token), &query).await;
+        let second = open(&app, Some(&w.dee.token), &query).await;
+        assert_eq!((first.status(), second.status()), (StatusCode::OK, StatusCode::OK));
+        let full = open_plain(&app, Some(&w.ben.token), &query).await;
+        assert_eq!(full.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(full.headers().contains_key(header::RETRY_AFTER));
+        drop(first);
+        assert_eq!(open(&app, Some(&w.ben.token), &query).await.status(), StatusCode::OK);
     }
 }
 

@@ -9,12 +9,19 @@
 //! nothing made while the browser was reconnecting is missed. Before each later message the
 //! session and membership are checked again: someone signed out or removed gets a `gone`
 //! event (`{"board_id":"…"}`, or `{}` for the session) and hears nothing more of that board.
+//!
+//! Streams are limited (see `limits`): past a session's or an address's share the answer is
+//! 429, past the process's cap 503, each with `Retry-After`; the page keeps syncing on its timer.
 
 use std::{collections::VecDeque, convert::Infallible, time::Duration};
 
+use app::api::server::ClientAddress;
 use axum::{
     extract::{RawQuery, State},
-    http::{header::HeaderName, HeaderMap, HeaderValue, StatusCode},
+    http::{
+        header::{self, HeaderName},
+        HeaderMap, HeaderValue, StatusCode,
+    },
     response::{
         sse::{Event, KeepAlive, Sse},
         IntoResponse, Response,
@@ -28,8 +35,13 @@ use model::{
 use store::Db;
 use tokio::sync::watch;
 
-use super::hub::Following;
-use crate::{signed_in::SignedIn, state::AppState, sync_api::SyncError};
+use super::{
+    hub::Following,
+    limits::{StreamPermit, TooMany},
+};
+use crate::{
+    client_address::address_group, signed_in::SignedIn, state::AppState, sync_api::SyncError,
+};
 
 /// Most boards one stream may follow (people belong to a handful).
 pub const MAX_BOARDS: usize = 50;
@@ -41,8 +53,12 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(20);
 const RETRY_MIN: Duration = Duration::from_secs(2);
 const RETRY_SPREAD_MS: u32 = 3_000;
 
+/// How long a refused stream is asked to wait before trying again.
+const RETRY_AFTER_SECS: u64 = 60;
+
 pub async fn events(
     State(state): State<AppState>,
+    address: Option<axum::Extension<ClientAddress>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, SyncError> {
@@ -51,6 +67,11 @@ pub async fn events(
         return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
     }
     let SignedIn { viewer, token } = SignedIn::from_headers(&db, session, &headers).await?;
+    let address = address.map(|a| address_group(&a.0 .0)).unwrap_or_default();
+    let permit = match state.streams.open(&token, &address) {
+        Ok(permit) => permit,
+        Err(too_many) => return Ok(refused(too_many)),
+    };
     let board_ids = board_ids(query.as_deref().unwrap_or_default())?;
     for board_id in &board_ids {
         db.membership_by_board_id(&viewer, board_id).await?;
@@ -78,6 +99,7 @@ pub async fn events(
     }
 
     let stream = events_stream(Live {
+        _permit: permit,
         db,
         token,
         following,
@@ -94,6 +116,22 @@ pub async fn events(
         HeaderValue::from_static("no"),
     );
     Ok(response)
+}
+
+/// The answer to a stream past a limit: 429 for one person's or address's share, 503 when the
+/// server is full; both say when to try again.
+fn refused(too_many: TooMany) -> Response {
+    let mut response = match too_many {
+        TooMany::Session | TooMany::Address => SyncError(AppError::TooManyAttempts {
+            retry_after_secs: RETRY_AFTER_SECS,
+        })
+        .into_response(),
+        TooMany::Server => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+    response
 }
 
 /// The `board_id`s asked for, each once, in order.
@@ -145,6 +183,8 @@ struct Follow {
 }
 
 struct Live {
+    /// This stream's place in the limits, given back when the stream ends.
+    _permit: StreamPermit,
     db: Db,
     token: String,
     following: Vec<Follow>,

@@ -5,6 +5,8 @@
 mod events;
 mod feed;
 mod hub;
+mod limits;
 
 pub use events::{events, KEEP_ALIVE, MAX_BOARDS};
 pub use hub::{Following, LiveHub};
+pub use limits::{OpenStreams, StreamLimits, StreamPermit, TooMany, PER_ADDRESS, PER_SESSION};

@@ -33,7 +33,10 @@ async fn start_server(
         .env("STREETBOARD_SITE_ROOT", settings.path("target/site"))
         .env("STREETBOARD_ADDR", addr.to_string())
         .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn");
+        .env("RUST_LOG", "warn")
+        // One neighbour, from one address, holds every stream the memory figure needs.
+        .env("STREETBOARD_STREAMS_PER_SESSION", STREAMS.to_string())
+        .env("STREETBOARD_STREAMS_PER_ADDRESS", STREAMS.to_string());
     process::Server::start(
         name,
         command,
