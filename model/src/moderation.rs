@@ -7,8 +7,10 @@ use crate::refusal::{OrganiserAction, Refusal};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::is_valid_id, post::named_values, views::BoardSummary, AppError, FieldErrors, PostKind,
-    Role,
+    ids::{is_valid_id, UserId},
+    post::named_values,
+    views::BoardSummary,
+    AppError, FieldErrors, PostKind, Role,
 };
 
 pub const REPORT_NOTE_MAX: usize = 500;
@@ -73,12 +75,12 @@ pub enum Moderation {
     /// Organisers: the member leaves the board and cannot join again until let back.
     RemoveMember {
         board_id: String,
-        member_id: String,
+        member_id: UserId,
         reason: String,
     },
     AllowBack {
         board_id: String,
-        member_id: String,
+        member_id: UserId,
     },
 }
 
@@ -134,7 +136,7 @@ impl Moderation {
                 member_id,
             } => {
                 id("board_id", board_id);
-                id("member_id", member_id);
+                id("member_id", member_id.as_str());
             }
         }
         match self {
@@ -207,11 +209,11 @@ pub fn post_form(post_id: &str, action: &str, reason: &str) -> Result<Moderation
 /// An organiser's "Remove" (`remove`) or "Let back" (`allow_back`) button on a member.
 pub fn member_form(
     board_id: &str,
-    member_id: &str,
+    member_id: &UserId,
     action: &str,
     reason: &str,
 ) -> Result<Moderation, AppError> {
-    let (board_id, member_id) = (board_id.to_string(), member_id.to_string());
+    let (board_id, member_id) = (board_id.to_string(), member_id.clone());
     match action {
         "remove" => Ok(Moderation::RemoveMember {
             board_id,
@@ -243,18 +245,18 @@ pub fn sees_hidden_posts(role: Role) -> bool {
 }
 
 /// Any member may report a post but its author (who can withdraw it instead).
-pub fn may_report(viewer_id: &str, author_id: &str) -> bool {
+pub fn may_report(viewer_id: &UserId, author_id: &UserId) -> bool {
     viewer_id != author_id
 }
 
 /// Organisers see who reported a post, except on their own posts: a post's author never
 /// learns who reported it.
-pub fn sees_reporter(viewer_id: &str, post_author_id: &str) -> bool {
+pub fn sees_reporter(viewer_id: &UserId, post_author_id: &UserId) -> bool {
     viewer_id != post_author_id
 }
 
 /// Why `actor` may not remove `target` from the board, or `None` when they may.
-pub fn removal_refusal(actor: (&str, Role), target: (&str, Role)) -> Option<Refusal> {
+pub fn removal_refusal(actor: (&UserId, Role), target: (&UserId, Role)) -> Option<Refusal> {
     if !may_moderate(actor.1) {
         Some(Refusal::OrganisersOnly {
             action: OrganiserAction::RemoveMembers,
@@ -306,7 +308,7 @@ pub struct HiddenPost {
 /// A member of the board, as organisers see them: never their house number or contact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberView {
-    pub user_id: String,
+    pub user_id: UserId,
     pub display_name: String,
     pub role: Role,
     pub street: String,
@@ -318,7 +320,7 @@ pub struct MemberView {
 /// Someone an organiser removed, who cannot join again until let back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemovedMember {
-    pub user_id: String,
+    pub user_id: UserId,
     pub display_name: String,
     pub removed_by: String,
     pub removed_at_ms: i64,
@@ -405,18 +407,20 @@ mod tests {
 
     #[test]
     fn members_cannot_be_removed_by_neighbours_themselves_or_over_organisers() {
-        let organiser = ("asha", Role::Organiser);
-        assert_eq!(removal_refusal(organiser, ("ben", Role::Neighbour)), None);
-        assert_eq!(removal_refusal(organiser, ("vee", Role::Volunteer)), None);
-        assert!(removal_refusal(("ben", Role::Neighbour), ("cara", Role::Neighbour)).is_some());
+        let [asha, ben, cara, vee, olu] = ["asha", "ben", "cara", "vee", "olu"].map(UserId::from);
+        let organiser = (&asha, Role::Organiser);
+        assert_eq!(removal_refusal(organiser, (&ben, Role::Neighbour)), None);
+        assert_eq!(removal_refusal(organiser, (&vee, Role::Volunteer)), None);
+        assert!(removal_refusal((&ben, Role::Neighbour), (&cara, Role::Neighbour)).is_some());
         assert!(removal_refusal(organiser, organiser).is_some());
-        assert!(removal_refusal(organiser, ("olu", Role::Organiser)).is_some());
+        assert!(removal_refusal(organiser, (&olu, Role::Organiser)).is_some());
     }
 
     #[test]
     fn authors_neither_report_their_own_posts_nor_learn_who_reported_them() {
-        assert!(!may_report("ben", "ben") && may_report("cara", "ben"));
-        assert!(!sees_reporter("asha", "asha") && sees_reporter("asha", "ben"));
+        let [asha, ben, cara] = ["asha", "ben", "cara"].map(UserId::from);
+        assert!(!may_report(&ben, &ben) && may_report(&cara, &ben));
+        assert!(!sees_reporter(&asha, &asha) && sees_reporter(&asha, &ben));
         assert!(sees_hidden_posts(Role::Organiser) && !sees_hidden_posts(Role::Neighbour));
     }
 }

@@ -187,7 +187,7 @@ impl Mutation {
             }
             MutationKind::Coordinate(c) => {
                 if let Some(volunteer_id) = c.volunteer_id() {
-                    errors.check("volunteer_id", id(volunteer_id));
+                    errors.check("volunteer_id", id(volunteer_id.as_str()));
                 }
             }
             _ => {}

@@ -3,12 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, PostKind, PostStatus, Role, Urgency};
+use super::{ids::UserId, Category, PostKind, PostStatus, Role, Urgency};
 
 /// The person signed in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
-    pub user_id: String,
+    pub user_id: UserId,
     pub display_name: String,
 }
 
@@ -111,7 +111,7 @@ pub struct BoardFilter {
 /// them (their name and street), and who they are for the permission rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardMember {
-    pub user_id: String,
+    pub user_id: UserId,
     pub display_name: String,
     /// Their street on this board; the house number never leaves the server here.
     pub street: String,

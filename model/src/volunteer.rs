@@ -4,7 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ids::is_valid_id, post::named_values, validate::FieldErrors, AppError, Category};
+use super::{
+    ids::{is_valid_id, UserId},
+    post::named_values,
+    validate::FieldErrors,
+    AppError, Category,
+};
 
 pub const OTHER_SKILLS_MAX: usize = 200;
 pub const VETTING_KIND_MAX: usize = 60;
@@ -334,7 +339,7 @@ pub enum VolunteerChange {
     RecordVetting {
         vetting_id: String,
         board_id: String,
-        volunteer_id: String,
+        volunteer_id: UserId,
         kind: String,
         /// `YYYY-MM-DD` or empty: current up to the end of that day.
         expires_on: String,
@@ -386,7 +391,7 @@ impl VolunteerChange {
                 ..
             } => {
                 errors.check("vetting_id", id(vetting_id));
-                errors.check("volunteer_id", id(volunteer_id));
+                errors.check("volunteer_id", id(volunteer_id.as_str()));
                 errors.check("kind", vetting_kind(kind));
                 errors.check("expires_on", vetting_expiry(expires_on, now_ms).map(|_| ()));
             }

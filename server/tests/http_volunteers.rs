@@ -124,7 +124,7 @@ on_both_backends! {
         assert_eq!(page.requests.len(), 1);
         assert_eq!(page.requests[0].suggestions[0].name, "Cara");
 
-        let cara_id = w.cara.0.user_id.clone();
+        let cara_id = w.cara.0.user_id.to_string();
         let assign = |id: &str| {
             [
                 ("id", id.to_string()),

@@ -2,7 +2,7 @@
 //! from, and whether an organiser removed someone.
 
 use model::refusal::Refusal;
-use model::{views::Viewer, AppError, Role};
+use model::{ids::UserId, views::Viewer, AppError, Role};
 use sqlx::Any;
 
 use crate::error::OrInternal;
@@ -29,7 +29,7 @@ where
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT board_id, role, street, house_number FROM memberships WHERE user_id = $1 AND board_id = $2",
     )
-    .bind(&viewer.user_id)
+    .bind(viewer.user_id.as_str())
     .bind(board_id)
     .fetch_optional(executor)
     .await
@@ -55,7 +55,7 @@ pub(crate) fn not_a_member_unless(
 pub(crate) async fn is_removed<'e, E>(
     executor: E,
     board_id: &str,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<bool, AppError>
 where
     E: sqlx::Executor<'e, Database = Any>,
@@ -64,7 +64,7 @@ where
         "SELECT user_id FROM board_removals WHERE board_id = $1 AND user_id = $2",
     )
     .bind(board_id)
-    .bind(user_id)
+    .bind(user_id.as_str())
     .fetch_optional(executor)
     .await
     .internal()?;

@@ -63,7 +63,7 @@ impl Db {
             "INSERT INTO mutations (id, user_id, kind, outcome, applied_at_ms) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&mutation.id)
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .bind(mutation.kind.name())
         .bind(&outcome_json)
         .bind(now_ms())
@@ -185,7 +185,9 @@ where
             .internal()?;
     match row {
         None => Ok(None),
-        Some((user_id, _)) if user_id != viewer.user_id => Err(AppError::Refused(Refusal::IdInUse)),
+        Some((user_id, _)) if user_id != viewer.user_id.as_str() => {
+            Err(AppError::Refused(Refusal::IdInUse))
+        }
         Some((_, outcome)) => serde_json::from_str(&outcome).map(Some).map_err(|e| {
             tracing::error!("stored outcome of mutation {id} is unreadable: {e}");
             AppError::Internal

@@ -2,7 +2,7 @@
 //! transaction, so the log never misses an action and never records one that did not happen.
 
 use model::{
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, UserId},
     moderation::AuditAction,
     AppError,
 };
@@ -13,10 +13,10 @@ use crate::error::OrInternal;
 /// One line of the audit log: who did what, to which post or member, and why.
 pub(crate) struct Audit<'a> {
     pub board_id: &'a str,
-    pub actor_id: &'a str,
+    pub actor_id: &'a UserId,
     pub action: AuditAction,
     pub post_id: Option<&'a str>,
-    pub member_id: Option<&'a str>,
+    pub member_id: Option<&'a UserId>,
     pub reason: &'a str,
 }
 
@@ -32,10 +32,10 @@ impl Audit<'_> {
         )
         .bind(new_id())
         .bind(self.board_id)
-        .bind(self.actor_id)
+        .bind(self.actor_id.as_str())
         .bind(self.action.as_str())
         .bind(self.post_id)
-        .bind(self.member_id)
+        .bind(self.member_id.map(UserId::as_str))
         .bind(self.reason.trim())
         .bind(now_ms())
         .execute(executor)

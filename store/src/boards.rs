@@ -3,8 +3,12 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::now_ms, moderation::AuditAction, validate, views::BoardSummary, views::Viewer, AppError,
-    FieldErrors, Role,
+    ids::{now_ms, UserId},
+    moderation::AuditAction,
+    validate,
+    views::BoardSummary,
+    views::Viewer,
+    AppError, FieldErrors, Role,
 };
 use rand::Rng as _;
 
@@ -36,7 +40,7 @@ struct BoardToMake {
     id: String,
     name: String,
     streets: Vec<String>,
-    organiser_id: String,
+    organiser_id: UserId,
     organiser_street: String,
     organiser_house_number: String,
 }
@@ -166,7 +170,7 @@ impl Db {
             .bind(&board.name)
             .bind(board.streets.join("\n"))
             .bind(new_invite_code())
-            .bind(&board.organiser_id)
+            .bind(board.organiser_id.as_str())
             .bind(now_ms())
             .execute(&mut **tx)
             .await;
@@ -189,7 +193,7 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&board.id)
-            .bind(&board.organiser_id)
+            .bind(board.organiser_id.as_str())
             .bind(Role::Organiser.as_str())
             .bind(&board.organiser_street)
             .bind(&board.organiser_house_number)
@@ -204,12 +208,12 @@ impl Db {
     }
 
     /// Whether the board `board_id` exists with `organiser_id` as its organiser.
-    async fn board_made_by(&self, board_id: &str, organiser_id: &str) -> Result<bool, AppError> {
+    async fn board_made_by(&self, board_id: &str, organiser_id: &UserId) -> Result<bool, AppError> {
         let found: Option<String> = sqlx::query_scalar(
             "SELECT board_id FROM memberships WHERE board_id = $1 AND user_id = $2 AND role = $3",
         )
         .bind(board_id)
-        .bind(organiser_id)
+        .bind(organiser_id.as_str())
         .bind(Role::Organiser.as_str())
         .fetch_optional(self.pool())
         .await
@@ -259,7 +263,7 @@ impl Db {
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&board_id)
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .bind(Role::Neighbour.as_str())
         .bind(&street)
         .bind(house_number.trim())
@@ -314,7 +318,7 @@ impl Db {
         let membership = self.require_membership(viewer, slug).await?;
         sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
             .bind(&membership.board_id)
-            .bind(&viewer.user_id)
+            .bind(viewer.user_id.as_str())
             .execute(self.pool())
             .await
             .internal()?;
@@ -323,7 +327,7 @@ impl Db {
 
     pub async fn my_boards(&self, viewer: &Viewer) -> Result<Vec<BoardSummary>, AppError> {
         let rows: Vec<BoardRow> = sqlx::query_as(BOARD_SUMMARY_SQL_BY_USER)
-            .bind(&viewer.user_id)
+            .bind(viewer.user_id.as_str())
             .fetch_all(self.pool())
             .await
             .internal()?;
@@ -352,7 +356,7 @@ impl Db {
             "SELECT b.id, m.role, m.street, m.house_number FROM boards b \
              JOIN memberships m ON m.board_id = b.id AND m.user_id = $1 WHERE b.slug = $2",
         )
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .bind(slug)
         .fetch_optional(self.pool())
         .await

@@ -12,7 +12,7 @@ use model::{
         RosterEntry, Suggestion, Task, VettingView, VolunteerLoad, LOAD_WINDOW_MS,
         SUGGESTIONS_SHOWN,
     },
-    ids::now_ms,
+    ids::{now_ms, UserId},
     moderation::AuditAction,
     rules::{may_coordinate, may_record_vetting, sees_vetting_details},
     views::{PostPermissions, Viewer},
@@ -32,7 +32,8 @@ use crate::{
 
 #[derive(sqlx::FromRow)]
 struct CandidateRow {
-    user_id: String,
+    #[sqlx(try_from = "String")]
+    user_id: UserId,
     display_name: String,
     #[sqlx(flatten)]
     profile: ProfileRow,
@@ -48,7 +49,7 @@ struct CandidateRow {
 pub(crate) async fn candidates<'e, E>(
     executor: E,
     board_id: &str,
-    only: Option<&str>,
+    only: Option<&UserId>,
 ) -> Result<Vec<Candidate>, AppError>
 where
     E: sqlx::Executor<'e, Database = Any>,
@@ -81,7 +82,7 @@ where
         .bind(now - LOAD_WINDOW_MS)
         .bind(now);
     if let Some(user_id) = only {
-        query = query.bind(user_id);
+        query = query.bind(user_id.as_str());
     }
     let rows = query.fetch_all(executor).await.internal()?;
     Ok(rows
@@ -103,14 +104,14 @@ where
 pub(crate) async fn settle_assignments(
     tx: &mut Transaction<'static, Any>,
     post_id: &str,
-    claimant_id: &str,
+    claimant_id: &UserId,
     now: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE assignments SET answer = CASE WHEN volunteer_id = $1 THEN 'accepted' \
          ELSE 'overtaken' END, answered_at_ms = $2 WHERE post_id = $3 AND answer IS NULL",
     )
-    .bind(claimant_id)
+    .bind(claimant_id.as_str())
     .bind(now)
     .bind(post_id)
     .execute(&mut **tx)
@@ -249,8 +250,8 @@ impl Db {
                 .bind(acting.mutation_id)
                 .bind(&post.id)
                 .bind(&post.board_id)
-                .bind(volunteer_id)
-                .bind(&viewer.user_id)
+                .bind(volunteer_id.as_str())
+                .bind(viewer.user_id.as_str())
                 .bind(now)
                 .execute(&mut **tx)
                 .await
@@ -259,7 +260,7 @@ impl Db {
                 asked.record(&mut **tx).await?;
             }
             Coordination::Accept { .. } => {
-                if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
+                if post.claimed_by.as_ref() == Some(&viewer.user_id) {
                     // Already theirs: nothing to change.
                     return Ok(Some(Written::Applied(None)));
                 }
@@ -278,7 +279,7 @@ impl Db {
                      updated_at_ms = $2 WHERE id = $3 AND status = 'open' \
                      AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
                 )
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .bind(now)
                 .bind(&post.id)
                 .execute(&mut **tx)
@@ -299,7 +300,7 @@ impl Db {
                 )
                 .bind(now)
                 .bind(&post.id)
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -313,13 +314,13 @@ impl Db {
         &self,
         tx: &mut Transaction<'static, Any>,
         post_id: &str,
-        user_id: &str,
+        user_id: &UserId,
     ) -> Result<bool, AppError> {
         let found: Option<String> = sqlx::query_scalar(
             "SELECT id FROM assignments WHERE post_id = $1 AND volunteer_id = $2 AND answer IS NULL",
         )
         .bind(post_id)
-        .bind(user_id)
+        .bind(user_id.as_str())
         .fetch_optional(&mut **tx)
         .await
         .internal()?;
@@ -388,12 +389,14 @@ impl Db {
         &self,
         board_id: &str,
         now: i64,
-    ) -> Result<Vec<(String, String, VettingView)>, AppError> {
+    ) -> Result<Vec<(UserId, UserId, VettingView)>, AppError> {
         #[derive(sqlx::FromRow)]
         struct VettingRow {
             id: String,
-            user_id: String,
-            recorded_by: String,
+            #[sqlx(try_from = "String")]
+            user_id: UserId,
+            #[sqlx(try_from = "String")]
+            recorded_by: UserId,
             recorded_by_name: String,
             kind: String,
             recorded_at_ms: i64,
@@ -480,7 +483,7 @@ impl Db {
                 };
                 let suggestions = suggest(&need, volunteers, now)
                     .into_iter()
-                    .filter(|v| asked.is_none_or(|(asked_id, ..)| asked_id != v.user_id))
+                    .filter(|v| asked.is_none_or(|(asked_id, ..)| asked_id != v.user_id.as_str()))
                     .take(SUGGESTIONS_SHOWN)
                     .map(|v| Suggestion {
                         user_id: v.user_id.clone(),
@@ -521,7 +524,7 @@ impl Db {
              ORDER BY asg.assigned_at_ms, asg.id"
         ))
         .bind(now_ms())
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -543,7 +546,7 @@ fn audit<'a>(
     viewer: &'a Viewer,
     post: &'a PostRow,
     action: AuditAction,
-    member_id: Option<&'a str>,
+    member_id: Option<&'a UserId>,
 ) -> Audit<'a> {
     Audit {
         board_id: &post.board_id,

@@ -2,7 +2,7 @@
 //! requests, an offer and a pinned notice, so the app can be seen working at once.
 
 use model::{
-    ids::new_id,
+    ids::{new_id, UserId},
     views::Viewer,
     volunteer::{Availability, PartOfDay, VolunteerChange, VolunteerProfile, Weekday},
     AppError, Category, Mutation, MutationKind, PostKind, Urgency,
@@ -27,7 +27,7 @@ impl Db {
             return Ok(false);
         }
         let person = |name: &str| SignUp {
-            user_id: new_id(),
+            user_id: UserId::new(),
             display_name: name.into(),
             password: DEMO_PASSWORD.into(),
         };

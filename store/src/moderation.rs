@@ -5,7 +5,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::now_ms,
+    ids::{now_ms, UserId},
     moderation::{
         may_moderate, may_report, removal_refusal, AuditAction, Moderation, ReportReason,
     },
@@ -28,13 +28,13 @@ type Tx = Transaction<'static, Any>;
 pub(crate) async fn resolve_reports(
     tx: &mut Tx,
     post_id: &str,
-    organiser_id: &str,
+    organiser_id: &UserId,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE reports SET status = 'actioned', resolved_by = $1, resolved_at_ms = $2 \
          WHERE post_id = $3 AND status = 'open'",
     )
-    .bind(organiser_id)
+    .bind(organiser_id.as_str())
     .bind(now_ms())
     .bind(post_id)
     .execute(&mut **tx)
@@ -98,7 +98,7 @@ impl Db {
         )
         .bind(report_id)
         .bind(post_id)
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .fetch_optional(&mut **tx)
         .await
         .internal()?;
@@ -112,7 +112,7 @@ impl Db {
         .bind(report_id)
         .bind(&post.board_id)
         .bind(post_id)
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .bind(reason.as_str())
         .bind(note.trim())
         .bind(now_ms())
@@ -210,7 +210,7 @@ async fn dismiss_report(
     sqlx::query(
         "UPDATE reports SET status = 'dismissed', resolved_by = $1, resolved_at_ms = $2 WHERE id = $3",
     )
-    .bind(&viewer.user_id)
+    .bind(viewer.user_id.as_str())
     .bind(now_ms())
     .bind(report_id)
     .execute(&mut **tx)
@@ -234,14 +234,14 @@ async fn dismiss_report(
 async fn member_of(
     tx: &mut Tx,
     board_id: &str,
-    member_id: &str,
+    member_id: &UserId,
 ) -> Result<Option<(Role, String)>, AppError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT m.role, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.board_id = $1 AND m.user_id = $2",
     )
     .bind(board_id)
-    .bind(member_id)
+    .bind(member_id.as_str())
     .fetch_optional(&mut **tx)
     .await
     .internal()?;
@@ -252,7 +252,7 @@ async fn remove_member(
     tx: &mut Tx,
     viewer: &Viewer,
     board_id: &str,
-    member_id: &str,
+    member_id: &UserId,
     reason: &str,
 ) -> Result<Written, AppError> {
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
@@ -264,14 +264,14 @@ async fn remove_member(
     let Some((role, _name)) = member_of(tx, board_id, member_id).await? else {
         return Ok(rejected(Refusal::TheyLeftBoard));
     };
-    let actor = (viewer.user_id.as_str(), membership.role);
+    let actor = (&viewer.user_id, membership.role);
     if let Some(why) = removal_refusal(actor, (member_id, role)) {
         return Err(AppError::Refused(why));
     }
     let now = now_ms();
     sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
         .bind(board_id)
-        .bind(member_id)
+        .bind(member_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;
@@ -280,8 +280,8 @@ async fn remove_member(
          VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(board_id)
-    .bind(member_id)
-    .bind(&viewer.user_id)
+    .bind(member_id.as_str())
+    .bind(viewer.user_id.as_str())
     .bind(reason.trim())
     .bind(now)
     .execute(&mut **tx)
@@ -294,7 +294,7 @@ async fn remove_member(
          ORDER BY id",
     )
     .bind(board_id)
-    .bind(member_id)
+    .bind(member_id.as_str())
     .fetch_all(&mut **tx)
     .await
     .internal()?;
@@ -329,7 +329,7 @@ async fn allow_back(
     tx: &mut Tx,
     viewer: &Viewer,
     board_id: &str,
-    member_id: &str,
+    member_id: &UserId,
 ) -> Result<Written, AppError> {
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
     if !may_moderate(membership.role) {
@@ -339,7 +339,7 @@ async fn allow_back(
     }
     let deleted = sqlx::query("DELETE FROM board_removals WHERE board_id = $1 AND user_id = $2")
         .bind(board_id)
-        .bind(member_id)
+        .bind(member_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;

@@ -4,6 +4,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
+    ids::UserId,
     moderation::{
         may_moderate, removal_refusal, sees_reporter, AuditAction, AuditEntry, HiddenPost,
         MemberView, ModerationPage, RemovedMember, ReportReason, ReportView, ReportedPost,
@@ -27,7 +28,8 @@ struct ReportRow {
     reporter_name: String,
     title: String,
     kind: String,
-    author_id: String,
+    #[sqlx(try_from = "String")]
+    author_id: UserId,
     author_name: String,
     hidden: i64,
 }
@@ -44,7 +46,8 @@ struct HiddenRow {
 
 #[derive(sqlx::FromRow)]
 struct MemberRow {
-    user_id: String,
+    #[sqlx(try_from = "String")]
+    user_id: UserId,
     display_name: String,
     role: String,
     street: String,
@@ -184,7 +187,7 @@ impl Db {
             .into_iter()
             .map(|row| {
                 let role = Role::parse(&row.role).unwrap_or(Role::Neighbour);
-                let actor = (viewer.user_id.as_str(), viewer_role);
+                let actor = (&viewer.user_id, viewer_role);
                 MemberView {
                     can_remove: removal_refusal(actor, (&row.user_id, role)).is_none(),
                     user_id: row.user_id,
@@ -212,7 +215,7 @@ impl Db {
             .into_iter()
             .map(
                 |(user_id, display_name, removed_by, removed_at_ms, reason)| RemovedMember {
-                    user_id,
+                    user_id: UserId::from(user_id),
                     display_name,
                     removed_by,
                     removed_at_ms,

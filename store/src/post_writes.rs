@@ -57,7 +57,7 @@ impl Db {
                     "UPDATE posts SET status = 'claimed', claimed_by = $1, claimed_at_ms = $2, updated_at_ms = $2 \
                      WHERE id = $3 AND status = 'open' AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
                 )
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .bind(now)
                 .bind(post_id)
                 .execute(&mut **tx)
@@ -179,7 +179,7 @@ impl Db {
             .bind(reply_id)
             .bind(post_id)
             .bind(&post.board_id)
-            .bind(&viewer.user_id)
+            .bind(viewer.user_id.as_str())
             .bind(body.trim())
             .bind(now)
             .bind(moved.seq)
@@ -245,7 +245,7 @@ pub(crate) async fn create_post(
     )
     .bind(post.post_id)
     .bind(post.board_id)
-    .bind(&viewer.user_id)
+    .bind(viewer.user_id.as_str())
     .bind(post.kind.as_str())
     .bind(post.category.as_str())
     .bind(post.title.trim())
@@ -274,7 +274,7 @@ enum Change<'a> {
 fn claim_refusal(post: &PostRow, viewer: &Viewer) -> Written {
     let status = post.status();
     if status == PostStatus::Claimed {
-        if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
+        if post.claimed_by.as_ref() == Some(&viewer.user_id) {
             // Already theirs (a repeat from another phone): nothing to change.
             return Written::Applied(None);
         }

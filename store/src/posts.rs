@@ -3,7 +3,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::now_ms,
+    ids::{now_ms, UserId},
     moderation::sees_hidden_posts,
     rules::{permissions, sees_contact_of_other_party},
     views::{
@@ -172,9 +172,9 @@ impl Db {
 
         let contact = if sees_contact_of_other_party(&facts) {
             let other = if row.kind() == PostKind::Request {
-                Some(row.author_id.as_str())
+                Some(&row.author_id)
             } else {
-                row.claimed_by.as_deref()
+                row.claimed_by.as_ref()
             };
             match other {
                 Some(user_id) => self.contact_details(user_id, &row.board_id).await?,
@@ -217,14 +217,14 @@ impl Db {
 
     async fn contact_details(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         board_id: &str,
     ) -> Result<Option<ContactDetails>, AppError> {
         let row: Option<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT u.display_name, u.phone, u.email, m.street, m.house_number FROM users u \
              JOIN memberships m ON m.user_id = u.id AND m.board_id = $2 WHERE u.id = $1",
         )
-        .bind(user_id)
+        .bind(user_id.as_str())
         .bind(board_id)
         .fetch_optional(self.pool())
         .await
@@ -264,7 +264,7 @@ impl Db {
              AND (p.hidden = FALSE OR m.role = 'organiser') ORDER BY p.created_at_ms DESC LIMIT 100"
         ))
         .bind(now_ms())
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;

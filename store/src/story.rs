@@ -4,7 +4,7 @@
 
 use crate::{Backend, Db, NewBoard, SignUp};
 use model::{
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, UserId},
     views::{BoardFilter, BoardSummary, PostDetail, Viewer},
     AppError, Category, Mutation, MutationKind, Outcome, PostKind, Urgency,
 };
@@ -16,7 +16,7 @@ pub const PASSWORD: &str = "kettle orange bicycle";
 /// them). Each call hashes a password once (argon2, slow in debug builds), so tests make only
 /// the people they need.
 pub async fn sign_up(db: &Db, name: &str) -> (Viewer, String) {
-    let (user_id, display_name, password) = (new_id(), name.into(), PASSWORD.into());
+    let (user_id, display_name, password) = (UserId::new(), name.into(), PASSWORD.into());
     let form = SignUp {
         user_id,
         display_name,

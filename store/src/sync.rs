@@ -71,7 +71,7 @@ impl Db {
             "SELECT m.board_id, m.street, b.invite_code FROM memberships m \
              JOIN boards b ON b.id = m.board_id WHERE m.user_id = $1",
         )
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;

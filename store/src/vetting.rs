@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use model::AppError;
+use model::{ids::UserId, AppError};
 use sqlx::Any;
 
 use crate::error::OrInternal;
@@ -17,7 +17,7 @@ pub(crate) fn current_vetting(now_param: &str) -> String {
 pub(crate) async fn is_vetted<'e, E>(
     executor: E,
     board_id: &str,
-    user_id: &str,
+    user_id: &UserId,
     now_ms: i64,
 ) -> Result<bool, AppError>
 where
@@ -28,7 +28,7 @@ where
         current_vetting("$3")
     ))
     .bind(board_id)
-    .bind(user_id)
+    .bind(user_id.as_str())
     .bind(now_ms)
     .fetch_optional(executor)
     .await
@@ -39,7 +39,7 @@ where
 /// The boards on which `user_id` holds a current vetting.
 pub(crate) async fn vetted_boards<'e, E>(
     executor: E,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<HashSet<String>, AppError>
 where
     E: sqlx::Executor<'e, Database = Any>,
@@ -48,7 +48,7 @@ where
         "SELECT DISTINCT t.board_id FROM vettings t WHERE t.user_id = $1 AND {}",
         current_vetting("$2")
     ))
-    .bind(user_id)
+    .bind(user_id.as_str())
     .bind(model::ids::now_ms())
     .fetch_all(executor)
     .await

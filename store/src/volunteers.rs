@@ -41,7 +41,7 @@ impl Db {
             "SELECT {PROFILE_COLUMNS} FROM volunteers v WHERE v.board_id = $1 AND v.user_id = $2"
         ))
         .bind(&board.id)
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .fetch_optional(self.pool())
         .await
         .internal()?;
@@ -87,7 +87,7 @@ impl Db {
                      updated_at_ms = excluded.updated_at_ms",
                 )
                 .bind(board_id)
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .bind(skills.join(","))
                 .bind(profile.other_skills.trim())
                 .bind(profile.availability.bits())
@@ -105,7 +105,7 @@ impl Db {
                 ))
                 .bind(now)
                 .bind(board_id)
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -117,7 +117,7 @@ impl Db {
                 let deleted =
                     sqlx::query("DELETE FROM volunteers WHERE board_id = $1 AND user_id = $2")
                         .bind(board_id)
-                        .bind(&viewer.user_id)
+                        .bind(viewer.user_id.as_str())
                         .execute(&mut **tx)
                         .await
                         .internal()?;
@@ -131,7 +131,7 @@ impl Db {
                 )
                 .bind(now)
                 .bind(board_id)
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -175,9 +175,9 @@ impl Db {
                 )
                 .bind(vetting_id)
                 .bind(board_id)
-                .bind(volunteer_id)
+                .bind(volunteer_id.as_str())
                 .bind(kind.trim())
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .bind(now)
                 .bind(expires_at_ms)
                 .execute(&mut **tx)

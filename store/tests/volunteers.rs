@@ -236,7 +236,7 @@ on_both_backends! {
         s.applies(&s.dev, volunteering(&s, &[Category::Shopping], 3)).await;
         // Ben is the street's link to a local charity: a partner.
         sqlx::query("UPDATE memberships SET role = 'partner' WHERE user_id = $1")
-            .bind(&s.ben.user_id)
+            .bind(s.ben.user_id.as_str())
             .execute(s.db.pool())
             .await
             .expect("make Ben a partner");

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use model::SESSION_DAYS;
-use model::{views::Viewer, AppError};
+use model::{ids::UserId, views::Viewer, AppError};
 
 /// Only paths on this site are followed after signing in, never another site's address.
 pub fn safe_next(next: Option<&str>) -> String {
@@ -18,7 +18,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(
-    id: String,
+    id: UserId,
     display_name: String,
     password: String,
     next: Option<String>,

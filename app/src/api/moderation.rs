@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use model::{moderation::ModerationPage, AppError};
+use model::{ids::UserId, moderation::ModerationPage, AppError};
 
 #[server(prefix = "/api", endpoint = "load_moderation")]
 pub async fn load_moderation(slug: String) -> Result<ModerationPage, AppError> {
@@ -74,7 +74,7 @@ pub async fn dismiss_report(id: String, report_id: String, slug: String) -> Resu
 pub async fn moderate_member(
     id: String,
     board_id: String,
-    member_id: String,
+    member_id: UserId,
     action: String,
     reason: Option<String>,
     slug: String,

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use model::{coordination::Coordination, volunteer::VolunteerChange, MutationKind};
 use model::{
     coordination::{CoordinationPage, Task, VolunteerPage},
+    ids::UserId,
     AppError,
 };
 
@@ -110,7 +111,7 @@ pub async fn assign_volunteer(
     id: String,
     slug: String,
     post_id: String,
-    volunteer_id: String,
+    volunteer_id: UserId,
 ) -> Result<(), AppError> {
     use super::posts::submit;
     let path = board_path(&slug, "coordinate")?;
@@ -133,7 +134,7 @@ pub async fn record_vetting(
     slug: String,
     vetting_id: String,
     board_id: String,
-    volunteer_id: String,
+    volunteer_id: UserId,
     kind: String,
     expires_on: String,
 ) -> Result<(), AppError> {

@@ -21,7 +21,7 @@ use model::{
         overdue_after_days, CoordinationPage, OpenRequest, RosterEntry, Suggestion, VettingView,
     },
     dates::iso_date,
-    ids::new_id,
+    ids::{new_id, UserId},
     volunteer::{DEFAULT_VETTING_KIND, VETTING_KIND_MAX},
     Urgency,
 };
@@ -242,7 +242,7 @@ fn SuggestedVolunteer(
                 <HiddenId name="id" value=id />
                 <input type="hidden" name="slug" value=slug />
                 <input type="hidden" name="post_id" value=post_id />
-                <input type="hidden" name="volunteer_id" value=volunteer.user_id />
+                <input type="hidden" name="volunteer_id" value=volunteer.user_id.into_string() />
                 <button type="submit" class="button button-secondary" aria-label=label>
                     "Ask " {volunteer.name}
                 </button>
@@ -372,7 +372,7 @@ fn VettingLine(vetting: VettingView) -> impl IntoView {
 /// Organisers and partners: record that this volunteer has been vetted.
 #[component]
 fn VettingForm(
-    volunteer_id: String,
+    volunteer_id: UserId,
     name: String,
     board_id: String,
     slug: String,
@@ -398,7 +398,7 @@ fn VettingForm(
                 <HiddenId name="vetting_id" value=vetting_id />
                 <input type="hidden" name="slug" value=slug />
                 <input type="hidden" name="board_id" value=board_id />
-                <input type="hidden" name="volunteer_id" value=volunteer_id.clone() />
+                <input type="hidden" name="volunteer_id" value=volunteer_id.to_string() />
                 <div class="field">
                     <label for=kind_id.clone()>"Kind of check"</label>
                     <input

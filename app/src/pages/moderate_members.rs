@@ -70,7 +70,7 @@ fn RemoveMemberForm(
             <ActionForm action=action attr:class="form moderation-form">
                 <HiddenId name="id" value=id />
                 <input type="hidden" name="board_id" value=board.id />
-                <input type="hidden" name="member_id" value=member.user_id />
+                <input type="hidden" name="member_id" value=member.user_id.into_string() />
                 <input type="hidden" name="action" value="remove" />
                 <input type="hidden" name="slug" value=board.slug />
                 <div class="field">
@@ -115,7 +115,7 @@ pub(super) fn Removed(
                 <ActionForm action=action attr:class="inline-form">
                     <HiddenId name="id" value=id />
                     <input type="hidden" name="board_id" value=board_id />
-                    <input type="hidden" name="member_id" value=person.user_id />
+                    <input type="hidden" name="member_id" value=person.user_id.into_string() />
                     <input type="hidden" name="action" value="allow_back" />
                     <input type="hidden" name="slug" value=slug />
                     <button type="submit" class="button button-secondary">

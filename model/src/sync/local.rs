@@ -154,7 +154,7 @@ impl LocalBoard {
             kind: post.card.kind,
             status: post.card.status,
             author_id: &post.author_id,
-            claimed_by: post.claimed_by_id.as_deref(),
+            claimed_by: post.claimed_by_id.as_ref(),
             viewer_id: &self.me.user_id,
             viewer_role: self.board.role,
             needs_vetting: post.card.needs_vetting,

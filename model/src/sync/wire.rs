@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    ids::UserId,
     views::{BoardMember, BoardPage, BoardSummary, PostCard, ReplyView},
     Mutation, Outcome,
 };
@@ -75,8 +76,8 @@ pub const PULL_PAGE: i64 = 200;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncedPost {
     pub card: PostCard,
-    pub author_id: String,
-    pub claimed_by_id: Option<String>,
+    pub author_id: UserId,
+    pub claimed_by_id: Option<UserId>,
     pub details: String,
     /// Oldest first.
     pub replies: Vec<ReplyView>,

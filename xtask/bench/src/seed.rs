@@ -2,7 +2,7 @@
 //! sequence numbers and exactly-once records a real write gets), never with hand-written SQL.
 
 use model::{
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, UserId},
     views::{BoardSummary, Viewer},
     Category, Mutation, MutationKind, Outcome, PostKind, Urgency,
 };
@@ -17,7 +17,7 @@ pub struct Neighbour {
 pub async fn neighbour(db: &Db, name: &str) -> Result<Neighbour, String> {
     let (viewer, token) = db
         .sign_up(SignUp {
-            user_id: new_id(),
+            user_id: UserId::new(),
             display_name: format!("{name} {}", &new_id()[30..]),
             password: "kettle orange bicycle lantern".into(),
         })

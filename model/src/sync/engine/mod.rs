@@ -25,6 +25,7 @@ use round::Round;
 pub use vocabulary::{Command, Env, Event, NetError, OutboxChange, Part};
 
 use super::{local::LocalBoard, outbox::Outbox, status::Activity, wire::BoardHeader};
+use crate::ids::UserId;
 
 /// While the page is open and all is well, look for others' changes about this often.
 pub const REFRESH_MS: u64 = 60_000;
@@ -57,7 +58,7 @@ impl Wanted {
 pub struct Engine {
     store: Store,
     /// The person whose boards and outbox are loaded.
-    user_id: Option<String>,
+    user_id: Option<UserId>,
     /// A page has seen the person signed in before any board of theirs is kept here: the
     /// engine may ask the server for their boards.
     signed_in: bool,

@@ -2,12 +2,15 @@
 //! phone (who sees nothing of the first), and signing out.
 
 use super::{outbox_copy::OutboxCopy, Command, Engine, OutboxChange, Part, Store};
-use crate::sync::{local::LocalBoard, outbox::Outbox, wire::BoardHeader};
+use crate::{
+    ids::UserId,
+    sync::{local::LocalBoard, outbox::Outbox, wire::BoardHeader},
+};
 
 impl Engine {
     pub(super) fn opened(
         &mut self,
-        viewer: Option<String>,
+        viewer: Option<UserId>,
         boards: Vec<LocalBoard>,
         outbox: Outbox,
     ) {
@@ -80,7 +83,7 @@ impl Engine {
         self.show(Part::Boards);
     }
 
-    pub(super) fn switch_person(&mut self, user_id: String) {
+    pub(super) fn switch_person(&mut self, user_id: UserId) {
         for board in std::mem::take(&mut self.boards) {
             self.command(Command::ForgetBoard(board.board.id));
         }

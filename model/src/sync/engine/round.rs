@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 
 use super::{Command, Engine, Env, NetError, OutboxChange, Part, Store, Wanted, REFRESH_MS};
+use crate::ids::UserId;
 use crate::sync::{
     backoff::retry_delay_ms,
     status::Activity,
@@ -29,7 +30,7 @@ enum Step {
     Starting,
     /// A batch of this person's writes (the person may have changed before it is answered).
     Pushing {
-        user_id: Option<String>,
+        user_id: Option<UserId>,
     },
     Listing,
     Pulling(String),

@@ -6,7 +6,7 @@ use super::super::{
     outbox::Outbox,
     wire::{BoardHeader, PullResponse, PushRequest, PushResponse, PushResult},
 };
-use crate::Mutation;
+use crate::{ids::UserId, Mutation};
 
 /// What the engine is told about the page's surroundings with every event.
 #[derive(Clone, Copy, Debug)]
@@ -26,7 +26,7 @@ pub enum Event {
     /// The phone's store opened: who was signed in here last, the boards kept, and that
     /// person's outbox as stored.
     Opened {
-        viewer: Option<String>,
+        viewer: Option<UserId>,
         boards: Vec<LocalBoard>,
         outbox: Outbox,
     },
@@ -75,7 +75,7 @@ pub enum Event {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Remember who is signed in here, for the next page load.
-    SaveViewer(String),
+    SaveViewer(UserId),
     ForgetViewer,
     SaveBoard(LocalBoard),
     ForgetBoard(String),
@@ -84,7 +84,7 @@ pub enum Command {
     /// carried out in the order given.
     ChangeOutbox {
         ticket: u64,
-        user_id: String,
+        user_id: UserId,
         change: OutboxChange,
     },
     /// Send a batch; answer with [`Event::Pushed`].
