@@ -60,6 +60,20 @@ macro_rules! string_id {
                 &self.0
             }
         }
+
+        // Against text (a test's expected value, a path's piece), as a `String` compares; never
+        // against another kind of id.
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
     };
 }
 
@@ -77,6 +91,12 @@ macro_rules! made_here {
 string_id! {
     /// A person (`users.id`).
     UserId
+}
+
+string_id! {
+    /// A board's name in its address (`/b/elm-road`), made from its name when it starts; not
+    /// its id, which the sync engine, the phone's copies and every write use.
+    Slug
 }
 
 made_here!(UserId);

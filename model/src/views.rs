@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ids::UserId, Category, PostKind, PostStatus, Role, Urgency};
+use super::{
+    ids::{Slug, UserId},
+    Category, PostKind, PostStatus, Role, Urgency,
+};
 
 /// The person signed in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,7 +19,7 @@ pub struct Viewer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardSummary {
     pub id: String,
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub streets: Vec<String>,
     pub role: Role,
@@ -27,7 +30,7 @@ pub struct BoardSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PostCard {
     pub id: String,
-    pub board_slug: String,
+    pub board_slug: Slug,
     pub kind: PostKind,
     pub category: Category,
     pub title: String,

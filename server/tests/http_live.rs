@@ -14,7 +14,11 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use model::{ids::new_id, views::Viewer, Mutation, MutationKind};
+use model::{
+    ids::{new_id, Slug},
+    views::Viewer,
+    Mutation, MutationKind,
+};
 use server::{router, AppState};
 use store::{on_both_backends, testing, Backend, Db, NewBoard};
 use support::{
@@ -36,7 +40,7 @@ struct World {
     state: AppState,
     db: Db,
     board_id: String,
-    slug: String,
+    slug: Slug,
     /// Started the board (its organiser).
     ben: Person,
     /// Joined the board.

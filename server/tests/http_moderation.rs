@@ -12,7 +12,7 @@ use axum::{
     Router,
 };
 use model::{
-    ids::new_id,
+    ids::{new_id, Slug},
     views::{Profile, Viewer},
     Mutation, MutationKind, Outcome, PostKind,
 };
@@ -24,7 +24,7 @@ type Person = (Viewer, String);
 
 struct World {
     app: Router,
-    slug: String,
+    slug: Slug,
     asha: Person,
     ben: Person,
     cara: Person,

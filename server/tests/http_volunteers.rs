@@ -13,7 +13,7 @@ use axum::{
 };
 use model::{
     coordination::{Coordination, CoordinationPage, Task},
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, Slug},
     refusal::{OrganiserAction, Refusal},
     views::Viewer,
     volunteer::{Availability, VolunteerChange, VolunteerProfile},
@@ -28,7 +28,7 @@ use tower::ServiceExt;
 struct World {
     app: Router,
     db: Db,
-    slug: String,
+    slug: Slug,
     board_id: String,
     post_id: String,
     asha: (Viewer, String),
@@ -128,7 +128,7 @@ on_both_backends! {
         let assign = |id: &str| {
             [
                 ("id", id.to_string()),
-                ("slug", w.slug.clone()),
+                ("slug", w.slug.to_string()),
                 ("post_id", w.post_id.clone()),
                 ("volunteer_id", cara_id.clone()),
             ]
@@ -143,7 +143,7 @@ on_both_backends! {
 
         let vetting = [
             ("id", new_id()),
-            ("slug", w.slug.clone()),
+            ("slug", w.slug.to_string()),
             ("vetting_id", new_id()),
             ("board_id", w.board_id.clone()),
             ("volunteer_id", cara_id.clone()),

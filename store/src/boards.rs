@@ -3,7 +3,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::{now_ms, UserId},
+    ids::{now_ms, Slug, UserId},
     moderation::AuditAction,
     validate,
     views::BoardSummary,
@@ -242,7 +242,7 @@ impl Db {
         code: &str,
         street: &str,
         house_number: &str,
-    ) -> Result<String, AppError> {
+    ) -> Result<Slug, AppError> {
         validate::house_number(house_number).map_err(|m| AppError::field("house_number", m))?;
         let row: Option<(String, String, String)> =
             sqlx::query_as("SELECT id, slug, streets FROM boards WHERE invite_code = $1")
@@ -271,14 +271,14 @@ impl Db {
         .execute(self.pool())
         .await;
         match inserted {
-            Ok(_) => Ok(slug),
-            Err(e) if is_unique_violation(&e) => Ok(slug),
+            Ok(_) => Ok(Slug::from(slug)),
+            Err(e) if is_unique_violation(&e) => Ok(Slug::from(slug)),
             Err(e) => Err(e).internal(),
         }
     }
 
     /// Organisers: a new invite code; the old one stops working.
-    pub async fn new_invite(&self, viewer: &Viewer, slug: &str) -> Result<String, AppError> {
+    pub async fn new_invite(&self, viewer: &Viewer, slug: &Slug) -> Result<String, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         if !membership.role.is_organiser() {
             return Err(AppError::Refused(Refusal::OrganisersOnly {
@@ -314,7 +314,7 @@ impl Db {
         Ok(code)
     }
 
-    pub async fn leave_board(&self, viewer: &Viewer, slug: &str) -> Result<(), AppError> {
+    pub async fn leave_board(&self, viewer: &Viewer, slug: &Slug) -> Result<(), AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
             .bind(&membership.board_id)
@@ -350,14 +350,14 @@ impl Db {
     pub async fn require_membership(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
     ) -> Result<Membership, AppError> {
         let row: Option<(String, String, String, String)> = sqlx::query_as(
             "SELECT b.id, m.role, m.street, m.house_number FROM boards b \
              JOIN memberships m ON m.board_id = b.id AND m.user_id = $1 WHERE b.slug = $2",
         )
         .bind(viewer.user_id.as_str())
-        .bind(slug)
+        .bind(slug.as_str())
         .fetch_optional(self.pool())
         .await
         .internal()?;
@@ -383,7 +383,8 @@ const BOARD_SUMMARY_SQL_BY_USER: &str = "\
 #[derive(sqlx::FromRow)]
 struct BoardRow {
     id: String,
-    slug: String,
+    #[sqlx(try_from = "String")]
+    slug: Slug,
     name: String,
     streets: String,
     role: String,

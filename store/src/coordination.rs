@@ -12,7 +12,7 @@ use model::{
         RosterEntry, Suggestion, Task, VettingView, VolunteerLoad, LOAD_WINDOW_MS,
         SUGGESTIONS_SHOWN,
     },
-    ids::{now_ms, UserId},
+    ids::{now_ms, Slug, UserId},
     moderation::AuditAction,
     rules::{may_coordinate, may_record_vetting, sees_vetting_details},
     views::{PostPermissions, Viewer},
@@ -332,7 +332,7 @@ impl Db {
     pub async fn coordination_page(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
     ) -> Result<CoordinationPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         let organiser = may_coordinate(membership.role);

@@ -4,7 +4,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::UserId,
+    ids::{Slug, UserId},
     moderation::{
         may_moderate, removal_refusal, sees_reporter, AuditAction, AuditEntry, HiddenPost,
         MemberView, ModerationPage, RemovedMember, ReportReason, ReportView, ReportedPost,
@@ -69,7 +69,7 @@ impl Db {
     pub async fn moderation_page(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
     ) -> Result<ModerationPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         if !may_moderate(membership.role) {

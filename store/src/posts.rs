@@ -3,7 +3,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::{now_ms, UserId},
+    ids::{now_ms, Slug, UserId},
     moderation::sees_hidden_posts,
     rules::{permissions, sees_contact_of_other_party},
     views::{
@@ -68,7 +68,7 @@ impl Db {
     pub async fn board_page(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
         filter: &BoardFilter,
     ) -> Result<BoardPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;

@@ -3,7 +3,7 @@
 //! same everywhere (expiry applied as it is read).
 
 use model::{
-    ids::UserId,
+    ids::{Slug, UserId},
     rules::PostFacts,
     views::{PostCard, Viewer},
     volunteer::{Availability, VolunteerProfile},
@@ -29,7 +29,7 @@ pub(crate) const POST_JOINS: &str = "\
 
 pub(crate) struct PostRow {
     pub id: String,
-    pub board_slug: String,
+    pub board_slug: Slug,
     pub board_id: String,
     pub kind: String,
     pub category: String,
@@ -61,7 +61,7 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for PostRow {
         let number = |column: &str| row.try_get::<i64, _>(column);
         Ok(Self {
             id: text("id")?,
-            board_slug: text("board_slug")?,
+            board_slug: text("board_slug")?.into(),
             board_id: text("board_id")?,
             kind: text("kind")?,
             category: text("category")?,

@@ -4,6 +4,7 @@
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
     coordination::VolunteerPage,
+    ids::Slug,
     moderation::AuditAction,
     rules::may_record_vetting,
     views::Viewer,
@@ -27,7 +28,7 @@ impl Db {
     pub async fn volunteer_page(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
     ) -> Result<VolunteerPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         let board = self

@@ -3,7 +3,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::new_id,
+    ids::{new_id, Slug},
     views::{BoardFilter, BoardSummary, Viewer},
     AppError, Category, Outcome, PostKind, Role,
 };
@@ -225,7 +225,7 @@ on_both_backends! {
         assert!(matches!(page, Err(AppError::Refused(ref r)) if r.status() == 403), "{page:?}");
         // The same answer for a board that does not exist: slugs cannot be probed.
         let no_board = db
-            .board_page(&stranger, "no-such-board", &BoardFilter::default())
+            .board_page(&stranger, &Slug::from("no-such-board"), &BoardFilter::default())
             .await;
         assert_eq!(no_board, page);
 

@@ -5,10 +5,14 @@
 
 use leptos::prelude::*;
 
-use model::{ids::UserId, moderation::ModerationPage, AppError};
+use model::{
+    ids::{Slug, UserId},
+    moderation::ModerationPage,
+    AppError,
+};
 
 #[server(prefix = "/api", endpoint = "load_moderation")]
-pub async fn load_moderation(slug: String) -> Result<ModerationPage, AppError> {
+pub async fn load_moderation(slug: Slug) -> Result<ModerationPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
     respond(store()?.moderation_page(&viewer, &slug).await)
@@ -48,7 +52,7 @@ pub async fn moderate_post(
     post_id: String,
     action: String,
     reason: Option<String>,
-    slug: String,
+    slug: Slug,
     back: Option<String>,
 ) -> Result<(), AppError> {
     use model::moderation::post_form;
@@ -62,7 +66,7 @@ pub async fn moderate_post(
 }
 
 #[server(prefix = "/api", endpoint = "dismiss_report")]
-pub async fn dismiss_report(id: String, report_id: String, slug: String) -> Result<(), AppError> {
+pub async fn dismiss_report(id: String, report_id: String, slug: Slug) -> Result<(), AppError> {
     use model::moderation::Moderation;
     moderate(id, Ok(Moderation::DismissReport { report_id })).await?;
     leptos_axum::redirect(&format!("/b/{slug}/moderate"));
@@ -77,7 +81,7 @@ pub async fn moderate_member(
     member_id: UserId,
     action: String,
     reason: Option<String>,
-    slug: String,
+    slug: Slug,
 ) -> Result<(), AppError> {
     use model::moderation::member_form;
     let reason = reason.unwrap_or_default();

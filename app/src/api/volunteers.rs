@@ -14,14 +14,15 @@ use leptos::prelude::*;
 use model::{coordination::Coordination, volunteer::VolunteerChange, MutationKind};
 use model::{
     coordination::{CoordinationPage, Task, VolunteerPage},
-    ids::UserId,
+    ids::{Slug, UserId},
     AppError,
 };
 
 /// A board's slug as it may appear in a path we redirect to.
 #[cfg(feature = "ssr")]
-fn board_path(slug: &str, page: &str) -> Result<String, AppError> {
-    let safe = !slug.is_empty() && slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+fn board_path(slug: &Slug, page: &str) -> Result<String, AppError> {
+    let text = slug.as_str();
+    let safe = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     if safe {
         Ok(format!("/b/{slug}/{page}"))
     } else {
@@ -32,7 +33,7 @@ fn board_path(slug: &str, page: &str) -> Result<String, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "load_volunteer")]
-pub async fn load_volunteer(slug: String) -> Result<VolunteerPage, AppError> {
+pub async fn load_volunteer(slug: Slug) -> Result<VolunteerPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
     respond(store()?.volunteer_page(&viewer, &slug).await)
@@ -44,7 +45,7 @@ pub async fn load_volunteer(slug: String) -> Result<VolunteerPage, AppError> {
 pub async fn save_volunteer(
     id: String,
     board_id: String,
-    slug: String,
+    slug: Slug,
     skills: Option<HashMap<String, String>>,
     slots: Option<HashMap<String, String>>,
     other_skills: String,
@@ -75,7 +76,7 @@ pub async fn save_volunteer(
 pub async fn volunteer_status(
     id: String,
     board_id: String,
-    slug: String,
+    slug: Slug,
     action: String,
 ) -> Result<(), AppError> {
     use super::{posts::submit, server::fail};
@@ -99,7 +100,7 @@ pub async fn volunteer_status(
 }
 
 #[server(prefix = "/api", endpoint = "load_coordination")]
-pub async fn load_coordination(slug: String) -> Result<CoordinationPage, AppError> {
+pub async fn load_coordination(slug: Slug) -> Result<CoordinationPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
     respond(store()?.coordination_page(&viewer, &slug).await)
@@ -109,7 +110,7 @@ pub async fn load_coordination(slug: String) -> Result<CoordinationPage, AppErro
 #[server(prefix = "/api", endpoint = "assign_volunteer")]
 pub async fn assign_volunteer(
     id: String,
-    slug: String,
+    slug: Slug,
     post_id: String,
     volunteer_id: UserId,
 ) -> Result<(), AppError> {
@@ -131,7 +132,7 @@ pub async fn assign_volunteer(
 #[server(prefix = "/api", endpoint = "record_vetting")]
 pub async fn record_vetting(
     id: String,
-    slug: String,
+    slug: Slug,
     vetting_id: String,
     board_id: String,
     volunteer_id: UserId,

@@ -5,14 +5,14 @@ use leptos::prelude::*;
 
 use super::form::HiddenId;
 use crate::api::moderation::ModeratePost;
-use model::moderation::MODERATION_REASON_MAX;
+use model::{ids::Slug, moderation::MODERATION_REASON_MAX};
 
 /// Hides a post, with an optional reason for the log. On the moderation page and the post's.
 #[component]
 pub fn HideForm(
     post_id: String,
     title: String,
-    slug: String,
+    slug: Slug,
     /// `post` to come back to the post's page, else the moderation page.
     back: &'static str,
     action: ServerAction<ModeratePost>,
@@ -24,7 +24,7 @@ pub fn HideForm(
             <HiddenId name="id" value=id />
             <input type="hidden" name="post_id" value=post_id />
             <input type="hidden" name="action" value="hide" />
-            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="slug" value=slug.to_string() />
             <input type="hidden" name="back" value=back />
             <div class="field">
                 <label for=field.clone()>"Reason, for the log (optional)"</label>
@@ -47,7 +47,7 @@ pub fn HideForm(
 pub fn RestoreForm(
     post_id: String,
     title: String,
-    slug: String,
+    slug: Slug,
     back: &'static str,
     action: ServerAction<ModeratePost>,
     id: Signal<String>,
@@ -57,7 +57,7 @@ pub fn RestoreForm(
             <HiddenId name="id" value=id />
             <input type="hidden" name="post_id" value=post_id />
             <input type="hidden" name="action" value="restore" />
-            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="slug" value=slug.to_string() />
             <input type="hidden" name="back" value=back />
             <button type="submit" class="button button-secondary" aria-label=format!("Restore “{title}”")>
                 "Restore"

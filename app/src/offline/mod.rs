@@ -22,7 +22,11 @@ use model::sync::{
     outbox::Outbox,
     status::Activity,
 };
-use model::{ids::now_ms, views::BoardPage, Mutation, MutationKind};
+use model::{
+    ids::{now_ms, Slug},
+    views::BoardPage,
+    Mutation, MutationKind,
+};
 
 /// The sync engine's state as pages read it, and what they ask of it.
 #[derive(Clone, Copy)]
@@ -88,9 +92,9 @@ impl SyncHandle {
     }
 
     /// The board kept here under `slug`, if any.
-    pub fn board(&self, slug: &str) -> Option<LocalBoard> {
+    pub fn board(&self, slug: &Slug) -> Option<LocalBoard> {
         self.boards
-            .with(|boards| boards.iter().find(|b| b.board.slug == slug).cloned())
+            .with(|boards| boards.iter().find(|b| b.board.slug == *slug).cloned())
     }
 
     /// Every board kept here.

@@ -23,7 +23,7 @@ use crate::{
 
 use model::{
     form_writes::PostForm,
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, Slug},
     validate::{self, DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
     views::BoardSummary,
     AppError, Category, Mutation, PostKind, Urgency,
@@ -37,7 +37,8 @@ const DEFAULT_URGENCY: Urgency = Urgency::ThisWeek;
 pub fn ComposePage() -> impl IntoView {
     let params = use_params_map();
     let sync = use_sync();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug =
+        Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let board = Resource::new(
         move || slug.get(),
         |slug| load_board(slug, None, None, None),

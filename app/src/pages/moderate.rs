@@ -20,6 +20,7 @@ use crate::{
 };
 use model::{
     dates::time_of_day,
+    ids::Slug,
     moderation::{AuditEntry, HiddenPost, ModerationPage, ReportView, ReportedPost},
 };
 
@@ -45,7 +46,8 @@ pub fn ModeratePage() -> impl IntoView {
         );
     }
     let params = use_params_map();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug =
+        Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let (post, dismiss, member) = (
         ServerAction::<ModeratePost>::new(),
         ServerAction::<DismissReport>::new(),
@@ -125,7 +127,7 @@ fn ModerationContents(page: ModerationPage, actions: Actions) -> impl IntoView {
 }
 
 #[component]
-fn Reports(reports: Vec<ReportedPost>, slug: String, actions: Actions) -> impl IntoView {
+fn Reports(reports: Vec<ReportedPost>, slug: Slug, actions: Actions) -> impl IntoView {
     let none = reports.is_empty();
     let posts = reports.into_iter().map(|post| {
         let heading = format!("reported-{}", post.post_id);
@@ -177,7 +179,7 @@ fn Reports(reports: Vec<ReportedPost>, slug: String, actions: Actions) -> impl I
 }
 
 #[component]
-fn ReportItem(report: ReportView, title: String, slug: String, actions: Actions) -> impl IntoView {
+fn ReportItem(report: ReportView, title: String, slug: Slug, actions: Actions) -> impl IntoView {
     let reporter = report
         .reporter_name
         .map(|name| format!("Reported by {name}"))
@@ -194,7 +196,7 @@ fn ReportItem(report: ReportView, title: String, slug: String, actions: Actions)
             <ActionForm action=actions.dismiss attr:class="inline-form">
                 <HiddenId name="id" value=actions.dismiss_id />
                 <input type="hidden" name="report_id" value=report.id />
-                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="slug" value=slug.to_string() />
                 <button type="submit" class="button button-secondary" aria-label=label>
                     "Dismiss"
                 </button>
@@ -204,7 +206,7 @@ fn ReportItem(report: ReportView, title: String, slug: String, actions: Actions)
 }
 
 #[component]
-fn HiddenPosts(hidden: Vec<HiddenPost>, slug: String, actions: Actions) -> impl IntoView {
+fn HiddenPosts(hidden: Vec<HiddenPost>, slug: Slug, actions: Actions) -> impl IntoView {
     let none = hidden.is_empty();
     let items = hidden.into_iter().map(|post| {
         let when = match (post.hidden_by, post.hidden_at_ms) {
@@ -245,7 +247,7 @@ fn HiddenPosts(hidden: Vec<HiddenPost>, slug: String, actions: Actions) -> impl 
 }
 
 #[component]
-fn Export(slug: String) -> impl IntoView {
+fn Export(slug: Slug) -> impl IntoView {
     view! {
         <section class="moderation-section" aria-labelledby="export-heading">
             <h2 id="export-heading">"Export for reporting"</h2>

@@ -25,7 +25,7 @@ use crate::{
 };
 use model::{
     form_writes::post_action,
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, Slug},
     views::{ContactDetails, PostCard, PostDetail, ReplyView},
     AppError, Mutation, MutationKind, PostKind, PostStatus,
 };
@@ -349,7 +349,7 @@ fn button_class(action: &str) -> &'static str {
 fn ActionButtons(
     buttons: Memo<Vec<(&'static str, &'static str)>>,
     post_id: String,
-    board_slug: String,
+    board_slug: Slug,
     action: ServerAction<PostAction>,
 ) -> impl IntoView {
     let found_here = RwSignal::new(None::<AppError>);

@@ -14,6 +14,7 @@ use crate::{
 };
 use model::{
     coordination::VolunteerPage,
+    ids::Slug,
     volunteer::{
         Availability, PartOfDay, VolunteerProfile, Weekday, MAX_PER_WEEK_CHOICES, OTHER_SKILLS_MAX,
     },
@@ -28,7 +29,8 @@ pub fn VolunteerScreen() -> impl IntoView {
     let params = use_params_map();
     let save = ServerAction::<SaveVolunteer>::new();
     let status = ServerAction::<VolunteerStatus>::new();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug =
+        Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let page = Resource::new(
         move || (slug.get(), save.version().get(), status.version().get()),
         |(slug, _, _)| load_volunteer(slug),
@@ -104,7 +106,7 @@ fn VolunteerContents(
 #[component]
 fn StatusButtons(
     board_id: String,
-    slug: String,
+    slug: Slug,
     paused: bool,
     action: ServerAction<VolunteerStatus>,
 ) -> impl IntoView {
@@ -128,7 +130,7 @@ fn StatusButtons(
                         <ActionForm action=action>
                             <HiddenId name="id" value=id />
                             <input type="hidden" name="board_id" value=board_id />
-                            <input type="hidden" name="slug" value=slug />
+                            <input type="hidden" name="slug" value=slug.to_string() />
                             <input type="hidden" name="action" value=name />
                             <button type="submit" class=class>
                                 {label}
@@ -145,7 +147,7 @@ fn StatusButtons(
 #[component]
 fn VolunteerForm(
     board_id: String,
-    slug: String,
+    slug: Slug,
     profile: Option<VolunteerProfile>,
     action: ServerAction<SaveVolunteer>,
 ) -> impl IntoView {
@@ -185,7 +187,7 @@ fn VolunteerForm(
             <FieldMessage name="id" error=error />
             <HiddenId name="id" value=id />
             <input type="hidden" name="board_id" value=board_id />
-            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="slug" value=slug.to_string() />
             <fieldset class="choices" aria-describedby="skills-error">
                 <legend>"What can you help with?"</legend>
                 {Category::ALL

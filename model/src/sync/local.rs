@@ -367,12 +367,18 @@ mod tests {
             street: "Elm Road",
         };
         let cards = local.cards(&BoardFilter::default(), 10);
-        let shown = crate::sync::overlay::overlay(cards, ("board", "elm-road"), &pending, &me);
+        let shown = crate::sync::overlay::overlay(
+            cards,
+            (&local.board.id, &local.board.slug),
+            &pending,
+            &me,
+        );
         assert!(shown[0].waiting, "my claim still shows as not sent");
         assert_eq!(shown[0].card.claimed_by_name.as_deref(), Some("Cara"));
         // Once the server has answered (refused, Sam was first), the pulled state shows.
         let cards = local.cards(&BoardFilter::default(), 10);
-        let shown = crate::sync::overlay::overlay(cards, ("board", "elm-road"), [], &me);
+        let shown =
+            crate::sync::overlay::overlay(cards, (&local.board.id, &local.board.slug), [], &me);
         assert!(!shown[0].waiting);
         assert_eq!(shown[0].card.claimed_by_name.as_deref(), Some("Sam"));
     }

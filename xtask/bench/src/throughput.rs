@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, path::Path};
 
-use model::ids::new_id;
+use model::ids::{new_id, Slug};
 
 use crate::{
     report::{Row, Section, Unit},
@@ -19,7 +19,7 @@ pub const TRIVIAL_PATH: &str = "/sw.js";
 /// What the routes need: a board to render and pull, a board to push into, a session.
 pub struct Targets<'a> {
     pub token: &'a str,
-    pub board_slug: &'a str,
+    pub board_slug: &'a Slug,
     pub board_posts: usize,
     pub board_id: &'a str,
     pub board_seq: i64,
