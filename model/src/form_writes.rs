@@ -2,12 +2,14 @@
 //! (a form posted without JavaScript) and by the browser (the same form sent through the
 //! outbox), so both turn the same fields into the same mutation with the same messages.
 
-use super::{coordination::Coordination, AppError, Category, MutationKind, PostKind, Urgency};
+use super::{
+    coordination::Coordination, ids::BoardId, AppError, Category, MutationKind, PostKind, Urgency,
+};
 
 /// The fields of the "Ask or offer" form, as typed.
 pub struct PostForm<'a> {
     pub post_id: &'a str,
-    pub board_id: &'a str,
+    pub board_id: &'a BoardId,
     pub post_kind: &'a str,
     pub category: &'a str,
     pub title: &'a str,
@@ -39,7 +41,7 @@ impl PostForm<'_> {
         };
         Ok(MutationKind::CreatePost {
             post_id: self.post_id.to_string(),
-            board_id: self.board_id.to_string(),
+            board_id: self.board_id.clone(),
             post_kind,
             category,
             title: self.title.to_string(),
@@ -88,11 +90,15 @@ pub fn post_action(post_id: &str, action: &str) -> Result<MutationKind, AppError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::LazyLock;
+
+    /// The board the form is on.
+    static BOARD: LazyLock<BoardId> = LazyLock::new(|| BoardId::from("b"));
 
     fn form<'a>(category: &'a str, expires: Option<&'a str>) -> PostForm<'a> {
         PostForm {
             post_id: "p",
-            board_id: "b",
+            board_id: &BOARD,
             post_kind: "request",
             category,
             title: "Milk",

@@ -94,12 +94,17 @@ string_id! {
 }
 
 string_id! {
+    /// A board (`boards.id`).
+    BoardId
+}
+
+string_id! {
     /// A board's name in its address (`/b/elm-road`), made from its name when it starts; not
     /// its id, which the sync engine, the phone's copies and every write use.
     Slug
 }
 
-made_here!(UserId);
+made_here!(UserId, BoardId);
 
 /// A new UUIDv7: time-ordered, so ids sort roughly by creation.
 pub fn new_id() -> String {

@@ -7,7 +7,7 @@ use crate::refusal::{OrganiserAction, Refusal};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::{is_valid_id, UserId},
+    ids::{is_valid_id, BoardId, UserId},
     post::named_values,
     views::BoardSummary,
     AppError, FieldErrors, PostKind, Role,
@@ -74,12 +74,12 @@ pub enum Moderation {
     },
     /// Organisers: the member leaves the board and cannot join again until let back.
     RemoveMember {
-        board_id: String,
+        board_id: BoardId,
         member_id: UserId,
         reason: String,
     },
     AllowBack {
-        board_id: String,
+        board_id: BoardId,
         member_id: UserId,
     },
 }
@@ -135,7 +135,7 @@ impl Moderation {
                 board_id,
                 member_id,
             } => {
-                id("board_id", board_id);
+                id("board_id", board_id.as_str());
                 id("member_id", member_id.as_str());
             }
         }
@@ -208,12 +208,12 @@ pub fn post_form(post_id: &str, action: &str, reason: &str) -> Result<Moderation
 
 /// An organiser's "Remove" (`remove`) or "Let back" (`allow_back`) button on a member.
 pub fn member_form(
-    board_id: &str,
+    board_id: &BoardId,
     member_id: &UserId,
     action: &str,
     reason: &str,
 ) -> Result<Moderation, AppError> {
-    let (board_id, member_id) = (board_id.to_string(), member_id.clone());
+    let (board_id, member_id) = (board_id.clone(), member_id.clone());
     match action {
         "remove" => Ok(Moderation::RemoveMember {
             board_id,

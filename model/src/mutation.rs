@@ -6,7 +6,9 @@ use crate::Refusal;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::is_valid_id, moderation::Moderation, validate, Category, FieldErrors, PostKind, Urgency,
+    ids::{is_valid_id, BoardId},
+    moderation::Moderation,
+    validate, Category, FieldErrors, PostKind, Urgency,
 };
 
 /// One write, as sent from the browser (or built from a plain form post).
@@ -27,7 +29,7 @@ pub struct Mutation {
 pub enum MutationKind {
     CreatePost {
         post_id: String,
-        board_id: String,
+        board_id: BoardId,
         post_kind: PostKind,
         category: Category,
         title: String,
@@ -176,7 +178,7 @@ impl Mutation {
                 expires_in_days,
                 ..
             } => {
-                errors.check("board_id", id(board_id));
+                errors.check("board_id", id(board_id.as_str()));
                 errors.check("title", validate::title(title));
                 errors.check("details", validate::details(details));
                 errors.check("expires_in_days", validate::expiry_days(*expires_in_days));
@@ -199,7 +201,7 @@ impl Mutation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::new_id;
+    use crate::ids::{new_id, BoardId};
 
     fn create(title: &str) -> Mutation {
         Mutation {
@@ -207,7 +209,7 @@ mod tests {
             created_at_ms: 0,
             kind: MutationKind::CreatePost {
                 post_id: new_id(),
-                board_id: new_id(),
+                board_id: BoardId::new(),
                 post_kind: PostKind::Request,
                 category: Category::Shopping,
                 title: title.into(),

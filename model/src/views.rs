@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::{Slug, UserId},
+    ids::{BoardId, Slug, UserId},
     Category, PostKind, PostStatus, Role, Urgency,
 };
 
@@ -18,7 +18,7 @@ pub struct Viewer {
 /// A board the viewer belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardSummary {
-    pub id: String,
+    pub id: BoardId,
     pub slug: Slug,
     pub name: String,
     pub streets: Vec<String>,

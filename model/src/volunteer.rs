@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::{is_valid_id, UserId},
+    ids::{is_valid_id, BoardId, UserId},
     post::named_values,
     validate::FieldErrors,
     AppError, Category,
@@ -324,21 +324,21 @@ pub fn is_current(expires_at_ms: Option<i64>, now_ms: i64) -> bool {
 pub enum VolunteerChange {
     /// Opt in on a board, or change what they offer (resuming if paused).
     SetProfile {
-        board_id: String,
+        board_id: BoardId,
         profile: VolunteerProfile,
     },
     SetPaused {
-        board_id: String,
+        board_id: BoardId,
         paused: bool,
     },
     /// Opt out: their offer is forgotten (vetting records stay with the organisers).
     StopVolunteering {
-        board_id: String,
+        board_id: BoardId,
     },
     /// Organisers and partners: a volunteer has been vetted.
     RecordVetting {
         vetting_id: String,
-        board_id: String,
+        board_id: BoardId,
         volunteer_id: UserId,
         kind: String,
         /// `YYYY-MM-DD` or empty: current up to the end of that day.
@@ -357,7 +357,7 @@ impl VolunteerChange {
         }
     }
 
-    pub fn board_id(&self) -> &str {
+    pub fn board_id(&self) -> &BoardId {
         match self {
             Self::SetProfile { board_id, .. }
             | Self::SetPaused { board_id, .. }
@@ -376,7 +376,7 @@ impl VolunteerChange {
                 Err("This form is out of date; please reload the page and try again.".to_string())
             }
         };
-        errors.check("board_id", id(self.board_id()));
+        errors.check("board_id", id(self.board_id().as_str()));
         match self {
             Self::SetProfile { profile, .. } => {
                 if let Err(found) = profile.validate() {

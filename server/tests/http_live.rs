@@ -15,7 +15,7 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use model::{
-    ids::{new_id, Slug},
+    ids::{new_id, BoardId, Slug},
     views::Viewer,
     Mutation, MutationKind,
 };
@@ -39,7 +39,7 @@ struct World {
     app: Router,
     state: AppState,
     db: Db,
-    board_id: String,
+    board_id: BoardId,
     slug: Slug,
     /// Started the board (its organiser).
     ben: Person,
@@ -201,7 +201,7 @@ impl Events {
     }
 }
 
-fn board(id: &str) -> String {
+fn board(id: &BoardId) -> String {
     format!("board_id={id}")
 }
 
@@ -297,7 +297,7 @@ on_both_backends! {
     async fn one_stream_follows_several_boards(backend: Backend) {
         let w = world(backend).await;
         let second = w.db.create_board(&w.ben.viewer, NewBoard {
-            board_id: new_id(),
+            board_id: BoardId::new(),
             name: "Ash Grove".into(),
             streets: "Ash Grove".into(),
             my_street: String::new(),

@@ -12,7 +12,7 @@ use axum::{
     Router,
 };
 use model::{
-    ids::{new_id, Slug},
+    ids::{new_id, BoardId, Slug},
     views::{Profile, Viewer},
     Mutation, MutationKind, Outcome, PostKind,
 };
@@ -54,7 +54,7 @@ async fn apply(db: &Db, who: &Viewer, kind: MutationKind) {
     assert_eq!(db.apply(who, &mutation).await, Ok(Outcome::Applied));
 }
 
-async fn post(db: &Db, who: &Viewer, board_id: &str, kind: PostKind, title: &str) -> String {
+async fn post(db: &Db, who: &Viewer, board_id: &BoardId, kind: PostKind, title: &str) -> String {
     let post_id = new_id();
     // From its wire form, so fields added later with defaults need no change here.
     let create: MutationKind = serde_json::from_value(serde_json::json!({

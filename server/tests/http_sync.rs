@@ -4,6 +4,7 @@
 
 mod support;
 
+use model::ids::BoardId;
 use model::{ids::new_id, views::Viewer, FieldErrors, Mutation, MutationKind, Outcome, Refusal};
 
 use axum::{
@@ -22,7 +23,7 @@ use tower::ServiceExt;
 struct World {
     app: Router,
     db: Db,
-    board_id: String,
+    board_id: BoardId,
     ben: (Viewer, String),
 }
 
@@ -48,7 +49,7 @@ async fn push(app: &Router, token: Option<&str>, body: String) -> (StatusCode, S
     (status, body_text(response).await)
 }
 
-async fn pull(app: &Router, token: &str, board_id: &str, since: i64) -> PullResponse {
+async fn pull(app: &Router, token: &str, board_id: &BoardId, since: i64) -> PullResponse {
     let request = Request::get(format!("/sync/pull?board_id={board_id}&since={since}"))
         .header(header::COOKIE, format!("sb_session={token}"))
         .body(Body::empty())

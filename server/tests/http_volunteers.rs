@@ -13,7 +13,7 @@ use axum::{
 };
 use model::{
     coordination::{Coordination, CoordinationPage, Task},
-    ids::{new_id, now_ms, Slug},
+    ids::{new_id, now_ms, BoardId, Slug},
     refusal::{OrganiserAction, Refusal},
     views::Viewer,
     volunteer::{Availability, VolunteerChange, VolunteerProfile},
@@ -29,7 +29,7 @@ struct World {
     app: Router,
     db: Db,
     slug: Slug,
-    board_id: String,
+    board_id: BoardId,
     post_id: String,
     asha: (Viewer, String),
     cara: (Viewer, String),
@@ -41,7 +41,7 @@ async fn world(backend: store::Backend) -> World {
     let (cara, cara_token) = sign_up(&db, "Cara").await;
     let board = elm_road(&db, &asha, "12").await;
     let code: String = sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
-        .bind(&board.id)
+        .bind(board.id.as_str())
         .fetch_one(db.pool())
         .await
         .expect("invite code");
@@ -145,7 +145,7 @@ on_both_backends! {
             ("id", new_id()),
             ("slug", w.slug.to_string()),
             ("vetting_id", new_id()),
-            ("board_id", w.board_id.clone()),
+            ("board_id", w.board_id.to_string()),
             ("volunteer_id", cara_id.clone()),
             ("kind", "DBS check".into()),
             ("expires_on", String::new()),

@@ -3,7 +3,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::{now_ms, Slug, UserId},
+    ids::{now_ms, BoardId, Slug, UserId},
     moderation::AuditAction,
     validate,
     views::BoardSummary,
@@ -26,7 +26,7 @@ const INVITE_LENGTH: usize = 10;
 
 /// What a person fills in to start a board.
 pub struct NewBoard {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub name: String,
     pub streets: String,
     /// The starter's own street (one of `streets`); the first street when empty.
@@ -37,7 +37,7 @@ pub struct NewBoard {
 /// A board checked and ready to store, with its organiser: owned, so it can be stored on a task
 /// of its own (see `write`).
 struct BoardToMake {
-    id: String,
+    id: BoardId,
     name: String,
     streets: Vec<String>,
     organiser_id: UserId,
@@ -107,7 +107,7 @@ impl Db {
         errors.check("name", validate::board_name(&form.name));
         errors.check("streets", validate::streets(&form.streets));
         errors.check("house_number", validate::house_number(&form.house_number));
-        if !model::ids::is_valid_id(&form.board_id) {
+        if !model::ids::is_valid_id(form.board_id.as_str()) {
             errors.check(
                 "id",
                 Err("This form is out of date; please reload the page.".into()),
@@ -165,7 +165,7 @@ impl Db {
                 "INSERT INTO boards (id, slug, name, streets, invite_code, created_by, created_at_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(&board.id)
+            .bind(board.id.as_str())
             .bind(&slug)
             .bind(&board.name)
             .bind(board.streets.join("\n"))
@@ -192,7 +192,7 @@ impl Db {
                 "INSERT INTO memberships (board_id, user_id, role, street, house_number, joined_at_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(&board.id)
+            .bind(board.id.as_str())
             .bind(board.organiser_id.as_str())
             .bind(Role::Organiser.as_str())
             .bind(&board.organiser_street)
@@ -208,11 +208,15 @@ impl Db {
     }
 
     /// Whether the board `board_id` exists with `organiser_id` as its organiser.
-    async fn board_made_by(&self, board_id: &str, organiser_id: &UserId) -> Result<bool, AppError> {
+    async fn board_made_by(
+        &self,
+        board_id: &BoardId,
+        organiser_id: &UserId,
+    ) -> Result<bool, AppError> {
         let found: Option<String> = sqlx::query_scalar(
             "SELECT board_id FROM memberships WHERE board_id = $1 AND user_id = $2 AND role = $3",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .bind(organiser_id.as_str())
         .bind(Role::Organiser.as_str())
         .fetch_optional(self.pool())
@@ -253,6 +257,7 @@ impl Db {
         let Some((board_id, slug, streets)) = row else {
             return Err(AppError::Refused(Refusal::InviteExpired));
         };
+        let board_id = BoardId::from(board_id);
         if is_removed(self.pool(), &board_id, &viewer.user_id).await? {
             return Err(AppError::Refused(Refusal::RemovedFromBoard));
         }
@@ -262,7 +267,7 @@ impl Db {
             "INSERT INTO memberships (board_id, user_id, role, street, house_number, joined_at_ms) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(&board_id)
+        .bind(board_id.as_str())
         .bind(viewer.user_id.as_str())
         .bind(Role::Neighbour.as_str())
         .bind(&street)
@@ -295,7 +300,7 @@ impl Db {
             let mut tx = db.begin_write(&on_its_own).await?;
             sqlx::query("UPDATE boards SET invite_code = $1 WHERE id = $2")
                 .bind(&stored)
-                .bind(&board_id)
+                .bind(board_id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -317,7 +322,7 @@ impl Db {
     pub async fn leave_board(&self, viewer: &Viewer, slug: &Slug) -> Result<(), AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
-            .bind(&membership.board_id)
+            .bind(membership.board_id.as_str())
             .bind(viewer.user_id.as_str())
             .execute(self.pool())
             .await
@@ -337,13 +342,13 @@ impl Db {
     async fn board_summary_by_id(
         &self,
         viewer: &Viewer,
-        board_id: &str,
+        board_id: &BoardId,
     ) -> Result<Option<BoardSummary>, AppError> {
         Ok(self
             .my_boards(viewer)
             .await?
             .into_iter()
-            .find(|b| b.id == board_id))
+            .find(|b| b.id == *board_id))
     }
 
     /// The viewer's membership of the board `slug`, or a refusal that gives nothing away.
@@ -368,7 +373,7 @@ impl Db {
     pub async fn membership_by_board_id(
         &self,
         viewer: &Viewer,
-        board_id: &str,
+        board_id: &BoardId,
     ) -> Result<Membership, AppError> {
         membership_in(self.pool(), viewer, board_id).await
     }
@@ -382,7 +387,8 @@ const BOARD_SUMMARY_SQL_BY_USER: &str = "\
 
 #[derive(sqlx::FromRow)]
 struct BoardRow {
-    id: String,
+    #[sqlx(try_from = "String")]
+    id: BoardId,
     #[sqlx(try_from = "String")]
     slug: Slug,
     name: String,

@@ -12,7 +12,7 @@ use model::{
         RosterEntry, Suggestion, Task, VettingView, VolunteerLoad, LOAD_WINDOW_MS,
         SUGGESTIONS_SHOWN,
     },
-    ids::{now_ms, Slug, UserId},
+    ids::{now_ms, BoardId, Slug, UserId},
     moderation::AuditAction,
     rules::{may_coordinate, may_record_vetting, sees_vetting_details},
     views::{PostPermissions, Viewer},
@@ -48,7 +48,7 @@ struct CandidateRow {
 /// took one on or were asked.
 pub(crate) async fn candidates<'e, E>(
     executor: E,
-    board_id: &str,
+    board_id: &BoardId,
     only: Option<&UserId>,
 ) -> Result<Vec<Candidate>, AppError>
 where
@@ -78,7 +78,7 @@ where
         current_vetting("$3")
     );
     let mut query = sqlx::query_as::<_, CandidateRow>(&sql)
-        .bind(board_id)
+        .bind(board_id.as_str())
         .bind(now - LOAD_WINDOW_MS)
         .bind(now);
     if let Some(user_id) = only {
@@ -249,7 +249,7 @@ impl Db {
                 )
                 .bind(acting.mutation_id)
                 .bind(&post.id)
-                .bind(&post.board_id)
+                .bind(post.board_id.as_str())
                 .bind(volunteer_id.as_str())
                 .bind(viewer.user_id.as_str())
                 .bind(now)
@@ -387,7 +387,7 @@ impl Db {
     /// Every vetting on the board as (whose, recorded by, the record), newest first.
     async fn vettings_on(
         &self,
-        board_id: &str,
+        board_id: &BoardId,
         now: i64,
     ) -> Result<Vec<(UserId, UserId, VettingView)>, AppError> {
         #[derive(sqlx::FromRow)]
@@ -407,7 +407,7 @@ impl Db {
              t.recorded_at_ms, t.expires_at_ms FROM vettings t JOIN users u ON u.id = t.recorded_by \
              WHERE t.board_id = $1 ORDER BY t.recorded_at_ms DESC, t.id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -431,7 +431,7 @@ impl Db {
     /// no) and the volunteers to suggest.
     async fn open_requests(
         &self,
-        board_id: &str,
+        board_id: &BoardId,
         volunteers: &[Candidate],
         now: i64,
     ) -> Result<Vec<OpenRequest>, AppError> {
@@ -440,7 +440,7 @@ impl Db {
              AND p.removed = FALSE AND p.kind = 'request') AS requests WHERE status = 'open'"
         ))
         .bind(now)
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -454,7 +454,7 @@ impl Db {
              JOIN users u ON u.id = a.volunteer_id WHERE a.board_id = $1 \
              ORDER BY a.assigned_at_ms, a.id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;

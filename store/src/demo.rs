@@ -2,7 +2,7 @@
 //! requests, an offer and a pinned notice, so the app can be seen working at once.
 
 use model::{
-    ids::{new_id, UserId},
+    ids::{new_id, BoardId, UserId},
     views::Viewer,
     volunteer::{Availability, PartOfDay, VolunteerChange, VolunteerProfile, Weekday},
     AppError, Category, Mutation, MutationKind, PostKind, Urgency,
@@ -40,7 +40,7 @@ impl Db {
             .create_board(
                 &margaret,
                 NewBoard {
-                    board_id: new_id(),
+                    board_id: BoardId::new(),
                     name: DEMO_BOARD.into(),
                     streets: "Elm Road, Ash Grove".into(),
                     my_street: "Elm Road".into(),
@@ -49,7 +49,7 @@ impl Db {
             )
             .await?;
         let code: String = sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
-            .bind(&board.id)
+            .bind(board.id.as_str())
             .fetch_one(self.pool())
             .await
             .map_err(|_| AppError::Internal)?;
@@ -153,7 +153,7 @@ impl Db {
     /// Priya (vetted) and Tom volunteer, so the coordination page has someone to suggest.
     async fn seed_demo_volunteers(
         &self,
-        board_id: &str,
+        board_id: &BoardId,
         margaret: &Viewer,
         priya: &Viewer,
         tom: &Viewer,
@@ -198,7 +198,7 @@ impl Db {
                 max_per_week,
             };
             let change = VolunteerChange::SetProfile {
-                board_id: board_id.to_string(),
+                board_id: board_id.clone(),
                 profile,
             };
             self.apply(who, &write(MutationKind::Volunteer(change)))
@@ -206,7 +206,7 @@ impl Db {
         }
         let vetting = VolunteerChange::RecordVetting {
             vetting_id: new_id(),
-            board_id: board_id.to_string(),
+            board_id: board_id.clone(),
             volunteer_id: priya.user_id.clone(),
             kind: "DBS check".into(),
             expires_on: String::new(),

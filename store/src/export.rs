@@ -55,7 +55,7 @@ impl Db {
              AND p.removed = FALSE AND p.hidden = FALSE ORDER BY p.created_at_ms, p.id",
         )
         .bind(now_ms())
-        .bind(&membership.board_id)
+        .bind(membership.board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;

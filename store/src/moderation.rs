@@ -5,7 +5,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::{now_ms, UserId},
+    ids::{now_ms, BoardId, UserId},
     moderation::{
         may_moderate, may_report, removal_refusal, AuditAction, Moderation, ReportReason,
     },
@@ -110,7 +110,7 @@ impl Db {
              VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)",
         )
         .bind(report_id)
-        .bind(&post.board_id)
+        .bind(post.board_id.as_str())
         .bind(post_id)
         .bind(viewer.user_id.as_str())
         .bind(reason.as_str())
@@ -196,6 +196,7 @@ async fn dismiss_report(
             .await
             .internal()?;
     let (board_id, post_id, status, reason) = row.ok_or_else(not_found)?;
+    let board_id = BoardId::from(board_id);
     let membership = membership_in(&mut **tx, viewer, &board_id)
         .await
         .map_err(|_| not_found())?;
@@ -233,14 +234,14 @@ async fn dismiss_report(
 /// The member's role on the board and their name, if they are on it.
 async fn member_of(
     tx: &mut Tx,
-    board_id: &str,
+    board_id: &BoardId,
     member_id: &UserId,
 ) -> Result<Option<(Role, String)>, AppError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT m.role, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.board_id = $1 AND m.user_id = $2",
     )
-    .bind(board_id)
+    .bind(board_id.as_str())
     .bind(member_id.as_str())
     .fetch_optional(&mut **tx)
     .await
@@ -251,7 +252,7 @@ async fn member_of(
 async fn remove_member(
     tx: &mut Tx,
     viewer: &Viewer,
-    board_id: &str,
+    board_id: &BoardId,
     member_id: &UserId,
     reason: &str,
 ) -> Result<Written, AppError> {
@@ -270,7 +271,7 @@ async fn remove_member(
     }
     let now = now_ms();
     sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
-        .bind(board_id)
+        .bind(board_id.as_str())
         .bind(member_id.as_str())
         .execute(&mut **tx)
         .await
@@ -279,7 +280,7 @@ async fn remove_member(
         "INSERT INTO board_removals (board_id, user_id, removed_by, reason, removed_at_ms) \
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(board_id)
+    .bind(board_id.as_str())
     .bind(member_id.as_str())
     .bind(viewer.user_id.as_str())
     .bind(reason.trim())
@@ -293,7 +294,7 @@ async fn remove_member(
         "SELECT id FROM posts WHERE board_id = $1 AND claimed_by = $2 AND status = 'claimed' \
          ORDER BY id",
     )
-    .bind(board_id)
+    .bind(board_id.as_str())
     .bind(member_id.as_str())
     .fetch_all(&mut **tx)
     .await
@@ -328,7 +329,7 @@ async fn remove_member(
 async fn allow_back(
     tx: &mut Tx,
     viewer: &Viewer,
-    board_id: &str,
+    board_id: &BoardId,
     member_id: &UserId,
 ) -> Result<Written, AppError> {
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
@@ -338,7 +339,7 @@ async fn allow_back(
         }));
     }
     let deleted = sqlx::query("DELETE FROM board_removals WHERE board_id = $1 AND user_id = $2")
-        .bind(board_id)
+        .bind(board_id.as_str())
         .bind(member_id.as_str())
         .execute(&mut **tx)
         .await

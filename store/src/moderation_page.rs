@@ -4,7 +4,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::{Slug, UserId},
+    ids::{BoardId, Slug, UserId},
     moderation::{
         may_moderate, removal_refusal, sees_reporter, AuditAction, AuditEntry, HiddenPost,
         MemberView, ModerationPage, RemovedMember, ReportReason, ReportView, ReportedPost,
@@ -77,12 +77,12 @@ impl Db {
                 action: OrganiserAction::SeeModeration,
             }));
         }
-        let board_id = membership.board_id.as_str();
+        let board_id = &membership.board_id;
         let board = self
             .my_boards(viewer)
             .await?
             .into_iter()
-            .find(|b| b.id == board_id)
+            .find(|b| b.id == *board_id)
             .ok_or(AppError::Internal)?;
         Ok(ModerationPage {
             board,
@@ -98,7 +98,7 @@ impl Db {
     async fn open_reports(
         &self,
         viewer: &Viewer,
-        board_id: &str,
+        board_id: &BoardId,
     ) -> Result<Vec<ReportedPost>, AppError> {
         let rows: Vec<ReportRow> = sqlx::query_as(
             "SELECT r.id, r.post_id, r.reason, r.note, r.created_at_ms, u.display_name AS reporter_name, \
@@ -109,7 +109,7 @@ impl Db {
              WHERE r.board_id = $1 AND r.status = 'open' AND p.removed = FALSE \
              ORDER BY r.created_at_ms, r.id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -139,7 +139,7 @@ impl Db {
     }
 
     /// Hidden posts, most recently hidden first, with who hid them last and why.
-    async fn hidden_posts(&self, board_id: &str) -> Result<Vec<HiddenPost>, AppError> {
+    async fn hidden_posts(&self, board_id: &BoardId) -> Result<Vec<HiddenPost>, AppError> {
         let rows: Vec<HiddenRow> = sqlx::query_as(
             "SELECT p.id, p.title, a.display_name AS author_name, h.display_name AS hidden_by, \
              l.at_ms AS hidden_at_ms, l.reason \
@@ -150,7 +150,7 @@ impl Db {
              WHERE p.board_id = $1 AND p.hidden = TRUE AND p.removed = FALSE \
              ORDER BY p.updated_at_ms DESC, p.id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .bind(AuditAction::HidePost.as_str())
         .fetch_all(self.pool())
         .await
@@ -172,14 +172,14 @@ impl Db {
         &self,
         viewer: &Viewer,
         viewer_role: Role,
-        board_id: &str,
+        board_id: &BoardId,
     ) -> Result<Vec<MemberView>, AppError> {
         let rows: Vec<MemberRow> = sqlx::query_as(
             "SELECT m.user_id, u.display_name, m.role, m.street, m.joined_at_ms \
              FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.board_id = $1 ORDER BY u.name_key",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -200,14 +200,14 @@ impl Db {
             .collect())
     }
 
-    async fn removed_members(&self, board_id: &str) -> Result<Vec<RemovedMember>, AppError> {
+    async fn removed_members(&self, board_id: &BoardId) -> Result<Vec<RemovedMember>, AppError> {
         let rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
             "SELECT r.user_id, u.display_name, b.display_name, r.removed_at_ms, r.reason \
              FROM board_removals r JOIN users u ON u.id = r.user_id \
              JOIN users b ON b.id = r.removed_by \
              WHERE r.board_id = $1 ORDER BY r.removed_at_ms DESC, r.user_id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -226,7 +226,7 @@ impl Db {
     }
 
     /// The board's audit log, newest first.
-    async fn audit_log(&self, board_id: &str) -> Result<Vec<AuditEntry>, AppError> {
+    async fn audit_log(&self, board_id: &BoardId) -> Result<Vec<AuditEntry>, AppError> {
         let rows: Vec<LogRow> = sqlx::query_as(&format!(
             "SELECT l.at_ms, u.display_name AS actor_name, l.action, l.post_id, \
              p.title AS post_title, m.display_name AS member_name, l.reason \
@@ -234,7 +234,7 @@ impl Db {
              LEFT JOIN posts p ON p.id = l.post_id LEFT JOIN users m ON m.id = l.member_id \
              WHERE l.board_id = $1 ORDER BY l.at_ms DESC, l.id DESC LIMIT {LOG_LIMIT}"
         ))
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;

@@ -4,8 +4,8 @@
 
 use model::refusal::{OrganiserAction, PostAction, Refusal};
 use model::{
-    coordination::Coordination, moderation::AuditAction, rules::permissions, views::Viewer,
-    AppError, Category, PostKind, PostStatus, Urgency,
+    coordination::Coordination, ids::BoardId, moderation::AuditAction, rules::permissions,
+    views::Viewer, AppError, Category, PostKind, PostStatus, Urgency,
 };
 use sqlx::{Any, Transaction};
 
@@ -178,7 +178,7 @@ impl Db {
             )
             .bind(reply_id)
             .bind(post_id)
-            .bind(&post.board_id)
+            .bind(post.board_id.as_str())
             .bind(viewer.user_id.as_str())
             .bind(body.trim())
             .bind(now)
@@ -194,7 +194,7 @@ impl Db {
 /// A new post's fields, as a `CreatePost` carries them.
 pub(crate) struct NewPost<'a> {
     pub post_id: &'a str,
-    pub board_id: &'a str,
+    pub board_id: &'a BoardId,
     pub kind: PostKind,
     pub category: Category,
     pub title: &'a str,
@@ -244,7 +244,7 @@ pub(crate) async fn create_post(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $11, $12)",
     )
     .bind(post.post_id)
-    .bind(post.board_id)
+    .bind(post.board_id.as_str())
     .bind(viewer.user_id.as_str())
     .bind(post.kind.as_str())
     .bind(post.category.as_str())

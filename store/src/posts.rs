@@ -3,7 +3,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::{now_ms, Slug, UserId},
+    ids::{now_ms, BoardId, Slug, UserId},
     moderation::sees_hidden_posts,
     rules::{permissions, sees_contact_of_other_party},
     views::{
@@ -111,7 +111,7 @@ impl Db {
         );
         let mut query = sqlx::query_as::<_, PostRow>(&sql)
             .bind(now_ms())
-            .bind(&membership.board_id);
+            .bind(membership.board_id.as_str());
         for value in binds {
             query = query.bind(value);
         }
@@ -119,7 +119,7 @@ impl Db {
 
         let invite_code = if membership.role.is_organiser() {
             sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
-                .bind(&membership.board_id)
+                .bind(membership.board_id.as_str())
                 .fetch_optional(self.pool())
                 .await
                 .internal()?
@@ -192,7 +192,7 @@ impl Db {
         .await
         .internal()?;
         let board_name: String = sqlx::query_scalar("SELECT name FROM boards WHERE id = $1")
-            .bind(&row.board_id)
+            .bind(row.board_id.as_str())
             .fetch_one(self.pool())
             .await
             .internal()?;
@@ -218,14 +218,14 @@ impl Db {
     async fn contact_details(
         &self,
         user_id: &UserId,
-        board_id: &str,
+        board_id: &BoardId,
     ) -> Result<Option<ContactDetails>, AppError> {
         let row: Option<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT u.display_name, u.phone, u.email, m.street, m.house_number FROM users u \
              JOIN memberships m ON m.user_id = u.id AND m.board_id = $2 WHERE u.id = $1",
         )
         .bind(user_id.as_str())
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_optional(self.pool())
         .await
         .internal()?;

@@ -3,7 +3,7 @@
 //! same everywhere (expiry applied as it is read).
 
 use model::{
-    ids::{Slug, UserId},
+    ids::{BoardId, Slug, UserId},
     rules::PostFacts,
     views::{PostCard, Viewer},
     volunteer::{Availability, VolunteerProfile},
@@ -30,7 +30,7 @@ pub(crate) const POST_JOINS: &str = "\
 pub(crate) struct PostRow {
     pub id: String,
     pub board_slug: Slug,
-    pub board_id: String,
+    pub board_id: BoardId,
     pub kind: String,
     pub category: String,
     pub title: String,
@@ -62,7 +62,7 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for PostRow {
         Ok(Self {
             id: text("id")?,
             board_slug: text("board_slug")?.into(),
-            board_id: text("board_id")?,
+            board_id: text("board_id")?.into(),
             kind: text("kind")?,
             category: text("category")?,
             title: text("title")?,

@@ -4,7 +4,7 @@
 
 use crate::{Backend, Db, NewBoard, SignUp};
 use model::{
-    ids::{new_id, now_ms, UserId},
+    ids::{new_id, now_ms, BoardId, UserId},
     views::{BoardFilter, BoardSummary, PostDetail, Viewer},
     AppError, Category, Mutation, MutationKind, Outcome, PostKind, Urgency,
 };
@@ -34,7 +34,7 @@ pub async fn person(db: &Db, name: &str) -> Viewer {
 /// Elm Road, one street, started by `organiser`, who lives at `house_number`.
 pub async fn elm_road(db: &Db, organiser: &Viewer, house_number: &str) -> BoardSummary {
     let form = NewBoard {
-        board_id: new_id(),
+        board_id: BoardId::new(),
         name: "Elm Road".into(),
         streets: "Elm Road".into(),
         my_street: String::new(),
@@ -79,7 +79,7 @@ pub async fn street(backend: Backend) -> Street {
     let db = crate::testing::fresh_db(backend).await;
     let asha = person(&db, "Asha").await;
     let form = NewBoard {
-        board_id: new_id(),
+        board_id: BoardId::new(),
         name: "Elm Road & Ash Grove".into(),
         streets: "Elm Road, Ash Grove".into(),
         my_street: String::new(),
@@ -159,7 +159,7 @@ impl Street {
     pub async fn last_seq(&self) -> i64 {
         let query = sqlx::query_scalar("SELECT last_seq FROM boards WHERE id = $1");
         query
-            .bind(&self.board.id)
+            .bind(self.board.id.as_str())
             .fetch_one(self.db.pool())
             .await
             .expect("board row")
@@ -181,10 +181,15 @@ pub async fn act(db: &Db, who: &Viewer, kind: MutationKind) -> Result<Outcome, A
 }
 
 /// `CreatePost` on `board_id` with everything but the kind, category and title fixed.
-pub fn new_post(board_id: &str, kind: PostKind, category: Category, title: &str) -> MutationKind {
+pub fn new_post(
+    board_id: &BoardId,
+    kind: PostKind,
+    category: Category,
+    title: &str,
+) -> MutationKind {
     MutationKind::CreatePost {
         post_id: new_id(),
-        board_id: board_id.into(),
+        board_id: board_id.clone(),
         post_kind: kind,
         category,
         title: title.to_string(),
@@ -196,7 +201,7 @@ pub fn new_post(board_id: &str, kind: PostKind, category: Category, title: &str)
 }
 
 /// A new shopping request titled `title` on `board_id`, as a phone sends it.
-pub fn create_post(board_id: &str, title: &str) -> Mutation {
+pub fn create_post(board_id: &BoardId, title: &str) -> Mutation {
     mutation(new_post(
         board_id,
         PostKind::Request,

@@ -5,7 +5,7 @@ use model::refusal::Refusal;
 use std::collections::HashMap;
 
 use model::{
-    ids::now_ms,
+    ids::{now_ms, BoardId},
     moderation::sees_hidden_posts,
     views::{BoardMember, ReplyView, Viewer},
     AppError, Mutation, Outcome,
@@ -79,7 +79,8 @@ impl Db {
         Ok(boards
             .into_iter()
             .filter_map(|board| {
-                let (_, street, invite_code) = places.iter().find(|(id, ..)| *id == board.id)?;
+                let (_, street, invite_code) =
+                    places.iter().find(|(id, ..)| board.id == id.as_str())?;
                 Some(BoardHeader {
                     invite_code: board.role.is_organiser().then(|| invite_code.clone()),
                     me: BoardMember {
@@ -98,7 +99,7 @@ impl Db {
     pub async fn pull(
         &self,
         viewer: &Viewer,
-        board_id: &str,
+        board_id: &BoardId,
         since: i64,
     ) -> Result<PullResponse, AppError> {
         let membership = self.membership_by_board_id(viewer, board_id).await?;
@@ -109,7 +110,7 @@ impl Db {
              WHERE p.board_id = $2 AND p.seq > $3 ORDER BY p.seq LIMIT $4"
         ))
         .bind(now_ms())
-        .bind(board_id)
+        .bind(board_id.as_str())
         .bind(since)
         .bind(PULL_PAGE + 1)
         .fetch_all(self.pool())

@@ -1,6 +1,7 @@
 //! Whether a volunteer's vetting is current: what a request needing vetting is checked
 //! against, by claims, assignments, the board page and the pull.
 
+use model::ids::BoardId;
 use std::collections::HashSet;
 
 use model::{ids::UserId, AppError};
@@ -16,7 +17,7 @@ pub(crate) fn current_vetting(now_param: &str) -> String {
 /// Whether `user_id` holds a current vetting on the board.
 pub(crate) async fn is_vetted<'e, E>(
     executor: E,
-    board_id: &str,
+    board_id: &BoardId,
     user_id: &UserId,
     now_ms: i64,
 ) -> Result<bool, AppError>
@@ -27,7 +28,7 @@ where
         "SELECT 1 FROM vettings t WHERE t.board_id = $1 AND t.user_id = $2 AND {} LIMIT 1",
         current_vetting("$3")
     ))
-    .bind(board_id)
+    .bind(board_id.as_str())
     .bind(user_id.as_str())
     .bind(now_ms)
     .fetch_optional(executor)
@@ -40,7 +41,7 @@ where
 pub(crate) async fn vetted_boards<'e, E>(
     executor: E,
     user_id: &UserId,
-) -> Result<HashSet<String>, AppError>
+) -> Result<HashSet<BoardId>, AppError>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
@@ -53,5 +54,5 @@ where
     .fetch_all(executor)
     .await
     .internal()?;
-    Ok(boards.into_iter().collect())
+    Ok(boards.into_iter().map(BoardId::from).collect())
 }

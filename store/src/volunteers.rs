@@ -41,7 +41,7 @@ impl Db {
         let row: Option<ProfileRow> = sqlx::query_as(&format!(
             "SELECT {PROFILE_COLUMNS} FROM volunteers v WHERE v.board_id = $1 AND v.user_id = $2"
         ))
-        .bind(&board.id)
+        .bind(board.id.as_str())
         .bind(viewer.user_id.as_str())
         .fetch_optional(self.pool())
         .await
@@ -87,7 +87,7 @@ impl Db {
                      max_per_week = excluded.max_per_week, paused = FALSE, \
                      updated_at_ms = excluded.updated_at_ms",
                 )
-                .bind(board_id)
+                .bind(board_id.as_str())
                 .bind(viewer.user_id.as_str())
                 .bind(skills.join(","))
                 .bind(profile.other_skills.trim())
@@ -105,7 +105,7 @@ impl Db {
                      WHERE board_id = $2 AND user_id = $3"
                 ))
                 .bind(now)
-                .bind(board_id)
+                .bind(board_id.as_str())
                 .bind(viewer.user_id.as_str())
                 .execute(&mut **tx)
                 .await
@@ -117,7 +117,7 @@ impl Db {
             VolunteerChange::StopVolunteering { .. } => {
                 let deleted =
                     sqlx::query("DELETE FROM volunteers WHERE board_id = $1 AND user_id = $2")
-                        .bind(board_id)
+                        .bind(board_id.as_str())
                         .bind(viewer.user_id.as_str())
                         .execute(&mut **tx)
                         .await
@@ -131,7 +131,7 @@ impl Db {
                      WHERE board_id = $2 AND volunteer_id = $3 AND answer IS NULL",
                 )
                 .bind(now)
-                .bind(board_id)
+                .bind(board_id.as_str())
                 .bind(viewer.user_id.as_str())
                 .execute(&mut **tx)
                 .await
@@ -175,7 +175,7 @@ impl Db {
                      expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(vetting_id)
-                .bind(board_id)
+                .bind(board_id.as_str())
                 .bind(volunteer_id.as_str())
                 .bind(kind.trim())
                 .bind(viewer.user_id.as_str())

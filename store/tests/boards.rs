@@ -3,7 +3,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::{new_id, Slug},
+    ids::{new_id, BoardId, Slug},
     views::{BoardFilter, BoardSummary, Viewer},
     AppError, Category, Outcome, PostKind, Role,
 };
@@ -18,9 +18,9 @@ async fn request(db: &Db, author: &Viewer, board: &BoardSummary, title: &str) ->
     post_id
 }
 
-fn elm_road(board_id: &str) -> NewBoard {
+fn elm_road(board_id: &BoardId) -> NewBoard {
     NewBoard {
-        board_id: board_id.to_string(),
+        board_id: board_id.clone(),
         name: "  Elm Road & Ash Grove ".into(),
         // Spaces and separators as people type them.
         streets: "Elm Road,  Ash   Grove\n".into(),
@@ -33,7 +33,7 @@ on_both_backends! {
     async fn starting_a_board_makes_the_starter_its_organiser(backend: Backend) {
         let db = store::testing::fresh_db(backend).await;
         let asha = person(&db, "Asha").await;
-        let board_id = new_id();
+        let board_id = BoardId::new();
         let board = db
             .create_board(&asha, elm_road(&board_id))
             .await
@@ -69,7 +69,7 @@ on_both_backends! {
 
         // A different board with the same name still gets its own readable address.
         let second = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("second board");
         assert_eq!(second.slug, "elm-road-ash-grove-2");
@@ -83,7 +83,7 @@ on_both_backends! {
         let form = NewBoard {
             streets: "12 Elm Road".into(),
             my_street: String::new(),
-            ..elm_road(&new_id())
+            ..elm_road(&BoardId::new())
         };
         let error = db
             .create_board(&asha, form)
@@ -104,7 +104,7 @@ on_both_backends! {
         let asha = person(&db, "Asha").await;
         let ben = person(&db, "Ben").await;
         let board = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("create");
         let code = invite_code(&db, &asha, &board).await;
@@ -171,7 +171,7 @@ on_both_backends! {
         let ben = person(&db, "Ben").await;
         let cara = person(&db, "Cara").await;
         let board = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("create");
         let old = invite_code(&db, &asha, &board).await;
@@ -214,7 +214,7 @@ on_both_backends! {
         let asha = person(&db, "Asha").await;
         let stranger = person(&db, "Stranger").await;
         let board = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("create");
         let post_id = request(&db, &asha, &board, "Milk from the corner shop").await;
@@ -260,7 +260,7 @@ on_both_backends! {
         let asha = person(&db, "Asha").await;
         let ben = person(&db, "Ben").await;
         let board = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("create");
         join(&db, &asha, &board, &ben, "12").await;

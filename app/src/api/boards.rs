@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use model::{
-    ids::Slug,
+    ids::{BoardId, Slug},
     views::{BoardPage as BoardView, BoardSummary, Profile as ProfileView},
     AppError,
 };
@@ -17,7 +17,7 @@ pub async fn my_boards() -> Result<Vec<BoardSummary>, AppError> {
 
 #[server(prefix = "/api", endpoint = "create_board")]
 pub async fn create_board(
-    id: String,
+    id: BoardId,
     name: String,
     streets: String,
     my_street: String,

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use model::{
-    ids::{Slug, UserId},
+    ids::{BoardId, Slug, UserId},
     moderation::ModerationPage,
     AppError,
 };
@@ -77,7 +77,7 @@ pub async fn dismiss_report(id: String, report_id: String, slug: Slug) -> Result
 #[server(prefix = "/api", endpoint = "moderate_member")]
 pub async fn moderate_member(
     id: String,
-    board_id: String,
+    board_id: BoardId,
     member_id: UserId,
     action: String,
     reason: Option<String>,

@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 
 use model::{
+    ids::BoardId,
     views::{PostCard, PostDetail as PostView},
     AppError,
 };
@@ -50,7 +51,7 @@ pub(super) async fn submit(id: String, kind: MutationKind) -> Result<(), AppErro
 pub async fn create_post(
     id: String,
     post_id: String,
-    board_id: String,
+    board_id: BoardId,
     post_kind: String,
     category: String,
     title: String,

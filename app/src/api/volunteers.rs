@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use model::{coordination::Coordination, volunteer::VolunteerChange, MutationKind};
 use model::{
     coordination::{CoordinationPage, Task, VolunteerPage},
-    ids::{Slug, UserId},
+    ids::{BoardId, Slug, UserId},
     AppError,
 };
 
@@ -44,7 +44,7 @@ pub async fn load_volunteer(slug: Slug) -> Result<VolunteerPage, AppError> {
 #[server(prefix = "/api", endpoint = "save_volunteer")]
 pub async fn save_volunteer(
     id: String,
-    board_id: String,
+    board_id: BoardId,
     slug: Slug,
     skills: Option<HashMap<String, String>>,
     slots: Option<HashMap<String, String>>,
@@ -75,7 +75,7 @@ pub async fn save_volunteer(
 #[server(prefix = "/api", endpoint = "volunteer_status")]
 pub async fn volunteer_status(
     id: String,
-    board_id: String,
+    board_id: BoardId,
     slug: Slug,
     action: String,
 ) -> Result<(), AppError> {
@@ -134,7 +134,7 @@ pub async fn record_vetting(
     id: String,
     slug: Slug,
     vetting_id: String,
-    board_id: String,
+    board_id: BoardId,
     volunteer_id: UserId,
     kind: String,
     expires_on: String,

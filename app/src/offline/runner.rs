@@ -15,7 +15,7 @@ use super::{
     net, SyncHandle,
 };
 use model::{
-    ids::UserId,
+    ids::{BoardId, UserId},
     sync::{
         engine::{Command, Engine, Env, Event, Part},
         local::LocalBoard,
@@ -42,7 +42,7 @@ fn outbox_key(user_id: &UserId) -> String {
     format!("outbox:{user_id}")
 }
 
-fn board_key(board_id: &str) -> String {
+fn board_key(board_id: &BoardId) -> String {
     format!("board:{board_id}")
 }
 

@@ -97,7 +97,7 @@ pub fn BoardScreen() -> impl IntoView {
                 (None, None) => None,
             }
         },
-        |shown| shown.board.id.clone(),
+        |shown| shown.board.id.to_string(),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading the board…"</p> }>
@@ -167,7 +167,7 @@ fn BoardContents(shown: Memo<ShownBoard>, new_invite: ServerAction<NewInvite>) -
             let new_post = |kind: &str| format!("/b/{}/new?kind={kind}", board.slug);
             view! {
                 <Title text=board.name.clone() />
-                <h1 data-board-id=board.id.clone()>{board.name.clone()}</h1>
+                <h1 data-board-id=board.id.to_string()>{board.name.clone()}</h1>
                 <p class="board-summary">{board.streets.join(", ")} " · " {members}</p>
                 <p class="board-links">
                     <A href=format!("/b/{}/volunteer", board.slug)>"Volunteer"</A>

@@ -23,7 +23,7 @@ use crate::{
 
 use model::{
     form_writes::PostForm,
-    ids::{new_id, now_ms, Slug},
+    ids::{new_id, now_ms, BoardId, Slug},
     validate::{self, DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
     views::BoardSummary,
     AppError, Category, Mutation, PostKind, Urgency,
@@ -74,7 +74,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
     let read: ReadForm = Box::new(|fields| {
         let kind = PostForm {
             post_id: &fields.get("post_id"),
-            board_id: &fields.get("board_id"),
+            board_id: &BoardId::from(fields.get("board_id")),
             post_kind: &fields.get("post_kind"),
             category: &fields.get("category"),
             title: &fields.get("title"),
@@ -134,7 +134,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
             <FieldMessage name="id" error=error />
             <HiddenId name="id" value=id />
             <HiddenId name="post_id" value=post_id />
-            <input type="hidden" name="board_id" value=board_id />
+            <input type="hidden" name="board_id" value=board_id.into_string() />
             <fieldset class="choices" aria-describedby="post_kind-error">
                 <legend>"What is this?"</legend>
                 {kinds

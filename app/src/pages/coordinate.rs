@@ -21,7 +21,7 @@ use model::{
         overdue_after_days, CoordinationPage, OpenRequest, RosterEntry, Suggestion, VettingView,
     },
     dates::iso_date,
-    ids::{new_id, Slug, UserId},
+    ids::{new_id, BoardId, Slug, UserId},
     volunteer::{DEFAULT_VETTING_KIND, VETTING_KIND_MAX},
     Urgency,
 };
@@ -255,7 +255,7 @@ fn SuggestedVolunteer(
 #[component]
 fn Roster(
     roster: Vec<RosterEntry>,
-    board_id: String,
+    board_id: BoardId,
     slug: Slug,
     organiser: bool,
     action: ServerAction<RecordVetting>,
@@ -304,7 +304,7 @@ fn Roster(
 #[component]
 fn RosterItem(
     entry: RosterEntry,
-    board_id: String,
+    board_id: BoardId,
     slug: Slug,
     error: FormError,
     action: ServerAction<RecordVetting>,
@@ -375,7 +375,7 @@ fn VettingLine(vetting: VettingView) -> impl IntoView {
 fn VettingForm(
     volunteer_id: UserId,
     name: String,
-    board_id: String,
+    board_id: BoardId,
     slug: Slug,
     error: FormError,
     action: ServerAction<RecordVetting>,
@@ -398,7 +398,7 @@ fn VettingForm(
                 <HiddenId name="id" value=id />
                 <HiddenId name="vetting_id" value=vetting_id />
                 <input type="hidden" name="slug" value=slug.to_string() />
-                <input type="hidden" name="board_id" value=board_id />
+                <input type="hidden" name="board_id" value=board_id.to_string() />
                 <input type="hidden" name="volunteer_id" value=volunteer_id.to_string() />
                 <div class="field">
                     <label for=kind_id.clone()>"Kind of check"</label>

@@ -69,7 +69,7 @@ fn RemoveMemberForm(
             <summary>"Remove " {name.clone()} "…"</summary>
             <ActionForm action=action attr:class="form moderation-form">
                 <HiddenId name="id" value=id />
-                <input type="hidden" name="board_id" value=board.id />
+                <input type="hidden" name="board_id" value=board.id.to_string() />
                 <input type="hidden" name="member_id" value=member.user_id.into_string() />
                 <input type="hidden" name="action" value="remove" />
                 <input type="hidden" name="slug" value=board.slug.to_string() />
@@ -114,7 +114,7 @@ pub(super) fn Removed(
                 </p>
                 <ActionForm action=action attr:class="inline-form">
                     <HiddenId name="id" value=id />
-                    <input type="hidden" name="board_id" value=board_id />
+                    <input type="hidden" name="board_id" value=board_id.to_string() />
                     <input type="hidden" name="member_id" value=person.user_id.into_string() />
                     <input type="hidden" name="action" value="allow_back" />
                     <input type="hidden" name="slug" value=slug.to_string() />

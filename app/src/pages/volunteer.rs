@@ -14,7 +14,7 @@ use crate::{
 };
 use model::{
     coordination::VolunteerPage,
-    ids::Slug,
+    ids::{BoardId, Slug},
     volunteer::{
         Availability, PartOfDay, VolunteerProfile, Weekday, MAX_PER_WEEK_CHOICES, OTHER_SKILLS_MAX,
     },
@@ -105,7 +105,7 @@ fn VolunteerContents(
 /// Pause or resume, and stop volunteering.
 #[component]
 fn StatusButtons(
-    board_id: String,
+    board_id: BoardId,
     slug: Slug,
     paused: bool,
     action: ServerAction<VolunteerStatus>,
@@ -129,7 +129,7 @@ fn StatusButtons(
                     view! {
                         <ActionForm action=action>
                             <HiddenId name="id" value=id />
-                            <input type="hidden" name="board_id" value=board_id />
+                            <input type="hidden" name="board_id" value=board_id.to_string() />
                             <input type="hidden" name="slug" value=slug.to_string() />
                             <input type="hidden" name="action" value=name />
                             <button type="submit" class=class>
@@ -146,7 +146,7 @@ fn StatusButtons(
 
 #[component]
 fn VolunteerForm(
-    board_id: String,
+    board_id: BoardId,
     slug: Slug,
     profile: Option<VolunteerProfile>,
     action: ServerAction<SaveVolunteer>,
@@ -186,7 +186,7 @@ fn VolunteerForm(
             <ErrorSummary error=error />
             <FieldMessage name="id" error=error />
             <HiddenId name="id" value=id />
-            <input type="hidden" name="board_id" value=board_id />
+            <input type="hidden" name="board_id" value=board_id.to_string() />
             <input type="hidden" name="slug" value=slug.to_string() />
             <fieldset class="choices" aria-describedby="skills-error">
                 <legend>"What can you help with?"</legend>

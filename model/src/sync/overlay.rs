@@ -1,7 +1,12 @@
 //! Pending writes shown on top of the board as the server last sent it: the person sees what
 //! they did at once, marked as waiting to send, until the server's answer replaces it.
 
-use crate::{coordination::Coordination, ids::Slug, views::PostCard, MutationKind, PostStatus};
+use crate::{
+    coordination::Coordination,
+    ids::{BoardId, Slug},
+    views::PostCard,
+    MutationKind, PostStatus,
+};
 
 /// Who is looking, as far as their own pending writes need: their name and their street on
 /// this board (the two things a new post or a claim shows).
@@ -21,7 +26,7 @@ pub struct ShownCard {
 /// for another board are left out.
 pub fn overlay<'m>(
     cards: Vec<PostCard>,
-    board: (&str, &Slug),
+    board: (&BoardId, &Slug),
     pending: impl IntoIterator<Item = &'m MutationKind>,
     me: &Me<'_>,
 ) -> Vec<ShownCard> {
@@ -151,7 +156,7 @@ mod tests {
 
     /// The cards with `pending` on top, as Cara sees them on Elm Road (board `b`).
     fn on_elm_road(cards: Vec<PostCard>, pending: &[MutationKind]) -> Vec<ShownCard> {
-        overlay(cards, ("b", &Slug::from("elm-road")), pending, &ME)
+        overlay(cards, (&"b".into(), &"elm-road".into()), pending, &ME)
     }
 
     #[test]
@@ -191,7 +196,12 @@ mod tests {
         let shown = on_elm_road(vec![card("new")], &pending);
         assert_eq!(shown.len(), 1);
         // Another board's page does not show it.
-        let shown = overlay(vec![card("p1")], ("other", &"other".into()), &pending, &ME);
+        let shown = overlay(
+            vec![card("p1")],
+            (&"other".into(), &"other".into()),
+            &pending,
+            &ME,
+        );
         assert_eq!(shown.len(), 1);
     }
 

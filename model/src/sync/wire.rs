@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ids::UserId,
+    ids::{BoardId, UserId},
     views::{BoardMember, BoardPage, BoardSummary, PostCard, ReplyView},
     Mutation, Outcome,
 };
@@ -64,7 +64,7 @@ impl BoardHeader {
 /// 0 the first time).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullRequest {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub since: i64,
 }
 
@@ -96,7 +96,7 @@ pub struct PullResponse {
 /// A live message (`GET /sync/events`): this board's change number reached `seq`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardReached {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub seq: i64,
 }
 
@@ -104,7 +104,7 @@ pub struct BoardReached {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StreamGone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub board_id: Option<String>,
+    pub board_id: Option<BoardId>,
 }
 
 #[cfg(test)]

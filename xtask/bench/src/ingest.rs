@@ -119,7 +119,7 @@ async fn insert_plain(db: &Db, author_id: &UserId, mutations: &[Mutation]) -> Re
             };
             query = query
                 .bind(post_id.clone())
-                .bind(board_id.clone())
+                .bind(board_id.to_string())
                 .bind(author_id.to_string())
                 .bind(post_kind.as_str())
                 .bind(category.as_str())

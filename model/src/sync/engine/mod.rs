@@ -25,7 +25,7 @@ use round::Round;
 pub use vocabulary::{Command, Env, Event, NetError, OutboxChange, Part};
 
 use super::{local::LocalBoard, outbox::Outbox, status::Activity, wire::BoardHeader};
-use crate::ids::UserId;
+use crate::ids::{BoardId, UserId};
 
 /// While the page is open and all is well, look for others' changes about this often.
 pub const REFRESH_MS: u64 = 60_000;
@@ -44,7 +44,7 @@ struct Wanted {
     /// Push, list the person's boards, pull every one.
     full: bool,
     /// Boards the live stream said are ahead of the copy here: (board id, its number).
-    behind: BTreeMap<String, i64>,
+    behind: BTreeMap<BoardId, i64>,
 }
 
 impl Wanted {
@@ -72,7 +72,7 @@ pub struct Engine {
     round: Option<Round>,
     wanted: Wanted,
     /// The boards the live stream follows, as last commanded.
-    following: Option<Vec<String>>,
+    following: Option<Vec<BoardId>>,
     /// The stream was closed for good: open it again only after a round has sorted out why.
     stream_gone: bool,
     /// `ready` as last shown.

@@ -3,7 +3,7 @@
 
 use super::{outbox_copy::OutboxCopy, Command, Engine, OutboxChange, Part, Store};
 use crate::{
-    ids::UserId,
+    ids::{BoardId, UserId},
     sync::{local::LocalBoard, outbox::Outbox, wire::BoardHeader},
 };
 
@@ -50,7 +50,7 @@ impl Engine {
                 self.switch_person(header.me.user_id.clone());
             }
         }
-        let listed: Vec<String> = headers.iter().map(|h| h.board.id.clone()).collect();
+        let listed: Vec<BoardId> = headers.iter().map(|h| h.board.id.clone()).collect();
         for header in headers {
             let board = match self
                 .boards
@@ -70,7 +70,7 @@ impl Engine {
             self.command(Command::SaveBoard(board));
         }
         if complete {
-            let gone: Vec<String> = self
+            let gone: Vec<BoardId> = self
                 .boards
                 .iter()
                 .map(|b| b.board.id.clone())
@@ -93,9 +93,9 @@ impl Engine {
         self.change_outbox(user_id, OutboxChange::Read);
     }
 
-    pub(super) fn forget_board(&mut self, board_id: &str) {
-        self.boards.retain(|b| b.board.id != board_id);
-        self.command(Command::ForgetBoard(board_id.to_string()));
+    pub(super) fn forget_board(&mut self, board_id: &BoardId) {
+        self.boards.retain(|b| b.board.id != *board_id);
+        self.command(Command::ForgetBoard(board_id.clone()));
         self.show(Part::Boards);
     }
 

@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 
 use super::{Command, Engine, Env, NetError, OutboxChange, Part, Store, Wanted, REFRESH_MS};
-use crate::ids::UserId;
+use crate::ids::{BoardId, UserId};
 use crate::sync::{
     backoff::retry_delay_ms,
     status::Activity,
@@ -21,7 +21,7 @@ pub(super) struct Round {
     /// Begun for a person who is no longer the one on the phone.
     abandoned: bool,
     /// Boards still to pull, in order.
-    to_pull: VecDeque<String>,
+    to_pull: VecDeque<BoardId>,
 }
 
 /// The request a round is waiting on.
@@ -33,7 +33,7 @@ enum Step {
         user_id: Option<UserId>,
     },
     Listing,
-    Pulling(String),
+    Pulling(BoardId),
 }
 
 impl Engine {
@@ -50,7 +50,7 @@ impl Engine {
         if !env.online {
             return self.set_activity(Activity::Offline);
         }
-        let to_pull: VecDeque<String> = wanted
+        let to_pull: VecDeque<BoardId> = wanted
             .behind
             .into_iter()
             .filter(|(id, seq)| {
@@ -166,7 +166,7 @@ impl Engine {
         match answer {
             Ok(headers) => {
                 self.keep(headers, true);
-                let all: VecDeque<String> =
+                let all: VecDeque<BoardId> =
                     self.boards.iter().map(|b| b.board.id.clone()).collect();
                 if let Some(round) = &mut self.round {
                     round.to_pull = all;
@@ -193,7 +193,7 @@ impl Engine {
 
     pub(super) fn pulled(
         &mut self,
-        board_id: String,
+        board_id: BoardId,
         answer: Result<PullResponse, NetError>,
         env: &Env,
     ) {

@@ -70,7 +70,7 @@ impl Phone {
             viewer: viewer.map(String::from),
             boards: boards
                 .iter()
-                .map(|b| (b.board.id.clone(), b.clone()))
+                .map(|b| (b.board.id.to_string(), b.clone()))
                 .collect(),
             outboxes: viewer
                 .map(|v| (v.to_string(), outbox.clone()))
@@ -140,10 +140,10 @@ impl Phone {
             Command::SaveViewer(id) => self.viewer = Some(id.into_string()),
             Command::ForgetViewer => self.viewer = None,
             Command::SaveBoard(board) => {
-                self.boards.insert(board.board.id.clone(), board);
+                self.boards.insert(board.board.id.to_string(), board);
             }
             Command::ForgetBoard(id) => {
-                self.boards.remove(&id);
+                self.boards.remove(id.as_str());
                 self.said.push(Command::ForgetBoard(id));
             }
             Command::Push(_) | Command::ListBoards | Command::Pull { .. } => {
