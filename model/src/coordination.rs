@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::UserId,
+    ids::{PostId, UserId},
     views::{BoardSummary, PostCard},
     volunteer::{Availability, PartOfDay, VolunteerProfile, Weekday},
     Category, Urgency,
@@ -150,22 +150,22 @@ pub fn suggest<'a>(
 pub enum Coordination {
     /// Organisers: only a vetted volunteer may help with this request (or, `false`, anyone).
     SetNeedsVetting {
-        post_id: String,
+        post_id: PostId,
         needs_vetting: bool,
     },
     /// Organisers: ask this volunteer to help with an open request.
     Assign {
-        post_id: String,
+        post_id: PostId,
         volunteer_id: UserId,
     },
     /// The volunteer asked: yes, they become the one helping.
-    Accept { post_id: String },
+    Accept { post_id: PostId },
     /// The volunteer asked: not this time; the request stays open.
-    Decline { post_id: String },
+    Decline { post_id: PostId },
 }
 
 impl Coordination {
-    pub fn post_id(&self) -> &str {
+    pub fn post_id(&self) -> &PostId {
         match self {
             Self::SetNeedsVetting { post_id, .. }
             | Self::Assign { post_id, .. }

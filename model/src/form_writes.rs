@@ -3,12 +3,14 @@
 //! outbox), so both turn the same fields into the same mutation with the same messages.
 
 use super::{
-    coordination::Coordination, ids::BoardId, AppError, Category, MutationKind, PostKind, Urgency,
+    coordination::Coordination,
+    ids::{BoardId, PostId},
+    AppError, Category, MutationKind, PostKind, Urgency,
 };
 
 /// The fields of the "Ask or offer" form, as typed.
 pub struct PostForm<'a> {
-    pub post_id: &'a str,
+    pub post_id: &'a PostId,
     pub board_id: &'a BoardId,
     pub post_kind: &'a str,
     pub category: &'a str,
@@ -40,7 +42,7 @@ impl PostForm<'_> {
             })?),
         };
         Ok(MutationKind::CreatePost {
-            post_id: self.post_id.to_string(),
+            post_id: self.post_id.clone(),
             board_id: self.board_id.clone(),
             post_kind,
             category,
@@ -56,8 +58,8 @@ impl PostForm<'_> {
 
 /// A post's buttons: `claim`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`, and
 /// (organisers, requests) `needs_vetting` or `no_vetting_needed`.
-pub fn post_action(post_id: &str, action: &str) -> Result<MutationKind, AppError> {
-    let post_id = post_id.to_string();
+pub fn post_action(post_id: &PostId, action: &str) -> Result<MutationKind, AppError> {
+    let post_id = post_id.clone();
     Ok(match action {
         "claim" => MutationKind::Claim { post_id },
         "release" => MutationKind::Release { post_id },
@@ -92,13 +94,13 @@ mod tests {
     use super::*;
     use std::sync::LazyLock;
 
-    /// The board the form is on.
-    static BOARD: LazyLock<BoardId> = LazyLock::new(|| BoardId::from("b"));
+    /// The new post's id and its board's.
+    static IDS: LazyLock<(PostId, BoardId)> = LazyLock::new(|| ("p".into(), "b".into()));
 
     fn form<'a>(category: &'a str, expires: Option<&'a str>) -> PostForm<'a> {
         PostForm {
-            post_id: "p",
-            board_id: &BOARD,
+            post_id: &IDS.0,
+            board_id: &IDS.1,
             post_kind: "request",
             category,
             title: "Milk",
@@ -134,9 +136,9 @@ mod tests {
     #[test]
     fn buttons_read_into_mutations() {
         assert!(matches!(
-            post_action("p", "unpin"),
+            post_action(&IDS.0, "unpin"),
             Ok(MutationKind::SetPinned { pinned: false, .. })
         ));
-        assert!(post_action("p", "delete everything").is_err());
+        assert!(post_action(&IDS.0, "delete everything").is_err());
     }
 }

@@ -99,12 +99,17 @@ string_id! {
 }
 
 string_id! {
+    /// A post (`posts.id`).
+    PostId
+}
+
+string_id! {
     /// A board's name in its address (`/b/elm-road`), made from its name when it starts; not
     /// its id, which the sync engine, the phone's copies and every write use.
     Slug
 }
 
-made_here!(UserId, BoardId);
+made_here!(UserId, BoardId, PostId);
 
 /// A new UUIDv7: time-ordered, so ids sort roughly by creation.
 pub fn new_id() -> String {

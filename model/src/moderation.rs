@@ -7,7 +7,7 @@ use crate::refusal::{OrganiserAction, Refusal};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::{is_valid_id, BoardId, UserId},
+    ids::{is_valid_id, BoardId, PostId, UserId},
     post::named_values,
     views::BoardSummary,
     AppError, FieldErrors, PostKind, Role,
@@ -55,17 +55,17 @@ pub enum Moderation {
     /// Any member but the author: tell the organisers something is wrong with a post.
     Report {
         report_id: String,
-        post_id: String,
+        post_id: PostId,
         reason: ReportReason,
         note: String,
     },
     /// Organisers: only organisers see the post until it is restored.
     HidePost {
-        post_id: String,
+        post_id: PostId,
         reason: String,
     },
     RestorePost {
-        post_id: String,
+        post_id: PostId,
         reason: String,
     },
     /// Organisers: the report needs nothing done.
@@ -86,7 +86,7 @@ pub enum Moderation {
 
 impl Moderation {
     /// The post this is about, when it names one.
-    pub fn post_id(&self) -> Option<&str> {
+    pub fn post_id(&self) -> Option<&PostId> {
         match self {
             Self::Report { post_id, .. }
             | Self::HidePost { post_id, .. }
@@ -120,10 +120,10 @@ impl Moderation {
                 report_id, post_id, ..
             } => {
                 id("report_id", report_id);
-                id("post_id", post_id);
+                id("post_id", post_id.as_str());
             }
             Self::HidePost { post_id, .. } | Self::RestorePost { post_id, .. } => {
-                id("post_id", post_id);
+                id("post_id", post_id.as_str());
             }
             Self::DismissReport { report_id } => id("report_id", report_id),
             Self::RemoveMember {
@@ -179,7 +179,7 @@ pub fn action_reason(reason: &str) -> Result<(), String> {
 /// The "Report this post" form.
 pub fn report_form(
     report_id: &str,
-    post_id: &str,
+    post_id: &PostId,
     reason: &str,
     note: &str,
 ) -> Result<Moderation, AppError> {
@@ -187,15 +187,15 @@ pub fn report_form(
         .ok_or_else(|| AppError::field("reason", "Choose what is wrong from the list."))?;
     Ok(Moderation::Report {
         report_id: report_id.to_string(),
-        post_id: post_id.to_string(),
+        post_id: post_id.clone(),
         reason,
         note: note.trim().to_string(),
     })
 }
 
 /// An organiser's "Hide" (`hide`) or "Restore" (`restore`) button on a post.
-pub fn post_form(post_id: &str, action: &str, reason: &str) -> Result<Moderation, AppError> {
-    let (post_id, reason) = (post_id.to_string(), reason.trim().to_string());
+pub fn post_form(post_id: &PostId, action: &str, reason: &str) -> Result<Moderation, AppError> {
+    let (post_id, reason) = (post_id.clone(), reason.trim().to_string());
     match action {
         "hide" => Ok(Moderation::HidePost { post_id, reason }),
         "restore" => Ok(Moderation::RestorePost { post_id, reason }),
@@ -286,7 +286,7 @@ pub struct ReportView {
 /// A post with open reports, oldest report first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportedPost {
-    pub post_id: String,
+    pub post_id: PostId,
     pub title: String,
     pub kind: PostKind,
     pub author_name: String,
@@ -297,7 +297,7 @@ pub struct ReportedPost {
 /// A hidden post, with the last time it was hidden and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HiddenPost {
-    pub post_id: String,
+    pub post_id: PostId,
     pub title: String,
     pub author_name: String,
     pub hidden_by: Option<String>,
@@ -333,7 +333,7 @@ pub struct AuditEntry {
     pub at_ms: i64,
     pub actor_name: String,
     pub action: AuditAction,
-    pub post_id: Option<String>,
+    pub post_id: Option<PostId>,
     pub post_title: Option<String>,
     pub member_name: Option<String>,
     pub reason: String,
@@ -377,7 +377,7 @@ mod tests {
 
     #[test]
     fn forms_read_into_writes_and_name_what_to_fix() {
-        let (report_id, post_id) = (new_id(), new_id());
+        let (report_id, post_id) = (new_id(), PostId::new());
         let report = report_form(&report_id, &post_id, "spam", "  ").expect("a reason");
         let mutation = Mutation {
             id: new_id(),

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::{BoardId, Slug, UserId},
+    ids::{BoardId, PostId, Slug, UserId},
     Category, PostKind, PostStatus, Role, Urgency,
 };
 
@@ -29,7 +29,7 @@ pub struct BoardSummary {
 /// One post as the board lists it: public to the board's members.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PostCard {
-    pub id: String,
+    pub id: PostId,
     pub board_slug: Slug,
     pub kind: PostKind,
     pub category: Category,

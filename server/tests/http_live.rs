@@ -15,7 +15,7 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use model::{
-    ids::{new_id, BoardId, Slug},
+    ids::{new_id, BoardId, PostId, Slug},
     views::Viewer,
     Mutation, MutationKind,
 };
@@ -286,11 +286,12 @@ on_both_backends! {
 }
 
 /// The id of the one post on the board.
-async fn create_post_id(db: &Db) -> String {
-    sqlx::query_scalar("SELECT id FROM posts")
+async fn create_post_id(db: &Db) -> PostId {
+    let id: String = sqlx::query_scalar("SELECT id FROM posts")
         .fetch_one(db.pool())
         .await
-        .expect("a post")
+        .expect("a post");
+    id.into()
 }
 
 on_both_backends! {

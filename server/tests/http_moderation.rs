@@ -12,7 +12,7 @@ use axum::{
     Router,
 };
 use model::{
-    ids::{new_id, BoardId, Slug},
+    ids::{new_id, BoardId, PostId, Slug},
     views::{Profile, Viewer},
     Mutation, MutationKind, Outcome, PostKind,
 };
@@ -106,7 +106,7 @@ async fn world(backend: store::Backend) -> World {
     )
     .await;
     post(&db, &ben.0, &board.id, PostKind::Offer, "Spare ladder").await;
-    let on = |post_id: &str| post_id.to_string();
+    let on = |post_id: &str| PostId::from(post_id);
     apply(&db, &cara.0, MutationKind::Claim { post_id: on(&milk) }).await;
     apply(&db, &cara.0, MutationKind::MarkDone { post_id: on(&milk) }).await;
     World {

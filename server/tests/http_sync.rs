@@ -120,7 +120,7 @@ on_both_backends! {
     async fn pulls_bring_changes_since_the_cursor_with_tombstones(backend: Backend) {
         let w = world(backend).await;
         let first = create_post(&w.board_id, "Milk and bread");
-        let first_post = first.kind.post_id().to_string();
+        let first_post = first.kind.post_id().cloned().expect("a new post's id");
         w.db.apply(&w.ben.0, &first).await.expect("apply");
         let all = pull(&w.app, &w.ben.1, &w.board_id, 0).await;
         assert_eq!(all.posts.len(), 1);
@@ -162,7 +162,7 @@ on_both_backends! {
         if let MutationKind::CreatePost { details, .. } = &mut post.kind {
             *details = "From the corner shop".into();
         }
-        let post_id = post.kind.post_id().to_string();
+        let post_id = post.kind.post_id().cloned().expect("a new post's id");
         w.db.apply(&w.ben.0, &post).await.expect("post");
         for body in ["First", "Second"] {
             let reply = Mutation {

@@ -13,7 +13,7 @@ use axum::{
 };
 use model::{
     coordination::{Coordination, CoordinationPage, Task},
-    ids::{new_id, now_ms, BoardId, Slug},
+    ids::{new_id, now_ms, BoardId, PostId, Slug},
     refusal::{OrganiserAction, Refusal},
     views::Viewer,
     volunteer::{Availability, VolunteerChange, VolunteerProfile},
@@ -30,7 +30,7 @@ struct World {
     db: Db,
     slug: Slug,
     board_id: BoardId,
-    post_id: String,
+    post_id: PostId,
     asha: (Viewer, String),
     cara: (Viewer, String),
 }
@@ -73,7 +73,7 @@ async fn world(backend: store::Backend) -> World {
     apply(&cara, MutationKind::Volunteer(volunteer)).await;
     // Only its kind: `apply` stamps it as made now.
     let request = create_post(&board.id, "Milk and bread").kind;
-    let post_id = request.post_id().to_string();
+    let post_id = request.post_id().cloned().expect("a new post's id");
     apply(&asha, request).await;
     World {
         app,
@@ -129,7 +129,7 @@ on_both_backends! {
             [
                 ("id", id.to_string()),
                 ("slug", w.slug.to_string()),
-                ("post_id", w.post_id.clone()),
+                ("post_id", w.post_id.to_string()),
                 ("volunteer_id", cara_id.clone()),
             ]
         };
@@ -223,7 +223,7 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::OK);
         let tasks: Vec<Task> = serde_json::from_str(&body_text(response).await).expect("json");
         assert_eq!(tasks.len(), 1);
-        let answer = [("id", new_id()), ("post_id", w.post_id.clone()), ("answer", "accept".into())];
+        let answer = [("id", new_id()), ("post_id", w.post_id.to_string()), ("answer", "accept".into())];
         let answer: Vec<(&str, &str)> = answer.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let response = call(&w.app, "/api/answer_task", &answer, Some(cara), Some("/tasks")).await;
         assert!(response.status().is_redirection(), "{}", response.status());

@@ -145,13 +145,12 @@ impl Db {
             }
             MutationKind::Remove { post_id } => (post_id, PostChange::Remove),
             MutationKind::Coordinate(change) => {
-                let post_id = mutation.kind.post_id();
                 return self
                     .change_post(
                         tx,
                         viewer,
                         &mutation.id,
-                        post_id,
+                        change.post_id(),
                         PostChange::Coordinate(change),
                         now,
                     )

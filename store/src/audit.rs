@@ -2,7 +2,7 @@
 //! transaction, so the log never misses an action and never records one that did not happen.
 
 use model::{
-    ids::{new_id, now_ms, BoardId, UserId},
+    ids::{new_id, now_ms, BoardId, PostId, UserId},
     moderation::AuditAction,
     AppError,
 };
@@ -15,7 +15,7 @@ pub(crate) struct Audit<'a> {
     pub board_id: &'a BoardId,
     pub actor_id: &'a UserId,
     pub action: AuditAction,
-    pub post_id: Option<&'a str>,
+    pub post_id: Option<&'a PostId>,
     pub member_id: Option<&'a UserId>,
     pub reason: &'a str,
 }
@@ -34,7 +34,7 @@ impl Audit<'_> {
         .bind(self.board_id.as_str())
         .bind(self.actor_id.as_str())
         .bind(self.action.as_str())
-        .bind(self.post_id)
+        .bind(self.post_id.map(PostId::as_str))
         .bind(self.member_id.map(UserId::as_str))
         .bind(self.reason.trim())
         .bind(now_ms())

@@ -12,7 +12,7 @@ use model::{
         RosterEntry, Suggestion, Task, VettingView, VolunteerLoad, LOAD_WINDOW_MS,
         SUGGESTIONS_SHOWN,
     },
-    ids::{now_ms, BoardId, Slug, UserId},
+    ids::{now_ms, BoardId, PostId, Slug, UserId},
     moderation::AuditAction,
     rules::{may_coordinate, may_record_vetting, sees_vetting_details},
     views::{PostPermissions, Viewer},
@@ -103,7 +103,7 @@ where
 /// overtaken (they need not answer any more).
 pub(crate) async fn settle_assignments(
     tx: &mut Transaction<'static, Any>,
-    post_id: &str,
+    post_id: &PostId,
     claimant_id: &UserId,
     now: i64,
 ) -> Result<(), AppError> {
@@ -113,7 +113,7 @@ pub(crate) async fn settle_assignments(
     )
     .bind(claimant_id.as_str())
     .bind(now)
-    .bind(post_id)
+    .bind(post_id.as_str())
     .execute(&mut **tx)
     .await
     .internal()?;
@@ -184,7 +184,7 @@ impl Db {
                     "UPDATE posts SET needs_vetting = {value}, updated_at_ms = $1 WHERE id = $2"
                 ))
                 .bind(now)
-                .bind(&post.id)
+                .bind(post.id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -239,7 +239,7 @@ impl Db {
                      WHERE post_id = $2 AND answer IS NULL",
                 )
                 .bind(now)
-                .bind(&post.id)
+                .bind(post.id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -248,7 +248,7 @@ impl Db {
                      assigned_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(acting.mutation_id)
-                .bind(&post.id)
+                .bind(post.id.as_str())
                 .bind(post.board_id.as_str())
                 .bind(volunteer_id.as_str())
                 .bind(viewer.user_id.as_str())
@@ -281,7 +281,7 @@ impl Db {
                 )
                 .bind(viewer.user_id.as_str())
                 .bind(now)
-                .bind(&post.id)
+                .bind(post.id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -299,7 +299,7 @@ impl Db {
                      WHERE post_id = $2 AND volunteer_id = $3 AND answer IS NULL",
                 )
                 .bind(now)
-                .bind(&post.id)
+                .bind(post.id.as_str())
                 .bind(viewer.user_id.as_str())
                 .execute(&mut **tx)
                 .await
@@ -313,13 +313,13 @@ impl Db {
     async fn is_asked(
         &self,
         tx: &mut Transaction<'static, Any>,
-        post_id: &str,
+        post_id: &PostId,
         user_id: &UserId,
     ) -> Result<bool, AppError> {
         let found: Option<String> = sqlx::query_scalar(
             "SELECT id FROM assignments WHERE post_id = $1 AND volunteer_id = $2 AND answer IS NULL",
         )
-        .bind(post_id)
+        .bind(post_id.as_str())
         .bind(user_id.as_str())
         .fetch_optional(&mut **tx)
         .await

@@ -2,7 +2,7 @@
 //! requests, an offer and a pinned notice, so the app can be seen working at once.
 
 use model::{
-    ids::{new_id, BoardId, UserId},
+    ids::{new_id, BoardId, PostId, UserId},
     views::Viewer,
     volunteer::{Availability, PartOfDay, VolunteerChange, VolunteerProfile, Weekday},
     AppError, Category, Mutation, MutationKind, PostKind, Urgency,
@@ -62,7 +62,7 @@ impl Db {
                 id: new_id(),
                 created_at_ms: model::ids::now_ms(),
                 kind: MutationKind::CreatePost {
-                    post_id: new_id(),
+                    post_id: PostId::new(),
                     board_id: board.id.clone(),
                     post_kind: kind,
                     category,
@@ -76,7 +76,7 @@ impl Db {
             let who = who.clone();
             async move {
                 self.apply(&who, &mutation).await?;
-                Ok::<_, AppError>(mutation.kind.post_id().to_string())
+                mutation.kind.post_id().cloned().ok_or(AppError::Internal)
             }
         };
         let notice = post(

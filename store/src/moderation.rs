@@ -5,7 +5,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::{now_ms, BoardId, UserId},
+    ids::{now_ms, BoardId, PostId, UserId},
     moderation::{
         may_moderate, may_report, removal_refusal, AuditAction, Moderation, ReportReason,
     },
@@ -27,7 +27,7 @@ type Tx = Transaction<'static, Any>;
 /// Closes the open reports on a post that was hidden or removed: they were acted on.
 pub(crate) async fn resolve_reports(
     tx: &mut Tx,
-    post_id: &str,
+    post_id: &PostId,
     organiser_id: &UserId,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -36,7 +36,7 @@ pub(crate) async fn resolve_reports(
     )
     .bind(organiser_id.as_str())
     .bind(now_ms())
-    .bind(post_id)
+    .bind(post_id.as_str())
     .execute(&mut **tx)
     .await
     .internal()?;
@@ -85,7 +85,7 @@ impl Db {
         tx: &mut Tx,
         viewer: &Viewer,
         report_id: &str,
-        post_id: &str,
+        post_id: &PostId,
         reason: ReportReason,
         note: &str,
     ) -> Result<Written, AppError> {
@@ -97,7 +97,7 @@ impl Db {
             "SELECT id FROM reports WHERE id = $1 OR (post_id = $2 AND reporter_id = $3 AND status = 'open')",
         )
         .bind(report_id)
-        .bind(post_id)
+        .bind(post_id.as_str())
         .bind(viewer.user_id.as_str())
         .fetch_optional(&mut **tx)
         .await
@@ -111,7 +111,7 @@ impl Db {
         )
         .bind(report_id)
         .bind(post.board_id.as_str())
-        .bind(post_id)
+        .bind(post_id.as_str())
         .bind(viewer.user_id.as_str())
         .bind(reason.as_str())
         .bind(note.trim())
@@ -131,7 +131,7 @@ impl Db {
         &self,
         tx: &mut Tx,
         viewer: &Viewer,
-        post_id: &str,
+        post_id: &PostId,
         hide: bool,
         reason: &str,
     ) -> Result<Written, AppError> {
@@ -158,7 +158,7 @@ impl Db {
         ))
         .bind(now_ms())
         .bind(moved.seq)
-        .bind(post_id)
+        .bind(post_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;
@@ -196,7 +196,7 @@ async fn dismiss_report(
             .await
             .internal()?;
     let (board_id, post_id, status, reason) = row.ok_or_else(not_found)?;
-    let board_id = BoardId::from(board_id);
+    let (board_id, post_id) = (BoardId::from(board_id), PostId::from(post_id));
     let membership = membership_in(&mut **tx, viewer, &board_id)
         .await
         .map_err(|_| not_found())?;
@@ -308,7 +308,7 @@ async fn remove_member(
         )
         .bind(now)
         .bind(next.seq)
-        .bind(post_id)
+        .bind(post_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;

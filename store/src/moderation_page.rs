@@ -4,7 +4,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::{BoardId, Slug, UserId},
+    ids::{BoardId, PostId, Slug, UserId},
     moderation::{
         may_moderate, removal_refusal, sees_reporter, AuditAction, AuditEntry, HiddenPost,
         MemberView, ModerationPage, RemovedMember, ReportReason, ReportView, ReportedPost,
@@ -21,7 +21,8 @@ const LOG_LIMIT: i64 = 200;
 #[derive(sqlx::FromRow)]
 struct ReportRow {
     id: String,
-    post_id: String,
+    #[sqlx(try_from = "String")]
+    post_id: PostId,
     reason: String,
     note: String,
     created_at_ms: i64,
@@ -36,7 +37,8 @@ struct ReportRow {
 
 #[derive(sqlx::FromRow)]
 struct HiddenRow {
-    id: String,
+    #[sqlx(try_from = "String")]
+    id: PostId,
     title: String,
     author_name: String,
     hidden_by: Option<String>,
@@ -245,7 +247,7 @@ impl Db {
                     at_ms: row.at_ms,
                     actor_name: row.actor_name,
                     action: AuditAction::parse(&row.action)?,
-                    post_id: row.post_id,
+                    post_id: row.post_id.map(PostId::from),
                     post_title: row.post_title,
                     member_name: row.member_name,
                     reason: row.reason,

@@ -3,7 +3,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::{now_ms, BoardId, Slug, UserId},
+    ids::{now_ms, BoardId, PostId, Slug, UserId},
     moderation::sees_hidden_posts,
     rules::{permissions, sees_contact_of_other_party},
     views::{
@@ -30,7 +30,7 @@ impl Db {
     pub(crate) async fn post_row<'e, E>(
         &self,
         executor: E,
-        post_id: &str,
+        post_id: &PostId,
     ) -> Result<Option<PostRow>, AppError>
     where
         E: sqlx::Executor<'e, Database = sqlx::Any>,
@@ -39,7 +39,7 @@ impl Db {
             "SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.id = $2 AND p.removed = FALSE"
         ))
         .bind(now_ms())
-        .bind(post_id)
+        .bind(post_id.as_str())
         .fetch_optional(executor)
         .await
         .internal()
@@ -52,7 +52,7 @@ impl Db {
         &self,
         tx: &mut Transaction<'static, Any>,
         viewer: &Viewer,
-        post_id: &str,
+        post_id: &PostId,
     ) -> Result<(PostRow, Membership), AppError> {
         let gone = || AppError::Refused(Refusal::PostGone);
         let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
@@ -148,7 +148,7 @@ impl Db {
     pub async fn post_detail(
         &self,
         viewer: &Viewer,
-        post_id: &str,
+        post_id: &PostId,
     ) -> Result<PostDetail, AppError> {
         let not_found = || AppError::Refused(Refusal::PostNotOnYourBoards);
         let row = self
@@ -187,7 +187,7 @@ impl Db {
             "SELECT r.id, u.display_name, r.body, r.created_at_ms FROM replies r \
              JOIN users u ON u.id = r.author_id WHERE r.post_id = $1 ORDER BY r.created_at_ms, r.id",
         )
-        .bind(&row.id)
+        .bind(row.id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;

@@ -3,7 +3,7 @@
 //! same everywhere (expiry applied as it is read).
 
 use model::{
-    ids::{BoardId, Slug, UserId},
+    ids::{BoardId, PostId, Slug, UserId},
     rules::PostFacts,
     views::{PostCard, Viewer},
     volunteer::{Availability, VolunteerProfile},
@@ -28,7 +28,7 @@ pub(crate) const POST_JOINS: &str = "\
     LEFT JOIN users c ON c.id = p.claimed_by";
 
 pub(crate) struct PostRow {
-    pub id: String,
+    pub id: PostId,
     pub board_slug: Slug,
     pub board_id: BoardId,
     pub kind: String,
@@ -60,7 +60,7 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for PostRow {
         let text = |column: &str| row.try_get::<String, _>(column);
         let number = |column: &str| row.try_get::<i64, _>(column);
         Ok(Self {
-            id: text("id")?,
+            id: text("id")?.into(),
             board_slug: text("board_slug")?.into(),
             board_id: text("board_id")?.into(),
             kind: text("kind")?,

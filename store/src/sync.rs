@@ -5,7 +5,7 @@ use model::refusal::Refusal;
 use std::collections::HashMap;
 
 use model::{
-    ids::{now_ms, BoardId},
+    ids::{now_ms, BoardId, PostId},
     moderation::sees_hidden_posts,
     views::{BoardMember, ReplyView, Viewer},
     AppError, Mutation, Outcome,
@@ -146,8 +146,8 @@ impl Db {
     async fn replies_of(
         &self,
         rows: &[&PullRow],
-    ) -> Result<HashMap<String, Vec<ReplyView>>, AppError> {
-        let mut by_post: HashMap<String, Vec<ReplyView>> = HashMap::new();
+    ) -> Result<HashMap<PostId, Vec<ReplyView>>, AppError> {
+        let mut by_post: HashMap<PostId, Vec<ReplyView>> = HashMap::new();
         if rows.is_empty() {
             return Ok(by_post);
         }
@@ -160,12 +160,12 @@ impl Db {
         );
         let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(&sql);
         for row in rows {
-            query = query.bind(&row.post.id);
+            query = query.bind(row.post.id.as_str());
         }
         for (post_id, id, author_name, body, created_at_ms) in
             query.fetch_all(self.pool()).await.internal()?
         {
-            by_post.entry(post_id).or_default().push(ReplyView {
+            by_post.entry(post_id.into()).or_default().push(ReplyView {
                 id,
                 author_name,
                 body,

@@ -3,7 +3,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::{new_id, BoardId, Slug},
+    ids::{BoardId, PostId, Slug},
     views::{BoardFilter, BoardSummary, Viewer},
     AppError, Category, Outcome, PostKind, Role,
 };
@@ -11,9 +11,9 @@ use store::story::{self, act, claim, count, invite_code, join, new_post, person}
 use store::{on_both_backends, Db, NewBoard};
 
 /// Posts a request on `board` and returns its id.
-async fn request(db: &Db, author: &Viewer, board: &BoardSummary, title: &str) -> String {
+async fn request(db: &Db, author: &Viewer, board: &BoardSummary, title: &str) -> PostId {
     let create = new_post(&board.id, PostKind::Request, Category::Shopping, title);
-    let post_id = create.post_id().to_string();
+    let post_id = create.post_id().cloned().expect("a new post's id");
     assert_eq!(act(db, author, create).await, Ok(Outcome::Applied));
     post_id
 }
@@ -246,7 +246,7 @@ on_both_backends! {
         }
         // And the same answer as for a post that was never written.
         assert_eq!(
-            db.post_detail(&stranger, &new_id())
+            db.post_detail(&stranger, &PostId::new())
                 .await
                 .expect_err("no such post"),
             post

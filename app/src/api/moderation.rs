@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use model::{
-    ids::{BoardId, Slug, UserId},
+    ids::{BoardId, PostId, Slug, UserId},
     moderation::ModerationPage,
     AppError,
 };
@@ -33,7 +33,7 @@ async fn moderate(
 pub async fn report_post(
     id: String,
     report_id: String,
-    post_id: String,
+    post_id: PostId,
     reason: Option<String>,
     note: Option<String>,
 ) -> Result<(), AppError> {
@@ -49,7 +49,7 @@ pub async fn report_post(
 #[server(prefix = "/api", endpoint = "moderate_post")]
 pub async fn moderate_post(
     id: String,
-    post_id: String,
+    post_id: PostId,
     action: String,
     reason: Option<String>,
     slug: Slug,

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use model::{coordination::Coordination, volunteer::VolunteerChange, MutationKind};
 use model::{
     coordination::{CoordinationPage, Task, VolunteerPage},
-    ids::{BoardId, Slug, UserId},
+    ids::{BoardId, PostId, Slug, UserId},
     AppError,
 };
 
@@ -111,7 +111,7 @@ pub async fn load_coordination(slug: Slug) -> Result<CoordinationPage, AppError>
 pub async fn assign_volunteer(
     id: String,
     slug: Slug,
-    post_id: String,
+    post_id: PostId,
     volunteer_id: UserId,
 ) -> Result<(), AppError> {
     use super::posts::submit;
@@ -166,7 +166,7 @@ pub async fn my_tasks() -> Result<Vec<Task>, AppError> {
 /// The volunteer's answer: `accept` (to the request's page, where they now help) or
 /// `decline` (back to their tasks).
 #[server(prefix = "/api", endpoint = "answer_task")]
-pub async fn answer_task(id: String, post_id: String, answer: String) -> Result<(), AppError> {
+pub async fn answer_task(id: String, post_id: PostId, answer: String) -> Result<(), AppError> {
     use super::{posts::submit, server::fail};
     let change = match answer.as_str() {
         "accept" => Coordination::Accept {

@@ -2,6 +2,7 @@
 //! post's own page: hide it (with a reason for the log) or restore it.
 
 use leptos::prelude::*;
+use model::ids::PostId;
 
 use super::form::HiddenId;
 use crate::api::moderation::ModeratePost;
@@ -10,7 +11,7 @@ use model::{ids::Slug, moderation::MODERATION_REASON_MAX};
 /// Hides a post, with an optional reason for the log. On the moderation page and the post's.
 #[component]
 pub fn HideForm(
-    post_id: String,
+    post_id: PostId,
     title: String,
     slug: Slug,
     /// `post` to come back to the post's page, else the moderation page.
@@ -22,7 +23,7 @@ pub fn HideForm(
     view! {
         <ActionForm action=action attr:class="form moderation-form">
             <HiddenId name="id" value=id />
-            <input type="hidden" name="post_id" value=post_id />
+            <input type="hidden" name="post_id" value=post_id.to_string() />
             <input type="hidden" name="action" value="hide" />
             <input type="hidden" name="slug" value=slug.to_string() />
             <input type="hidden" name="back" value=back />
@@ -45,7 +46,7 @@ pub fn HideForm(
 /// Puts a hidden post back on the board for everyone.
 #[component]
 pub fn RestoreForm(
-    post_id: String,
+    post_id: PostId,
     title: String,
     slug: Slug,
     back: &'static str,
@@ -55,7 +56,7 @@ pub fn RestoreForm(
     view! {
         <ActionForm action=action attr:class="inline-form">
             <HiddenId name="id" value=id />
-            <input type="hidden" name="post_id" value=post_id />
+            <input type="hidden" name="post_id" value=post_id.to_string() />
             <input type="hidden" name="action" value="restore" />
             <input type="hidden" name="slug" value=slug.to_string() />
             <input type="hidden" name="back" value=back />

@@ -23,7 +23,7 @@ use crate::{
 
 use model::{
     form_writes::PostForm,
-    ids::{new_id, now_ms, BoardId, Slug},
+    ids::{new_id, now_ms, BoardId, PostId, Slug},
     validate::{self, DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
     views::BoardSummary,
     AppError, Category, Mutation, PostKind, Urgency,
@@ -73,7 +73,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
     let navigate = use_navigate();
     let read: ReadForm = Box::new(|fields| {
         let kind = PostForm {
-            post_id: &fields.get("post_id"),
+            post_id: &PostId::from(fields.get("post_id")),
             board_id: &BoardId::from(fields.get("board_id")),
             post_kind: &fields.get("post_kind"),
             category: &fields.get("category"),
@@ -92,10 +92,11 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
     });
     // To the new post's page, shown from the phone until the server has it.
     let after: AfterQueued = Box::new(move |mutation| {
-        let new_post = mutation.kind.post_id().to_string();
         id.set(new_id());
         post_id.set(new_id());
-        navigate(&format!("/p/{new_post}"), Default::default());
+        if let Some(new_post) = mutation.kind.post_id() {
+            navigate(&format!("/p/{new_post}"), Default::default());
+        }
     });
     let BoardSummary {
         id: board_id,

@@ -21,7 +21,7 @@ use model::{
         overdue_after_days, CoordinationPage, OpenRequest, RosterEntry, Suggestion, VettingView,
     },
     dates::iso_date,
-    ids::{new_id, BoardId, Slug, UserId},
+    ids::{new_id, BoardId, PostId, Slug, UserId},
     volunteer::{DEFAULT_VETTING_KIND, VETTING_KIND_MAX},
     Urgency,
 };
@@ -219,7 +219,7 @@ fn QueuedRequest(
 #[component]
 fn SuggestedVolunteer(
     volunteer: Suggestion,
-    post_id: String,
+    post_id: PostId,
     title: String,
     slug: Slug,
     action: ServerAction<AssignVolunteer>,
@@ -242,7 +242,7 @@ fn SuggestedVolunteer(
             <ActionForm action=action attr:class="inline-form">
                 <HiddenId name="id" value=id />
                 <input type="hidden" name="slug" value=slug.to_string() />
-                <input type="hidden" name="post_id" value=post_id />
+                <input type="hidden" name="post_id" value=post_id.to_string() />
                 <input type="hidden" name="volunteer_id" value=volunteer.user_id.into_string() />
                 <button type="submit" class="button button-secondary" aria-label=label>
                     "Ask " {volunteer.name}

@@ -3,7 +3,7 @@
 
 use crate::{
     coordination::Coordination,
-    ids::{BoardId, Slug},
+    ids::{BoardId, PostId, Slug},
     views::PostCard,
     MutationKind, PostStatus,
 };
@@ -39,7 +39,7 @@ pub fn overlay<'m>(
         })
         .collect();
     // Removed posts leave the board at once.
-    let mut removed: Vec<String> = Vec::new();
+    let mut removed: Vec<PostId> = Vec::new();
     for kind in pending {
         if let MutationKind::CreatePost {
             post_id,
@@ -67,7 +67,10 @@ pub fn overlay<'m>(
             removed.push(post_id.clone());
             continue;
         }
-        if let Some(shown_card) = shown.iter_mut().find(|s| s.card.id == kind.post_id()) {
+        if let Some(shown_card) = shown
+            .iter_mut()
+            .find(|s| Some(&s.card.id) == kind.post_id())
+        {
             apply_to_card(&mut shown_card.card, kind, me);
             shown_card.waiting = true;
         }

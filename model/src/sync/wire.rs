@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ids::{BoardId, UserId},
+    ids::{BoardId, PostId, UserId},
     views::{BoardMember, BoardPage, BoardSummary, PostCard, ReplyView},
     Mutation, Outcome,
 };
@@ -88,7 +88,7 @@ pub struct SyncedPost {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub posts: Vec<SyncedPost>,
-    pub removed: Vec<String>,
+    pub removed: Vec<PostId>,
     pub cursor: i64,
     pub more: bool,
 }

@@ -118,7 +118,7 @@ async fn insert_plain(db: &Db, author_id: &UserId, mutations: &[Mutation]) -> Re
                 return Err("the ingest only pushes new posts".into());
             };
             query = query
-                .bind(post_id.clone())
+                .bind(post_id.to_string())
                 .bind(board_id.to_string())
                 .bind(author_id.to_string())
                 .bind(post_kind.as_str())

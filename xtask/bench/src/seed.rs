@@ -2,7 +2,7 @@
 //! sequence numbers and exactly-once records a real write gets), never with hand-written SQL.
 
 use model::{
-    ids::{new_id, now_ms, BoardId, UserId},
+    ids::{new_id, now_ms, BoardId, PostId, UserId},
     views::{BoardSummary, Viewer},
     Category, Mutation, MutationKind, Outcome, PostKind, Urgency,
 };
@@ -54,7 +54,7 @@ pub fn post_mutation(board_id: &BoardId, n: usize) -> Mutation {
         id: new_id(),
         created_at_ms: now_ms(),
         kind: MutationKind::CreatePost {
-            post_id: new_id(),
+            post_id: PostId::new(),
             board_id: board_id.clone(),
             post_kind: kinds[n % kinds.len()],
             category: categories[n % categories.len()],
