@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 
 use super::{
+    ids::{PostId, UserId},
     views::{BoardSummary, PostCard},
     volunteer::{Availability, PartOfDay, VolunteerProfile, Weekday},
     Category, Urgency,
@@ -77,13 +78,13 @@ pub struct Need<'a> {
     pub urgency: Urgency,
     pub needs_vetting: bool,
     /// Nobody is suggested to help with their own request.
-    pub author_id: &'a str,
+    pub author_id: &'a UserId,
 }
 
 /// A volunteer as the suggestions weigh them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
     pub profile: VolunteerProfile,
     pub paused: bool,
@@ -97,7 +98,7 @@ pub struct Candidate {
 
 /// Why a volunteer is not suggested, or `Ok` when they are.
 pub fn suitable(need: &Need<'_>, who: &Candidate, now_ms: i64) -> Result<(), &'static str> {
-    if who.user_id == need.author_id {
+    if &who.user_id == need.author_id {
         return Err("It is their own request.");
     }
     if who.paused {
@@ -149,22 +150,22 @@ pub fn suggest<'a>(
 pub enum Coordination {
     /// Organisers: only a vetted volunteer may help with this request (or, `false`, anyone).
     SetNeedsVetting {
-        post_id: String,
+        post_id: PostId,
         needs_vetting: bool,
     },
     /// Organisers: ask this volunteer to help with an open request.
     Assign {
-        post_id: String,
-        volunteer_id: String,
+        post_id: PostId,
+        volunteer_id: UserId,
     },
     /// The volunteer asked: yes, they become the one helping.
-    Accept { post_id: String },
+    Accept { post_id: PostId },
     /// The volunteer asked: not this time; the request stays open.
-    Decline { post_id: String },
+    Decline { post_id: PostId },
 }
 
 impl Coordination {
-    pub fn post_id(&self) -> &str {
+    pub fn post_id(&self) -> &PostId {
         match self {
             Self::SetNeedsVetting { post_id, .. }
             | Self::Assign { post_id, .. }
@@ -184,7 +185,7 @@ impl Coordination {
     }
 
     /// The volunteer an assignment names, to be checked as an id.
-    pub fn volunteer_id(&self) -> Option<&str> {
+    pub fn volunteer_id(&self) -> Option<&UserId> {
         match self {
             Self::Assign { volunteer_id, .. } => Some(volunteer_id),
             _ => None,
@@ -195,7 +196,7 @@ impl Coordination {
 /// A volunteer offered for one request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
     pub recent_tasks: u32,
     pub max_per_week: u32,
@@ -237,7 +238,7 @@ pub struct VolunteerLoad {
 /// One volunteer on the roster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterEntry {
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
     /// The badge everyone may see.
     pub vetted: bool,
@@ -280,13 +281,14 @@ pub struct VolunteerPage {
 mod tests {
     use super::*;
     use crate::{PostKind, PostStatus};
+    use std::sync::LazyLock;
 
     // Monday 5 January 2026, 10:00 UTC: a morning.
     const MONDAY_10AM: i64 = 1_767_607_200_000;
 
     fn candidate(name: &str, recent_tasks: u32, last_task_at_ms: Option<i64>) -> Candidate {
         Candidate {
-            user_id: format!("id-{name}"),
+            user_id: UserId::from(format!("id-{name}")),
             name: name.into(),
             profile: VolunteerProfile {
                 skills: vec![Category::Shopping],
@@ -303,12 +305,15 @@ mod tests {
         }
     }
 
+    /// Who asked for help in these tests.
+    static AUTHOR: LazyLock<UserId> = LazyLock::new(|| UserId::from("id-author"));
+
     fn need(urgency: Urgency, needs_vetting: bool) -> Need<'static> {
         Need {
             category: Category::Shopping,
             urgency,
             needs_vetting,
-            author_id: "id-author",
+            author_id: &AUTHOR,
         }
     }
 

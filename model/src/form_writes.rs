@@ -2,12 +2,16 @@
 //! (a form posted without JavaScript) and by the browser (the same form sent through the
 //! outbox), so both turn the same fields into the same mutation with the same messages.
 
-use super::{coordination::Coordination, AppError, Category, MutationKind, PostKind, Urgency};
+use super::{
+    coordination::Coordination,
+    ids::{BoardId, PostId},
+    AppError, Category, MutationKind, PostKind, Urgency,
+};
 
 /// The fields of the "Ask or offer" form, as typed.
 pub struct PostForm<'a> {
-    pub post_id: &'a str,
-    pub board_id: &'a str,
+    pub post_id: &'a PostId,
+    pub board_id: &'a BoardId,
     pub post_kind: &'a str,
     pub category: &'a str,
     pub title: &'a str,
@@ -38,8 +42,8 @@ impl PostForm<'_> {
             })?),
         };
         Ok(MutationKind::CreatePost {
-            post_id: self.post_id.to_string(),
-            board_id: self.board_id.to_string(),
+            post_id: self.post_id.clone(),
+            board_id: self.board_id.clone(),
             post_kind,
             category,
             title: self.title.to_string(),
@@ -54,8 +58,8 @@ impl PostForm<'_> {
 
 /// A post's buttons: `claim`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`, and
 /// (organisers, requests) `needs_vetting` or `no_vetting_needed`.
-pub fn post_action(post_id: &str, action: &str) -> Result<MutationKind, AppError> {
-    let post_id = post_id.to_string();
+pub fn post_action(post_id: &PostId, action: &str) -> Result<MutationKind, AppError> {
+    let post_id = post_id.clone();
     Ok(match action {
         "claim" => MutationKind::Claim { post_id },
         "release" => MutationKind::Release { post_id },
@@ -88,11 +92,15 @@ pub fn post_action(post_id: &str, action: &str) -> Result<MutationKind, AppError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::LazyLock;
+
+    /// The new post's id and its board's.
+    static IDS: LazyLock<(PostId, BoardId)> = LazyLock::new(|| ("p".into(), "b".into()));
 
     fn form<'a>(category: &'a str, expires: Option<&'a str>) -> PostForm<'a> {
         PostForm {
-            post_id: "p",
-            board_id: "b",
+            post_id: &IDS.0,
+            board_id: &IDS.1,
             post_kind: "request",
             category,
             title: "Milk",
@@ -128,9 +136,9 @@ mod tests {
     #[test]
     fn buttons_read_into_mutations() {
         assert!(matches!(
-            post_action("p", "unpin"),
+            post_action(&IDS.0, "unpin"),
             Ok(MutationKind::SetPinned { pinned: false, .. })
         ));
-        assert!(post_action("p", "delete everything").is_err());
+        assert!(post_action(&IDS.0, "delete everything").is_err());
     }
 }

@@ -1,6 +1,115 @@
 //! Record ids: UUIDv7, made where the person presses the button (in the browser, or in the
 //! server-rendered form for people without JavaScript). The server never invents ids for what
 //! people write; that is what makes retries and offline writes safe to repeat.
+//!
+//! Ids that name people, boards and posts (and a board's slug) each have a type of their own,
+//! so a board's id and its slug, or a post id and a board id, can no longer be swapped
+//! silently. Each is its string as it travels: JSON, the database and the phone's copies hold
+//! a plain string. Reading one never fails; whether it is well formed is checked where forms
+//! and writes are checked (`is_valid_id`, `validate`), so bad input gets a field's message.
+
+/// A string that names one kind of thing.
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Clone,
+            Debug,
+            Default,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            serde::Serialize,
+            serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_string())
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        // Against text (a test's expected value, a path's piece), as a `String` compares; never
+        // against another kind of id.
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+/// Ids made where the write is made (see above): `new()` gives a fresh UUIDv7.
+macro_rules! made_here {
+    ($($name:ident),*) => {
+        $(impl $name {
+            pub fn new() -> Self {
+                Self(new_id())
+            }
+        })*
+    };
+}
+
+string_id! {
+    /// A person (`users.id`).
+    UserId
+}
+
+string_id! {
+    /// A board (`boards.id`).
+    BoardId
+}
+
+string_id! {
+    /// A post (`posts.id`).
+    PostId
+}
+
+string_id! {
+    /// A board's name in its address (`/b/elm-road`), made from its name when it starts; not
+    /// its id, which the sync engine, the phone's copies and every write use.
+    Slug
+}
+
+made_here!(UserId, BoardId, PostId);
 
 /// A new UUIDv7: time-ordered, so ids sort roughly by creation.
 pub fn new_id() -> String {
@@ -77,6 +186,19 @@ mod tests {
                 .map(|u| u.get_version_num())
                 .ok(),
             Some(7)
+        );
+    }
+
+    #[test]
+    fn typed_ids_travel_as_plain_strings() {
+        let id = UserId::new();
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, format!("\"{id}\""));
+        assert_eq!(serde_json::from_str::<UserId>(&json).unwrap(), id);
+        // Reading never judges: a malformed id is refused later, by the field's check.
+        assert_eq!(
+            serde_json::from_str::<UserId>("\"not-an-id\"").unwrap(),
+            UserId::from("not-an-id")
         );
     }
 

@@ -7,8 +7,10 @@ use crate::refusal::{OrganiserAction, Refusal};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::is_valid_id, post::named_values, views::BoardSummary, AppError, FieldErrors, PostKind,
-    Role,
+    ids::{is_valid_id, BoardId, PostId, UserId},
+    post::named_values,
+    views::BoardSummary,
+    AppError, FieldErrors, PostKind, Role,
 };
 
 pub const REPORT_NOTE_MAX: usize = 500;
@@ -53,17 +55,17 @@ pub enum Moderation {
     /// Any member but the author: tell the organisers something is wrong with a post.
     Report {
         report_id: String,
-        post_id: String,
+        post_id: PostId,
         reason: ReportReason,
         note: String,
     },
     /// Organisers: only organisers see the post until it is restored.
     HidePost {
-        post_id: String,
+        post_id: PostId,
         reason: String,
     },
     RestorePost {
-        post_id: String,
+        post_id: PostId,
         reason: String,
     },
     /// Organisers: the report needs nothing done.
@@ -72,19 +74,19 @@ pub enum Moderation {
     },
     /// Organisers: the member leaves the board and cannot join again until let back.
     RemoveMember {
-        board_id: String,
-        member_id: String,
+        board_id: BoardId,
+        member_id: UserId,
         reason: String,
     },
     AllowBack {
-        board_id: String,
-        member_id: String,
+        board_id: BoardId,
+        member_id: UserId,
     },
 }
 
 impl Moderation {
     /// The post this is about, when it names one.
-    pub fn post_id(&self) -> Option<&str> {
+    pub fn post_id(&self) -> Option<&PostId> {
         match self {
             Self::Report { post_id, .. }
             | Self::HidePost { post_id, .. }
@@ -118,10 +120,10 @@ impl Moderation {
                 report_id, post_id, ..
             } => {
                 id("report_id", report_id);
-                id("post_id", post_id);
+                id("post_id", post_id.as_str());
             }
             Self::HidePost { post_id, .. } | Self::RestorePost { post_id, .. } => {
-                id("post_id", post_id);
+                id("post_id", post_id.as_str());
             }
             Self::DismissReport { report_id } => id("report_id", report_id),
             Self::RemoveMember {
@@ -133,8 +135,8 @@ impl Moderation {
                 board_id,
                 member_id,
             } => {
-                id("board_id", board_id);
-                id("member_id", member_id);
+                id("board_id", board_id.as_str());
+                id("member_id", member_id.as_str());
             }
         }
         match self {
@@ -177,7 +179,7 @@ pub fn action_reason(reason: &str) -> Result<(), String> {
 /// The "Report this post" form.
 pub fn report_form(
     report_id: &str,
-    post_id: &str,
+    post_id: &PostId,
     reason: &str,
     note: &str,
 ) -> Result<Moderation, AppError> {
@@ -185,15 +187,15 @@ pub fn report_form(
         .ok_or_else(|| AppError::field("reason", "Choose what is wrong from the list."))?;
     Ok(Moderation::Report {
         report_id: report_id.to_string(),
-        post_id: post_id.to_string(),
+        post_id: post_id.clone(),
         reason,
         note: note.trim().to_string(),
     })
 }
 
 /// An organiser's "Hide" (`hide`) or "Restore" (`restore`) button on a post.
-pub fn post_form(post_id: &str, action: &str, reason: &str) -> Result<Moderation, AppError> {
-    let (post_id, reason) = (post_id.to_string(), reason.trim().to_string());
+pub fn post_form(post_id: &PostId, action: &str, reason: &str) -> Result<Moderation, AppError> {
+    let (post_id, reason) = (post_id.clone(), reason.trim().to_string());
     match action {
         "hide" => Ok(Moderation::HidePost { post_id, reason }),
         "restore" => Ok(Moderation::RestorePost { post_id, reason }),
@@ -206,12 +208,12 @@ pub fn post_form(post_id: &str, action: &str, reason: &str) -> Result<Moderation
 
 /// An organiser's "Remove" (`remove`) or "Let back" (`allow_back`) button on a member.
 pub fn member_form(
-    board_id: &str,
-    member_id: &str,
+    board_id: &BoardId,
+    member_id: &UserId,
     action: &str,
     reason: &str,
 ) -> Result<Moderation, AppError> {
-    let (board_id, member_id) = (board_id.to_string(), member_id.to_string());
+    let (board_id, member_id) = (board_id.clone(), member_id.clone());
     match action {
         "remove" => Ok(Moderation::RemoveMember {
             board_id,
@@ -243,18 +245,18 @@ pub fn sees_hidden_posts(role: Role) -> bool {
 }
 
 /// Any member may report a post but its author (who can withdraw it instead).
-pub fn may_report(viewer_id: &str, author_id: &str) -> bool {
+pub fn may_report(viewer_id: &UserId, author_id: &UserId) -> bool {
     viewer_id != author_id
 }
 
 /// Organisers see who reported a post, except on their own posts: a post's author never
 /// learns who reported it.
-pub fn sees_reporter(viewer_id: &str, post_author_id: &str) -> bool {
+pub fn sees_reporter(viewer_id: &UserId, post_author_id: &UserId) -> bool {
     viewer_id != post_author_id
 }
 
 /// Why `actor` may not remove `target` from the board, or `None` when they may.
-pub fn removal_refusal(actor: (&str, Role), target: (&str, Role)) -> Option<Refusal> {
+pub fn removal_refusal(actor: (&UserId, Role), target: (&UserId, Role)) -> Option<Refusal> {
     if !may_moderate(actor.1) {
         Some(Refusal::OrganisersOnly {
             action: OrganiserAction::RemoveMembers,
@@ -284,7 +286,7 @@ pub struct ReportView {
 /// A post with open reports, oldest report first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportedPost {
-    pub post_id: String,
+    pub post_id: PostId,
     pub title: String,
     pub kind: PostKind,
     pub author_name: String,
@@ -295,7 +297,7 @@ pub struct ReportedPost {
 /// A hidden post, with the last time it was hidden and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HiddenPost {
-    pub post_id: String,
+    pub post_id: PostId,
     pub title: String,
     pub author_name: String,
     pub hidden_by: Option<String>,
@@ -306,7 +308,7 @@ pub struct HiddenPost {
 /// A member of the board, as organisers see them: never their house number or contact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberView {
-    pub user_id: String,
+    pub user_id: UserId,
     pub display_name: String,
     pub role: Role,
     pub street: String,
@@ -318,7 +320,7 @@ pub struct MemberView {
 /// Someone an organiser removed, who cannot join again until let back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemovedMember {
-    pub user_id: String,
+    pub user_id: UserId,
     pub display_name: String,
     pub removed_by: String,
     pub removed_at_ms: i64,
@@ -331,7 +333,7 @@ pub struct AuditEntry {
     pub at_ms: i64,
     pub actor_name: String,
     pub action: AuditAction,
-    pub post_id: Option<String>,
+    pub post_id: Option<PostId>,
     pub post_title: Option<String>,
     pub member_name: Option<String>,
     pub reason: String,
@@ -375,7 +377,7 @@ mod tests {
 
     #[test]
     fn forms_read_into_writes_and_name_what_to_fix() {
-        let (report_id, post_id) = (new_id(), new_id());
+        let (report_id, post_id) = (new_id(), PostId::new());
         let report = report_form(&report_id, &post_id, "spam", "  ").expect("a reason");
         let mutation = Mutation {
             id: new_id(),
@@ -405,18 +407,20 @@ mod tests {
 
     #[test]
     fn members_cannot_be_removed_by_neighbours_themselves_or_over_organisers() {
-        let organiser = ("asha", Role::Organiser);
-        assert_eq!(removal_refusal(organiser, ("ben", Role::Neighbour)), None);
-        assert_eq!(removal_refusal(organiser, ("vee", Role::Volunteer)), None);
-        assert!(removal_refusal(("ben", Role::Neighbour), ("cara", Role::Neighbour)).is_some());
+        let [asha, ben, cara, vee, olu] = ["asha", "ben", "cara", "vee", "olu"].map(UserId::from);
+        let organiser = (&asha, Role::Organiser);
+        assert_eq!(removal_refusal(organiser, (&ben, Role::Neighbour)), None);
+        assert_eq!(removal_refusal(organiser, (&vee, Role::Volunteer)), None);
+        assert!(removal_refusal((&ben, Role::Neighbour), (&cara, Role::Neighbour)).is_some());
         assert!(removal_refusal(organiser, organiser).is_some());
-        assert!(removal_refusal(organiser, ("olu", Role::Organiser)).is_some());
+        assert!(removal_refusal(organiser, (&olu, Role::Organiser)).is_some());
     }
 
     #[test]
     fn authors_neither_report_their_own_posts_nor_learn_who_reported_them() {
-        assert!(!may_report("ben", "ben") && may_report("cara", "ben"));
-        assert!(!sees_reporter("asha", "asha") && sees_reporter("asha", "ben"));
+        let [asha, ben, cara] = ["asha", "ben", "cara"].map(UserId::from);
+        assert!(!may_report(&ben, &ben) && may_report(&cara, &ben));
+        assert!(!sees_reporter(&asha, &asha) && sees_reporter(&asha, &ben));
         assert!(sees_hidden_posts(Role::Organiser) && !sees_hidden_posts(Role::Neighbour));
     }
 }

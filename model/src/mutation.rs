@@ -6,7 +6,9 @@ use crate::Refusal;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::is_valid_id, moderation::Moderation, validate, Category, FieldErrors, PostKind, Urgency,
+    ids::{is_valid_id, BoardId, PostId},
+    moderation::Moderation,
+    validate, Category, FieldErrors, PostKind, Urgency,
 };
 
 /// One write, as sent from the browser (or built from a plain form post).
@@ -26,8 +28,8 @@ pub struct Mutation {
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum MutationKind {
     CreatePost {
-        post_id: String,
-        board_id: String,
+        post_id: PostId,
+        board_id: BoardId,
         post_kind: PostKind,
         category: Category,
         title: String,
@@ -39,24 +41,24 @@ pub enum MutationKind {
         needs_vetting: bool,
     },
     /// Offer to help with a request, or ask to take up an offer. First to the server wins.
-    Claim { post_id: String },
+    Claim { post_id: PostId },
     /// The author lets the helper go, or the helper hands it back: the post is open again.
-    Release { post_id: String },
+    Release { post_id: PostId },
     /// Author or helper: the help happened.
-    MarkDone { post_id: String },
+    MarkDone { post_id: PostId },
     /// The author takes the post down.
-    Withdraw { post_id: String },
+    Withdraw { post_id: PostId },
     /// Organisers: keep a notice at the top of the board (or stop).
-    SetPinned { post_id: String, pinned: bool },
+    SetPinned { post_id: PostId, pinned: bool },
     /// Organisers: take a post off the board.
-    Remove { post_id: String },
+    Remove { post_id: PostId },
     /// Volunteering on a board, and vetting (see `model::volunteer`).
     Volunteer(super::volunteer::VolunteerChange),
     /// Organisers asking volunteers to help, and their answers (see `model::coordination`).
     Coordinate(super::coordination::Coordination),
     Reply {
         reply_id: String,
-        post_id: String,
+        post_id: PostId,
         body: String,
     },
     /// Reports and organisers' moderation (see `model::moderation`).
@@ -114,12 +116,12 @@ impl From<Outcome> for OutcomeRecord {
 }
 
 impl MutationKind {
-    /// The post this mutation is about.
-    pub fn post_id(&self) -> &str {
+    /// The post this mutation is about, when it is about one.
+    pub fn post_id(&self) -> Option<&PostId> {
         match self {
-            Self::Coordinate(c) => c.post_id(),
+            Self::Coordinate(c) => Some(c.post_id()),
             // Volunteering is about a board, not a post.
-            Self::Volunteer(_) => "",
+            Self::Volunteer(_) => None,
             Self::CreatePost { post_id, .. }
             | Self::Claim { post_id }
             | Self::Release { post_id }
@@ -127,9 +129,9 @@ impl MutationKind {
             | Self::Withdraw { post_id }
             | Self::SetPinned { post_id, .. }
             | Self::Remove { post_id }
-            | Self::Reply { post_id, .. } => post_id,
+            | Self::Reply { post_id, .. } => Some(post_id),
             // Removing a member or dismissing a report names no post.
-            Self::Moderate(m) => m.post_id().unwrap_or_default(),
+            Self::Moderate(m) => m.post_id(),
         }
     }
 
@@ -166,7 +168,7 @@ impl Mutation {
         match &self.kind {
             MutationKind::Moderate(m) => m.check(&mut errors),
             MutationKind::Volunteer(v) => v.check(&mut errors, super::ids::now_ms()),
-            kind => errors.check("post_id", id(kind.post_id())),
+            kind => errors.check("post_id", id(kind.post_id().map_or("", PostId::as_str))),
         }
         match &self.kind {
             MutationKind::CreatePost {
@@ -176,7 +178,7 @@ impl Mutation {
                 expires_in_days,
                 ..
             } => {
-                errors.check("board_id", id(board_id));
+                errors.check("board_id", id(board_id.as_str()));
                 errors.check("title", validate::title(title));
                 errors.check("details", validate::details(details));
                 errors.check("expires_in_days", validate::expiry_days(*expires_in_days));
@@ -187,7 +189,7 @@ impl Mutation {
             }
             MutationKind::Coordinate(c) => {
                 if let Some(volunteer_id) = c.volunteer_id() {
-                    errors.check("volunteer_id", id(volunteer_id));
+                    errors.check("volunteer_id", id(volunteer_id.as_str()));
                 }
             }
             _ => {}
@@ -199,15 +201,15 @@ impl Mutation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::new_id;
+    use crate::ids::{new_id, BoardId, PostId};
 
     fn create(title: &str) -> Mutation {
         Mutation {
             id: new_id(),
             created_at_ms: 0,
             kind: MutationKind::CreatePost {
-                post_id: new_id(),
-                board_id: new_id(),
+                post_id: PostId::new(),
+                board_id: BoardId::new(),
                 post_kind: PostKind::Request,
                 category: Category::Shopping,
                 title: title.into(),

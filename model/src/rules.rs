@@ -1,7 +1,7 @@
 //! Who may do what to a post: one pure function, used by the server to enforce and by pages
 //! to offer only the buttons that will work.
 
-use super::{views::PostPermissions, PostKind, PostStatus, Role};
+use super::{ids::UserId, views::PostPermissions, PostKind, PostStatus, Role};
 
 /// The facts about a post and a viewer that decide what the viewer may do.
 #[derive(Clone, Copy, Debug)]
@@ -9,9 +9,9 @@ pub struct PostFacts<'a> {
     pub kind: PostKind,
     /// With expiry already applied: an open post past its expiry is `Expired`.
     pub status: PostStatus,
-    pub author_id: &'a str,
-    pub claimed_by: Option<&'a str>,
-    pub viewer_id: &'a str,
+    pub author_id: &'a UserId,
+    pub claimed_by: Option<&'a UserId>,
+    pub viewer_id: &'a UserId,
     /// The viewer's role on the post's board (they are a member).
     pub viewer_role: Role,
     /// A request only a vetted volunteer may help with.
@@ -71,7 +71,7 @@ pub fn may_record_vetting(role: Role) -> bool {
 
 /// A vetting's details (kind, who recorded it, dates) are for organisers and for the one who
 /// recorded it; everyone else sees only a "Vetted" badge.
-pub fn sees_vetting_details(role: Role, viewer_id: &str, recorded_by: &str) -> bool {
+pub fn sees_vetting_details(role: Role, viewer_id: &UserId, recorded_by: &UserId) -> bool {
     role.is_organiser() || viewer_id == recorded_by
 }
 
@@ -93,19 +93,24 @@ pub fn sees_contact_of_other_party(facts: &PostFacts<'_>) -> bool {
 mod tests {
     use super::*;
 
-    fn facts<'a>(
+    /// A person, for as long as the tests run (facts borrow their ids).
+    fn id(name: &str) -> &'static UserId {
+        Box::leak(Box::new(UserId::from(name)))
+    }
+
+    fn facts(
         kind: PostKind,
         status: PostStatus,
-        claimed_by: Option<&'a str>,
-        viewer: &'a str,
+        claimed_by: Option<&str>,
+        viewer: &str,
         role: Role,
-    ) -> PostFacts<'a> {
+    ) -> PostFacts<'static> {
         PostFacts {
             kind,
             status,
-            author_id: "author",
-            claimed_by,
-            viewer_id: viewer,
+            author_id: id("author"),
+            claimed_by: claimed_by.map(id),
+            viewer_id: id(viewer),
             viewer_role: role,
             needs_vetting: false,
             viewer_vetted: false,
@@ -274,10 +279,10 @@ mod tests {
     fn vetting_is_recorded_by_organisers_and_partners_and_read_by_organisers() {
         assert!(may_record_vetting(Role::Organiser) && may_record_vetting(Role::Partner));
         assert!(!may_record_vetting(Role::Neighbour) && !may_record_vetting(Role::Volunteer));
-        assert!(sees_vetting_details(Role::Organiser, "o", "p"));
-        assert!(sees_vetting_details(Role::Partner, "p", "p"));
-        assert!(!sees_vetting_details(Role::Partner, "p2", "p"));
-        assert!(!sees_vetting_details(Role::Neighbour, "n", "p"));
+        assert!(sees_vetting_details(Role::Organiser, id("o"), id("p")));
+        assert!(sees_vetting_details(Role::Partner, id("p"), id("p")));
+        assert!(!sees_vetting_details(Role::Partner, id("p2"), id("p")));
+        assert!(!sees_vetting_details(Role::Neighbour, id("n"), id("p")));
         assert!(may_coordinate(Role::Organiser) && !may_coordinate(Role::Partner));
     }
 }

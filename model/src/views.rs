@@ -3,20 +3,23 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, PostKind, PostStatus, Role, Urgency};
+use super::{
+    ids::{BoardId, PostId, Slug, UserId},
+    Category, PostKind, PostStatus, Role, Urgency,
+};
 
 /// The person signed in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
-    pub user_id: String,
+    pub user_id: UserId,
     pub display_name: String,
 }
 
 /// A board the viewer belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardSummary {
-    pub id: String,
-    pub slug: String,
+    pub id: BoardId,
+    pub slug: Slug,
     pub name: String,
     pub streets: Vec<String>,
     pub role: Role,
@@ -26,8 +29,8 @@ pub struct BoardSummary {
 /// One post as the board lists it: public to the board's members.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PostCard {
-    pub id: String,
-    pub board_slug: String,
+    pub id: PostId,
+    pub board_slug: Slug,
     pub kind: PostKind,
     pub category: Category,
     pub title: String,
@@ -111,7 +114,7 @@ pub struct BoardFilter {
 /// them (their name and street), and who they are for the permission rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardMember {
-    pub user_id: String,
+    pub user_id: UserId,
     pub display_name: String,
     /// Their street on this board; the house number never leaves the server here.
     pub street: String,

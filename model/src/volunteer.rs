@@ -4,7 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ids::is_valid_id, post::named_values, validate::FieldErrors, AppError, Category};
+use super::{
+    ids::{is_valid_id, BoardId, UserId},
+    post::named_values,
+    validate::FieldErrors,
+    AppError, Category,
+};
 
 pub const OTHER_SKILLS_MAX: usize = 200;
 pub const VETTING_KIND_MAX: usize = 60;
@@ -319,22 +324,22 @@ pub fn is_current(expires_at_ms: Option<i64>, now_ms: i64) -> bool {
 pub enum VolunteerChange {
     /// Opt in on a board, or change what they offer (resuming if paused).
     SetProfile {
-        board_id: String,
+        board_id: BoardId,
         profile: VolunteerProfile,
     },
     SetPaused {
-        board_id: String,
+        board_id: BoardId,
         paused: bool,
     },
     /// Opt out: their offer is forgotten (vetting records stay with the organisers).
     StopVolunteering {
-        board_id: String,
+        board_id: BoardId,
     },
     /// Organisers and partners: a volunteer has been vetted.
     RecordVetting {
         vetting_id: String,
-        board_id: String,
-        volunteer_id: String,
+        board_id: BoardId,
+        volunteer_id: UserId,
         kind: String,
         /// `YYYY-MM-DD` or empty: current up to the end of that day.
         expires_on: String,
@@ -352,7 +357,7 @@ impl VolunteerChange {
         }
     }
 
-    pub fn board_id(&self) -> &str {
+    pub fn board_id(&self) -> &BoardId {
         match self {
             Self::SetProfile { board_id, .. }
             | Self::SetPaused { board_id, .. }
@@ -371,7 +376,7 @@ impl VolunteerChange {
                 Err("This form is out of date; please reload the page and try again.".to_string())
             }
         };
-        errors.check("board_id", id(self.board_id()));
+        errors.check("board_id", id(self.board_id().as_str()));
         match self {
             Self::SetProfile { profile, .. } => {
                 if let Err(found) = profile.validate() {
@@ -386,7 +391,7 @@ impl VolunteerChange {
                 ..
             } => {
                 errors.check("vetting_id", id(vetting_id));
-                errors.check("volunteer_id", id(volunteer_id));
+                errors.check("volunteer_id", id(volunteer_id.as_str()));
                 errors.check("kind", vetting_kind(kind));
                 errors.check("expires_on", vetting_expiry(expires_on, now_ms).map(|_| ()));
             }

@@ -7,13 +7,14 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
+use model::ids::Slug;
 use store::Db;
 
 use crate::{signed_in::SignedIn, sync_api::SyncError};
 
 pub async fn requests_csv(
     State(db): State<Db>,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     signed_in: Result<SignedIn, SyncError>,
 ) -> Response {
     let file = match signed_in {

@@ -9,6 +9,7 @@
 
 mod support;
 
+use model::ids::BoardId;
 use std::{collections::HashSet, net::SocketAddr, time::Duration};
 
 use model::Outcome;
@@ -47,7 +48,7 @@ async fn serve(db: Db) -> SocketAddr {
 }
 
 /// One push of one new post, as raw HTTP/1.1 (the body, and the request's bytes).
-fn push_request(address: SocketAddr, token: &str, board_id: &str) -> (String, Vec<u8>) {
+fn push_request(address: SocketAddr, token: &str, board_id: &BoardId) -> (String, Vec<u8>) {
     let mutation = create_post(board_id, "Milk and bread");
     let id = mutation.id.clone();
     let body = serde_json::to_string(&PushRequest {
@@ -101,7 +102,7 @@ impl Signal {
 
 /// Sends one push and either reads the whole answer or resets the connection as `signal` says
 /// (SO_LINGER 0: what a phone going into a lift looks like to the server, no polite goodbye).
-async fn push_once(address: SocketAddr, token: &str, board_id: &str, signal: Signal) -> Seen {
+async fn push_once(address: SocketAddr, token: &str, board_id: &BoardId, signal: Signal) -> Seen {
     let (id, request) = push_request(address, token, board_id);
     let mut stream = TcpStream::connect(address).await.expect("connect");
     let cut_after = match signal {

@@ -15,7 +15,11 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use model::{ids::new_id, views::Viewer, Mutation, MutationKind};
+use model::{
+    ids::{new_id, BoardId, PostId, Slug},
+    views::Viewer,
+    Mutation, MutationKind,
+};
 use server::{router, AppState};
 use store::{on_both_backends, testing, Backend, Db, NewBoard};
 use support::{
@@ -37,8 +41,8 @@ struct World {
     app: Router,
     state: AppState,
     db: Db,
-    board_id: String,
-    slug: String,
+    board_id: BoardId,
+    slug: Slug,
     /// Started the board (its organiser).
     ben: Person,
     /// Joined the board.
@@ -199,7 +203,7 @@ impl Events {
     }
 }
 
-fn board(id: &str) -> String {
+fn board(id: &BoardId) -> String {
     format!("board_id={id}")
 }
 
@@ -284,18 +288,19 @@ on_both_backends! {
 }
 
 /// The id of the one post on the board.
-async fn create_post_id(db: &Db) -> String {
-    sqlx::query_scalar("SELECT id FROM posts")
+async fn create_post_id(db: &Db) -> PostId {
+    let id: String = sqlx::query_scalar("SELECT id FROM posts")
         .fetch_one(db.pool())
         .await
-        .expect("a post")
+        .expect("a post");
+    id.into()
 }
 
 on_both_backends! {
     async fn one_stream_follows_several_boards(backend: Backend) {
         let w = world(backend).await;
         let second = w.db.create_board(&w.ben.viewer, NewBoard {
-            board_id: new_id(),
+            board_id: BoardId::new(),
             name: "Ash Grove".into(),
             streets: "Ash Grove".into(),
             my_street: String::new(),

@@ -12,7 +12,7 @@ use axum::{
     Router,
 };
 use model::{
-    ids::new_id,
+    ids::{new_id, BoardId, PostId, Slug},
     views::{Profile, Viewer},
     Mutation, MutationKind, Outcome, PostKind,
 };
@@ -24,7 +24,7 @@ type Person = (Viewer, String);
 
 struct World {
     app: Router,
-    slug: String,
+    slug: Slug,
     asha: Person,
     ben: Person,
     cara: Person,
@@ -54,7 +54,7 @@ async fn apply(db: &Db, who: &Viewer, kind: MutationKind) {
     assert_eq!(db.apply(who, &mutation).await, Ok(Outcome::Applied));
 }
 
-async fn post(db: &Db, who: &Viewer, board_id: &str, kind: PostKind, title: &str) -> String {
+async fn post(db: &Db, who: &Viewer, board_id: &BoardId, kind: PostKind, title: &str) -> String {
     let post_id = new_id();
     // From its wire form, so fields added later with defaults need no change here.
     let create: MutationKind = serde_json::from_value(serde_json::json!({
@@ -106,7 +106,7 @@ async fn world(backend: store::Backend) -> World {
     )
     .await;
     post(&db, &ben.0, &board.id, PostKind::Offer, "Spare ladder").await;
-    let on = |post_id: &str| post_id.to_string();
+    let on = |post_id: &str| PostId::from(post_id);
     apply(&db, &cara.0, MutationKind::Claim { post_id: on(&milk) }).await;
     apply(&db, &cara.0, MutationKind::MarkDone { post_id: on(&milk) }).await;
     World {

@@ -4,6 +4,7 @@
 
 mod support;
 
+use model::ids::BoardId;
 use model::{ids::new_id, views::Viewer, FieldErrors, Mutation, MutationKind, Outcome, Refusal};
 
 use axum::{
@@ -22,7 +23,7 @@ use tower::ServiceExt;
 struct World {
     app: Router,
     db: Db,
-    board_id: String,
+    board_id: BoardId,
     ben: (Viewer, String),
 }
 
@@ -48,7 +49,7 @@ async fn push(app: &Router, token: Option<&str>, body: String) -> (StatusCode, S
     (status, body_text(response).await)
 }
 
-async fn pull(app: &Router, token: &str, board_id: &str, since: i64) -> PullResponse {
+async fn pull(app: &Router, token: &str, board_id: &BoardId, since: i64) -> PullResponse {
     let request = Request::get(format!("/sync/pull?board_id={board_id}&since={since}"))
         .header(header::COOKIE, format!("sb_session={token}"))
         .body(Body::empty())
@@ -119,7 +120,7 @@ on_both_backends! {
     async fn pulls_bring_changes_since_the_cursor_with_tombstones(backend: Backend) {
         let w = world(backend).await;
         let first = create_post(&w.board_id, "Milk and bread");
-        let first_post = first.kind.post_id().to_string();
+        let first_post = first.kind.post_id().cloned().expect("a new post's id");
         w.db.apply(&w.ben.0, &first).await.expect("apply");
         let all = pull(&w.app, &w.ben.1, &w.board_id, 0).await;
         assert_eq!(all.posts.len(), 1);
@@ -161,7 +162,7 @@ on_both_backends! {
         if let MutationKind::CreatePost { details, .. } = &mut post.kind {
             *details = "From the corner shop".into();
         }
-        let post_id = post.kind.post_id().to_string();
+        let post_id = post.kind.post_id().cloned().expect("a new post's id");
         w.db.apply(&w.ben.0, &post).await.expect("post");
         for body in ["First", "Second"] {
             let reply = Mutation {

@@ -13,7 +13,7 @@ use axum::{
 };
 use model::{
     coordination::{Coordination, CoordinationPage, Task},
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, BoardId, PostId, Slug},
     refusal::{OrganiserAction, Refusal},
     views::Viewer,
     volunteer::{Availability, VolunteerChange, VolunteerProfile},
@@ -28,9 +28,9 @@ use tower::ServiceExt;
 struct World {
     app: Router,
     db: Db,
-    slug: String,
-    board_id: String,
-    post_id: String,
+    slug: Slug,
+    board_id: BoardId,
+    post_id: PostId,
     asha: (Viewer, String),
     cara: (Viewer, String),
 }
@@ -41,7 +41,7 @@ async fn world(backend: store::Backend) -> World {
     let (cara, cara_token) = sign_up(&db, "Cara").await;
     let board = elm_road(&db, &asha, "12").await;
     let code: String = sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
-        .bind(&board.id)
+        .bind(board.id.as_str())
         .fetch_one(db.pool())
         .await
         .expect("invite code");
@@ -73,7 +73,7 @@ async fn world(backend: store::Backend) -> World {
     apply(&cara, MutationKind::Volunteer(volunteer)).await;
     // Only its kind: `apply` stamps it as made now.
     let request = create_post(&board.id, "Milk and bread").kind;
-    let post_id = request.post_id().to_string();
+    let post_id = request.post_id().cloned().expect("a new post's id");
     apply(&asha, request).await;
     World {
         app,
@@ -124,12 +124,12 @@ on_both_backends! {
         assert_eq!(page.requests.len(), 1);
         assert_eq!(page.requests[0].suggestions[0].name, "Cara");
 
-        let cara_id = w.cara.0.user_id.clone();
+        let cara_id = w.cara.0.user_id.to_string();
         let assign = |id: &str| {
             [
                 ("id", id.to_string()),
-                ("slug", w.slug.clone()),
-                ("post_id", w.post_id.clone()),
+                ("slug", w.slug.to_string()),
+                ("post_id", w.post_id.to_string()),
                 ("volunteer_id", cara_id.clone()),
             ]
         };
@@ -143,9 +143,9 @@ on_both_backends! {
 
         let vetting = [
             ("id", new_id()),
-            ("slug", w.slug.clone()),
+            ("slug", w.slug.to_string()),
             ("vetting_id", new_id()),
-            ("board_id", w.board_id.clone()),
+            ("board_id", w.board_id.to_string()),
             ("volunteer_id", cara_id.clone()),
             ("kind", "DBS check".into()),
             ("expires_on", String::new()),
@@ -223,7 +223,7 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::OK);
         let tasks: Vec<Task> = serde_json::from_str(&body_text(response).await).expect("json");
         assert_eq!(tasks.len(), 1);
-        let answer = [("id", new_id()), ("post_id", w.post_id.clone()), ("answer", "accept".into())];
+        let answer = [("id", new_id()), ("post_id", w.post_id.to_string()), ("answer", "accept".into())];
         let answer: Vec<(&str, &str)> = answer.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let response = call(&w.app, "/api/answer_task", &answer, Some(cara), Some("/tasks")).await;
         assert!(response.status().is_redirection(), "{}", response.status());

@@ -1,15 +1,16 @@
 //! Who is on a board, and in what role: the membership every board read and write starts
 //! from, and whether an organiser removed someone.
 
+use model::ids::BoardId;
 use model::refusal::Refusal;
-use model::{views::Viewer, AppError, Role};
+use model::{ids::UserId, views::Viewer, AppError, Role};
 use sqlx::Any;
 
 use crate::error::OrInternal;
 
 /// The viewer's membership of one board.
 pub struct Membership {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub role: Role,
     pub street: String,
     pub house_number: String,
@@ -21,7 +22,7 @@ pub struct Membership {
 pub(crate) async fn membership_in<'e, E>(
     executor: E,
     viewer: &Viewer,
-    board_id: &str,
+    board_id: &BoardId,
 ) -> Result<Membership, AppError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
@@ -29,8 +30,8 @@ where
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT board_id, role, street, house_number FROM memberships WHERE user_id = $1 AND board_id = $2",
     )
-    .bind(&viewer.user_id)
-    .bind(board_id)
+    .bind(viewer.user_id.as_str())
+    .bind(board_id.as_str())
     .fetch_optional(executor)
     .await
     .internal()?;
@@ -42,7 +43,7 @@ pub(crate) fn not_a_member_unless(
 ) -> Result<Membership, AppError> {
     match row {
         Some((board_id, role, street, house_number)) => Ok(Membership {
-            board_id,
+            board_id: BoardId::from(board_id),
             role: Role::parse(&role).unwrap_or(Role::Neighbour),
             street,
             house_number,
@@ -54,8 +55,8 @@ pub(crate) fn not_a_member_unless(
 /// Whether an organiser removed `user_id` from the board (and has not let them back).
 pub(crate) async fn is_removed<'e, E>(
     executor: E,
-    board_id: &str,
-    user_id: &str,
+    board_id: &BoardId,
+    user_id: &UserId,
 ) -> Result<bool, AppError>
 where
     E: sqlx::Executor<'e, Database = Any>,
@@ -63,8 +64,8 @@ where
     let row: Option<String> = sqlx::query_scalar(
         "SELECT user_id FROM board_removals WHERE board_id = $1 AND user_id = $2",
     )
-    .bind(board_id)
-    .bind(user_id)
+    .bind(board_id.as_str())
+    .bind(user_id.as_str())
     .fetch_optional(executor)
     .await
     .internal()?;

@@ -2,7 +2,12 @@
 //! database so every server process shares the count), sign out, and who a cookie belongs to.
 
 use base64::Engine as _;
-use model::{ids::now_ms, validate, views::Viewer, AppError, FieldErrors, SESSION_DAYS};
+use model::{
+    ids::{now_ms, UserId},
+    validate,
+    views::Viewer,
+    AppError, FieldErrors, SESSION_DAYS,
+};
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
@@ -24,7 +29,7 @@ pub struct SessionToken(pub String);
 
 /// What a person typed to sign up; `user_id` comes from the form (made when it was shown).
 pub struct SignUp {
-    pub user_id: String,
+    pub user_id: UserId,
     pub display_name: String,
     pub password: String,
 }
@@ -57,7 +62,7 @@ impl Db {
             "password",
             validate::password(&form.password, &display_name),
         );
-        if !model::ids::is_valid_id(&form.user_id) {
+        if !model::ids::is_valid_id(form.user_id.as_str()) {
             errors.check(
                 "id",
                 Err("This form is out of date; please reload the page.".into()),
@@ -69,7 +74,7 @@ impl Db {
         let inserted = sqlx::query(
             "INSERT INTO users (id, display_name, name_key, password_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(&form.user_id)
+        .bind(form.user_id.as_str())
         .bind(&display_name)
         .bind(name_key(&display_name))
         .bind(&hash.0)
@@ -148,7 +153,7 @@ impl Db {
             Some((id, name, hash)) => (
                 Some(hash),
                 Some(Viewer {
-                    user_id: id,
+                    user_id: UserId::from(id),
                     display_name: name,
                 }),
             ),
@@ -202,14 +207,14 @@ impl Db {
         Ok(())
     }
 
-    async fn create_session(&self, user_id: &str) -> Result<SessionToken, AppError> {
+    async fn create_session(&self, user_id: &UserId) -> Result<SessionToken, AppError> {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let now = now_ms();
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)")
             .bind(token_hash(&token))
-            .bind(user_id)
+            .bind(user_id.as_str())
             .bind(now)
             .bind(now + SESSION_DAYS * 24 * 3600 * 1000)
             .execute(self.pool())
@@ -230,7 +235,7 @@ impl Db {
         .await
         .internal()?;
         Ok(row.map(|(user_id, display_name)| Viewer {
-            user_id,
+            user_id: UserId::from(user_id),
             display_name,
         }))
     }
@@ -250,7 +255,7 @@ impl Db {
     pub async fn profile(&self, viewer: &Viewer) -> Result<model::views::Profile, AppError> {
         let (display_name, phone, email): (String, String, String) =
             sqlx::query_as("SELECT display_name, phone, email FROM users WHERE id = $1")
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .fetch_one(self.pool())
                 .await
                 .internal()?;
@@ -274,7 +279,7 @@ impl Db {
         sqlx::query("UPDATE users SET phone = $1, email = $2 WHERE id = $3")
             .bind(profile.phone.trim())
             .bind(profile.email.trim())
-            .bind(&viewer.user_id)
+            .bind(viewer.user_id.as_str())
             .execute(self.pool())
             .await
             .internal()?;

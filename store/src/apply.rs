@@ -63,7 +63,7 @@ impl Db {
             "INSERT INTO mutations (id, user_id, kind, outcome, applied_at_ms) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&mutation.id)
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .bind(mutation.kind.name())
         .bind(&outcome_json)
         .bind(now_ms())
@@ -145,13 +145,12 @@ impl Db {
             }
             MutationKind::Remove { post_id } => (post_id, PostChange::Remove),
             MutationKind::Coordinate(change) => {
-                let post_id = mutation.kind.post_id();
                 return self
                     .change_post(
                         tx,
                         viewer,
                         &mutation.id,
-                        post_id,
+                        change.post_id(),
                         PostChange::Coordinate(change),
                         now,
                     )
@@ -185,7 +184,9 @@ where
             .internal()?;
     match row {
         None => Ok(None),
-        Some((user_id, _)) if user_id != viewer.user_id => Err(AppError::Refused(Refusal::IdInUse)),
+        Some((user_id, _)) if user_id != viewer.user_id.as_str() => {
+            Err(AppError::Refused(Refusal::IdInUse))
+        }
         Some((_, outcome)) => serde_json::from_str(&outcome).map(Some).map_err(|e| {
             tracing::error!("stored outcome of mutation {id} is unreadable: {e}");
             AppError::Internal

@@ -2,7 +2,7 @@
 //! transaction, so the log never misses an action and never records one that did not happen.
 
 use model::{
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, BoardId, PostId, UserId},
     moderation::AuditAction,
     AppError,
 };
@@ -12,11 +12,11 @@ use crate::error::OrInternal;
 
 /// One line of the audit log: who did what, to which post or member, and why.
 pub(crate) struct Audit<'a> {
-    pub board_id: &'a str,
-    pub actor_id: &'a str,
+    pub board_id: &'a BoardId,
+    pub actor_id: &'a UserId,
     pub action: AuditAction,
-    pub post_id: Option<&'a str>,
-    pub member_id: Option<&'a str>,
+    pub post_id: Option<&'a PostId>,
+    pub member_id: Option<&'a UserId>,
     pub reason: &'a str,
 }
 
@@ -31,11 +31,11 @@ impl Audit<'_> {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(new_id())
-        .bind(self.board_id)
-        .bind(self.actor_id)
+        .bind(self.board_id.as_str())
+        .bind(self.actor_id.as_str())
         .bind(self.action.as_str())
-        .bind(self.post_id)
-        .bind(self.member_id)
+        .bind(self.post_id.map(PostId::as_str))
+        .bind(self.member_id.map(UserId::as_str))
         .bind(self.reason.trim())
         .bind(now_ms())
         .execute(executor)

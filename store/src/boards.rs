@@ -3,8 +3,12 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::now_ms, moderation::AuditAction, validate, views::BoardSummary, views::Viewer, AppError,
-    FieldErrors, Role,
+    ids::{now_ms, BoardId, Slug, UserId},
+    moderation::AuditAction,
+    validate,
+    views::BoardSummary,
+    views::Viewer,
+    AppError, FieldErrors, Role,
 };
 use rand::Rng as _;
 
@@ -22,7 +26,7 @@ const INVITE_LENGTH: usize = 10;
 
 /// What a person fills in to start a board.
 pub struct NewBoard {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub name: String,
     pub streets: String,
     /// The starter's own street (one of `streets`); the first street when empty.
@@ -33,10 +37,10 @@ pub struct NewBoard {
 /// A board checked and ready to store, with its organiser: owned, so it can be stored on a task
 /// of its own (see `write`).
 struct BoardToMake {
-    id: String,
+    id: BoardId,
     name: String,
     streets: Vec<String>,
-    organiser_id: String,
+    organiser_id: UserId,
     organiser_street: String,
     organiser_house_number: String,
 }
@@ -103,7 +107,7 @@ impl Db {
         errors.check("name", validate::board_name(&form.name));
         errors.check("streets", validate::streets(&form.streets));
         errors.check("house_number", validate::house_number(&form.house_number));
-        if !model::ids::is_valid_id(&form.board_id) {
+        if !model::ids::is_valid_id(form.board_id.as_str()) {
             errors.check(
                 "id",
                 Err("This form is out of date; please reload the page.".into()),
@@ -161,12 +165,12 @@ impl Db {
                 "INSERT INTO boards (id, slug, name, streets, invite_code, created_by, created_at_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(&board.id)
+            .bind(board.id.as_str())
             .bind(&slug)
             .bind(&board.name)
             .bind(board.streets.join("\n"))
             .bind(new_invite_code())
-            .bind(&board.organiser_id)
+            .bind(board.organiser_id.as_str())
             .bind(now_ms())
             .execute(&mut **tx)
             .await;
@@ -188,8 +192,8 @@ impl Db {
                 "INSERT INTO memberships (board_id, user_id, role, street, house_number, joined_at_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(&board.id)
-            .bind(&board.organiser_id)
+            .bind(board.id.as_str())
+            .bind(board.organiser_id.as_str())
             .bind(Role::Organiser.as_str())
             .bind(&board.organiser_street)
             .bind(&board.organiser_house_number)
@@ -204,12 +208,16 @@ impl Db {
     }
 
     /// Whether the board `board_id` exists with `organiser_id` as its organiser.
-    async fn board_made_by(&self, board_id: &str, organiser_id: &str) -> Result<bool, AppError> {
+    async fn board_made_by(
+        &self,
+        board_id: &BoardId,
+        organiser_id: &UserId,
+    ) -> Result<bool, AppError> {
         let found: Option<String> = sqlx::query_scalar(
             "SELECT board_id FROM memberships WHERE board_id = $1 AND user_id = $2 AND role = $3",
         )
-        .bind(board_id)
-        .bind(organiser_id)
+        .bind(board_id.as_str())
+        .bind(organiser_id.as_str())
         .bind(Role::Organiser.as_str())
         .fetch_optional(self.pool())
         .await
@@ -238,7 +246,7 @@ impl Db {
         code: &str,
         street: &str,
         house_number: &str,
-    ) -> Result<String, AppError> {
+    ) -> Result<Slug, AppError> {
         validate::house_number(house_number).map_err(|m| AppError::field("house_number", m))?;
         let row: Option<(String, String, String)> =
             sqlx::query_as("SELECT id, slug, streets FROM boards WHERE invite_code = $1")
@@ -249,6 +257,7 @@ impl Db {
         let Some((board_id, slug, streets)) = row else {
             return Err(AppError::Refused(Refusal::InviteExpired));
         };
+        let board_id = BoardId::from(board_id);
         if is_removed(self.pool(), &board_id, &viewer.user_id).await? {
             return Err(AppError::Refused(Refusal::RemovedFromBoard));
         }
@@ -258,8 +267,8 @@ impl Db {
             "INSERT INTO memberships (board_id, user_id, role, street, house_number, joined_at_ms) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(&board_id)
-        .bind(&viewer.user_id)
+        .bind(board_id.as_str())
+        .bind(viewer.user_id.as_str())
         .bind(Role::Neighbour.as_str())
         .bind(&street)
         .bind(house_number.trim())
@@ -267,14 +276,14 @@ impl Db {
         .execute(self.pool())
         .await;
         match inserted {
-            Ok(_) => Ok(slug),
-            Err(e) if is_unique_violation(&e) => Ok(slug),
+            Ok(_) => Ok(Slug::from(slug)),
+            Err(e) if is_unique_violation(&e) => Ok(Slug::from(slug)),
             Err(e) => Err(e).internal(),
         }
     }
 
     /// Organisers: a new invite code; the old one stops working.
-    pub async fn new_invite(&self, viewer: &Viewer, slug: &str) -> Result<String, AppError> {
+    pub async fn new_invite(&self, viewer: &Viewer, slug: &Slug) -> Result<String, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         if !membership.role.is_organiser() {
             return Err(AppError::Refused(Refusal::OrganisersOnly {
@@ -291,7 +300,7 @@ impl Db {
             let mut tx = db.begin_write(&on_its_own).await?;
             sqlx::query("UPDATE boards SET invite_code = $1 WHERE id = $2")
                 .bind(&stored)
-                .bind(&board_id)
+                .bind(board_id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -310,11 +319,11 @@ impl Db {
         Ok(code)
     }
 
-    pub async fn leave_board(&self, viewer: &Viewer, slug: &str) -> Result<(), AppError> {
+    pub async fn leave_board(&self, viewer: &Viewer, slug: &Slug) -> Result<(), AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
-            .bind(&membership.board_id)
-            .bind(&viewer.user_id)
+            .bind(membership.board_id.as_str())
+            .bind(viewer.user_id.as_str())
             .execute(self.pool())
             .await
             .internal()?;
@@ -323,7 +332,7 @@ impl Db {
 
     pub async fn my_boards(&self, viewer: &Viewer) -> Result<Vec<BoardSummary>, AppError> {
         let rows: Vec<BoardRow> = sqlx::query_as(BOARD_SUMMARY_SQL_BY_USER)
-            .bind(&viewer.user_id)
+            .bind(viewer.user_id.as_str())
             .fetch_all(self.pool())
             .await
             .internal()?;
@@ -333,27 +342,27 @@ impl Db {
     async fn board_summary_by_id(
         &self,
         viewer: &Viewer,
-        board_id: &str,
+        board_id: &BoardId,
     ) -> Result<Option<BoardSummary>, AppError> {
         Ok(self
             .my_boards(viewer)
             .await?
             .into_iter()
-            .find(|b| b.id == board_id))
+            .find(|b| b.id == *board_id))
     }
 
     /// The viewer's membership of the board `slug`, or a refusal that gives nothing away.
     pub async fn require_membership(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
     ) -> Result<Membership, AppError> {
         let row: Option<(String, String, String, String)> = sqlx::query_as(
             "SELECT b.id, m.role, m.street, m.house_number FROM boards b \
              JOIN memberships m ON m.board_id = b.id AND m.user_id = $1 WHERE b.slug = $2",
         )
-        .bind(&viewer.user_id)
-        .bind(slug)
+        .bind(viewer.user_id.as_str())
+        .bind(slug.as_str())
         .fetch_optional(self.pool())
         .await
         .internal()?;
@@ -364,7 +373,7 @@ impl Db {
     pub async fn membership_by_board_id(
         &self,
         viewer: &Viewer,
-        board_id: &str,
+        board_id: &BoardId,
     ) -> Result<Membership, AppError> {
         membership_in(self.pool(), viewer, board_id).await
     }
@@ -378,8 +387,10 @@ const BOARD_SUMMARY_SQL_BY_USER: &str = "\
 
 #[derive(sqlx::FromRow)]
 struct BoardRow {
-    id: String,
-    slug: String,
+    #[sqlx(try_from = "String")]
+    id: BoardId,
+    #[sqlx(try_from = "String")]
+    slug: Slug,
     name: String,
     streets: String,
     role: String,

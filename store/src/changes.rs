@@ -3,6 +3,7 @@
 //! number it moved, or why it was refused); and telling this process's listeners (SQLite) or
 //! opening a feed of every process's changes (PostgreSQL).
 
+use model::ids::BoardId;
 use model::{AppError, Refusal};
 use sqlx::{postgres::PgListener, Any, Transaction};
 
@@ -17,17 +18,17 @@ use crate::{
 /// changes commit in the order of their numbers (pulls by cursor never skip one).
 pub(crate) async fn bump_sequence(
     tx: &mut Transaction<'static, Any>,
-    board_id: &str,
+    board_id: &BoardId,
 ) -> Result<Moved, AppError> {
     let seq = sqlx::query_scalar(
         "UPDATE boards SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
     )
-    .bind(board_id)
+    .bind(board_id.as_str())
     .fetch_one(&mut **tx)
     .await
     .internal()?;
     Ok(Moved {
-        board_id: board_id.to_string(),
+        board_id: board_id.clone(),
         seq,
     })
 }
@@ -53,7 +54,7 @@ impl Db {
     }
 
     /// The current change number of each of these boards that exists.
-    pub async fn board_seqs(&self, board_ids: &[String]) -> Result<Vec<(String, i64)>, AppError> {
+    pub async fn board_seqs(&self, board_ids: &[BoardId]) -> Result<Vec<(BoardId, i64)>, AppError> {
         let mut seqs = Vec::with_capacity(board_ids.len());
         // Well under both databases' limits on bound parameters.
         for chunk in board_ids.chunks(500) {
@@ -64,9 +65,10 @@ impl Db {
             );
             let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
             for id in chunk {
-                query = query.bind(id);
+                query = query.bind(id.as_str());
             }
-            seqs.extend(query.fetch_all(self.pool()).await.internal()?);
+            let found = query.fetch_all(self.pool()).await.internal()?;
+            seqs.extend(found.into_iter().map(|(id, seq)| (BoardId::from(id), seq)));
         }
         Ok(seqs)
     }
@@ -90,7 +92,7 @@ impl Db {
 /// A board's change number as a write moved it: what phones following the board must hear.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Moved {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub seq: i64,
 }
 

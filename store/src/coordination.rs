@@ -12,7 +12,7 @@ use model::{
         RosterEntry, Suggestion, Task, VettingView, VolunteerLoad, LOAD_WINDOW_MS,
         SUGGESTIONS_SHOWN,
     },
-    ids::now_ms,
+    ids::{now_ms, BoardId, PostId, Slug, UserId},
     moderation::AuditAction,
     rules::{may_coordinate, may_record_vetting, sees_vetting_details},
     views::{PostPermissions, Viewer},
@@ -32,7 +32,8 @@ use crate::{
 
 #[derive(sqlx::FromRow)]
 struct CandidateRow {
-    user_id: String,
+    #[sqlx(try_from = "String")]
+    user_id: UserId,
     display_name: String,
     #[sqlx(flatten)]
     profile: ProfileRow,
@@ -47,8 +48,8 @@ struct CandidateRow {
 /// took one on or were asked.
 pub(crate) async fn candidates<'e, E>(
     executor: E,
-    board_id: &str,
-    only: Option<&str>,
+    board_id: &BoardId,
+    only: Option<&UserId>,
 ) -> Result<Vec<Candidate>, AppError>
 where
     E: sqlx::Executor<'e, Database = Any>,
@@ -77,11 +78,11 @@ where
         current_vetting("$3")
     );
     let mut query = sqlx::query_as::<_, CandidateRow>(&sql)
-        .bind(board_id)
+        .bind(board_id.as_str())
         .bind(now - LOAD_WINDOW_MS)
         .bind(now);
     if let Some(user_id) = only {
-        query = query.bind(user_id);
+        query = query.bind(user_id.as_str());
     }
     let rows = query.fetch_all(executor).await.internal()?;
     Ok(rows
@@ -102,17 +103,17 @@ where
 /// overtaken (they need not answer any more).
 pub(crate) async fn settle_assignments(
     tx: &mut Transaction<'static, Any>,
-    post_id: &str,
-    claimant_id: &str,
+    post_id: &PostId,
+    claimant_id: &UserId,
     now: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE assignments SET answer = CASE WHEN volunteer_id = $1 THEN 'accepted' \
          ELSE 'overtaken' END, answered_at_ms = $2 WHERE post_id = $3 AND answer IS NULL",
     )
-    .bind(claimant_id)
+    .bind(claimant_id.as_str())
     .bind(now)
-    .bind(post_id)
+    .bind(post_id.as_str())
     .execute(&mut **tx)
     .await
     .internal()?;
@@ -183,7 +184,7 @@ impl Db {
                     "UPDATE posts SET needs_vetting = {value}, updated_at_ms = $1 WHERE id = $2"
                 ))
                 .bind(now)
-                .bind(&post.id)
+                .bind(post.id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -238,7 +239,7 @@ impl Db {
                      WHERE post_id = $2 AND answer IS NULL",
                 )
                 .bind(now)
-                .bind(&post.id)
+                .bind(post.id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -247,10 +248,10 @@ impl Db {
                      assigned_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(acting.mutation_id)
-                .bind(&post.id)
-                .bind(&post.board_id)
-                .bind(volunteer_id)
-                .bind(&viewer.user_id)
+                .bind(post.id.as_str())
+                .bind(post.board_id.as_str())
+                .bind(volunteer_id.as_str())
+                .bind(viewer.user_id.as_str())
                 .bind(now)
                 .execute(&mut **tx)
                 .await
@@ -259,7 +260,7 @@ impl Db {
                 asked.record(&mut **tx).await?;
             }
             Coordination::Accept { .. } => {
-                if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
+                if post.claimed_by.as_ref() == Some(&viewer.user_id) {
                     // Already theirs: nothing to change.
                     return Ok(Some(Written::Applied(None)));
                 }
@@ -278,9 +279,9 @@ impl Db {
                      updated_at_ms = $2 WHERE id = $3 AND status = 'open' \
                      AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
                 )
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .bind(now)
-                .bind(&post.id)
+                .bind(post.id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -298,8 +299,8 @@ impl Db {
                      WHERE post_id = $2 AND volunteer_id = $3 AND answer IS NULL",
                 )
                 .bind(now)
-                .bind(&post.id)
-                .bind(&viewer.user_id)
+                .bind(post.id.as_str())
+                .bind(viewer.user_id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -312,14 +313,14 @@ impl Db {
     async fn is_asked(
         &self,
         tx: &mut Transaction<'static, Any>,
-        post_id: &str,
-        user_id: &str,
+        post_id: &PostId,
+        user_id: &UserId,
     ) -> Result<bool, AppError> {
         let found: Option<String> = sqlx::query_scalar(
             "SELECT id FROM assignments WHERE post_id = $1 AND volunteer_id = $2 AND answer IS NULL",
         )
-        .bind(post_id)
-        .bind(user_id)
+        .bind(post_id.as_str())
+        .bind(user_id.as_str())
         .fetch_optional(&mut **tx)
         .await
         .internal()?;
@@ -331,7 +332,7 @@ impl Db {
     pub async fn coordination_page(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
     ) -> Result<CoordinationPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         let organiser = may_coordinate(membership.role);
@@ -386,14 +387,16 @@ impl Db {
     /// Every vetting on the board as (whose, recorded by, the record), newest first.
     async fn vettings_on(
         &self,
-        board_id: &str,
+        board_id: &BoardId,
         now: i64,
-    ) -> Result<Vec<(String, String, VettingView)>, AppError> {
+    ) -> Result<Vec<(UserId, UserId, VettingView)>, AppError> {
         #[derive(sqlx::FromRow)]
         struct VettingRow {
             id: String,
-            user_id: String,
-            recorded_by: String,
+            #[sqlx(try_from = "String")]
+            user_id: UserId,
+            #[sqlx(try_from = "String")]
+            recorded_by: UserId,
             recorded_by_name: String,
             kind: String,
             recorded_at_ms: i64,
@@ -404,7 +407,7 @@ impl Db {
              t.recorded_at_ms, t.expires_at_ms FROM vettings t JOIN users u ON u.id = t.recorded_by \
              WHERE t.board_id = $1 ORDER BY t.recorded_at_ms DESC, t.id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -428,7 +431,7 @@ impl Db {
     /// no) and the volunteers to suggest.
     async fn open_requests(
         &self,
-        board_id: &str,
+        board_id: &BoardId,
         volunteers: &[Candidate],
         now: i64,
     ) -> Result<Vec<OpenRequest>, AppError> {
@@ -437,7 +440,7 @@ impl Db {
              AND p.removed = FALSE AND p.kind = 'request') AS requests WHERE status = 'open'"
         ))
         .bind(now)
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -451,7 +454,7 @@ impl Db {
              JOIN users u ON u.id = a.volunteer_id WHERE a.board_id = $1 \
              ORDER BY a.assigned_at_ms, a.id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -480,7 +483,7 @@ impl Db {
                 };
                 let suggestions = suggest(&need, volunteers, now)
                     .into_iter()
-                    .filter(|v| asked.is_none_or(|(asked_id, ..)| asked_id != v.user_id))
+                    .filter(|v| asked.is_none_or(|(asked_id, ..)| asked_id != v.user_id.as_str()))
                     .take(SUGGESTIONS_SHOWN)
                     .map(|v| Suggestion {
                         user_id: v.user_id.clone(),
@@ -521,7 +524,7 @@ impl Db {
              ORDER BY asg.assigned_at_ms, asg.id"
         ))
         .bind(now_ms())
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -543,7 +546,7 @@ fn audit<'a>(
     viewer: &'a Viewer,
     post: &'a PostRow,
     action: AuditAction,
-    member_id: Option<&'a str>,
+    member_id: Option<&'a UserId>,
 ) -> Audit<'a> {
     Audit {
         board_id: &post.board_id,

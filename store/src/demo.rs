@@ -2,7 +2,7 @@
 //! requests, an offer and a pinned notice, so the app can be seen working at once.
 
 use model::{
-    ids::new_id,
+    ids::{new_id, BoardId, PostId, UserId},
     views::Viewer,
     volunteer::{Availability, PartOfDay, VolunteerChange, VolunteerProfile, Weekday},
     AppError, Category, Mutation, MutationKind, PostKind, Urgency,
@@ -51,7 +51,7 @@ impl Db {
             return Ok(false);
         }
         let person = |name: &str| SignUp {
-            user_id: new_id(),
+            user_id: UserId::new(),
             display_name: name.into(),
             password: DEMO_PASSWORD.into(),
         };
@@ -64,7 +64,7 @@ impl Db {
             .create_board(
                 &margaret,
                 NewBoard {
-                    board_id: new_id(),
+                    board_id: BoardId::new(),
                     name: DEMO_BOARD.into(),
                     streets: "Elm Road, Ash Grove".into(),
                     my_street: "Elm Road".into(),
@@ -73,7 +73,7 @@ impl Db {
             )
             .await?;
         let code: String = sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
-            .bind(&board.id)
+            .bind(board.id.as_str())
             .fetch_one(self.pool())
             .await
             .map_err(|_| AppError::Internal)?;
@@ -86,7 +86,7 @@ impl Db {
                 id: new_id(),
                 created_at_ms: model::ids::now_ms(),
                 kind: MutationKind::CreatePost {
-                    post_id: new_id(),
+                    post_id: PostId::new(),
                     board_id: board.id.clone(),
                     post_kind: kind,
                     category,
@@ -100,7 +100,7 @@ impl Db {
             let who = who.clone();
             async move {
                 self.apply(&who, &mutation).await?;
-                Ok::<_, AppError>(mutation.kind.post_id().to_string())
+                mutation.kind.post_id().cloned().ok_or(AppError::Internal)
             }
         };
         let notice = post(
@@ -177,7 +177,7 @@ impl Db {
     /// Priya (vetted) and Tom volunteer, so the coordination page has someone to suggest.
     async fn seed_demo_volunteers(
         &self,
-        board_id: &str,
+        board_id: &BoardId,
         margaret: &Viewer,
         priya: &Viewer,
         tom: &Viewer,
@@ -222,7 +222,7 @@ impl Db {
                 max_per_week,
             };
             let change = VolunteerChange::SetProfile {
-                board_id: board_id.to_string(),
+                board_id: board_id.clone(),
                 profile,
             };
             self.apply(who, &write(MutationKind::Volunteer(change)))
@@ -230,7 +230,7 @@ impl Db {
         }
         let vetting = VolunteerChange::RecordVetting {
             vetting_id: new_id(),
-            board_id: board_id.to_string(),
+            board_id: board_id.clone(),
             volunteer_id: priya.user_id.clone(),
             kind: "DBS check".into(),
             expires_on: String::new(),

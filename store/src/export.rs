@@ -5,8 +5,11 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    dates::iso_date, ids::now_ms, moderation::may_moderate, views::Viewer, AppError, Category,
-    PostStatus, Urgency,
+    dates::iso_date,
+    ids::{now_ms, Slug},
+    moderation::may_moderate,
+    views::Viewer,
+    AppError, Category, PostStatus, Urgency,
 };
 
 use crate::{error::OrInternal, Db};
@@ -35,7 +38,7 @@ struct RequestRow {
 impl Db {
     /// Every request on the board `slug` that is still on it (not removed or hidden), oldest
     /// first. Organisers only.
-    pub async fn requests_csv(&self, viewer: &Viewer, slug: &str) -> Result<CsvFile, AppError> {
+    pub async fn requests_csv(&self, viewer: &Viewer, slug: &Slug) -> Result<CsvFile, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         if !may_moderate(membership.role) {
             return Err(AppError::Refused(Refusal::OrganisersOnly {
@@ -52,7 +55,7 @@ impl Db {
              AND p.removed = FALSE AND p.hidden = FALSE ORDER BY p.created_at_ms, p.id",
         )
         .bind(now_ms())
-        .bind(&membership.board_id)
+        .bind(membership.board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;

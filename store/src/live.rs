@@ -9,6 +9,7 @@
 //! This module holds the feed's types (below `Db`, which carries an `Announcer`); announcing
 //! and opening a feed are `Db` methods in `changes`.
 
+use model::ids::BoardId;
 use std::{fmt, sync::Arc};
 
 use sqlx::postgres::PgListener;
@@ -29,7 +30,7 @@ const MAX_PAYLOAD: usize = 200;
 /// A board's change sequence reached `seq`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BoardChanged {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub seq: i64,
 }
 
@@ -41,7 +42,7 @@ impl BoardChanged {
         }
         let (board_id, seq) = payload.rsplit_once(':')?;
         Some(Self {
-            board_id: board_id.to_string(),
+            board_id: BoardId::from(board_id),
             seq: seq.parse().ok().filter(|s| *s >= 0)?,
         })
     }

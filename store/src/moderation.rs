@@ -5,7 +5,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
-    ids::now_ms,
+    ids::{now_ms, BoardId, PostId, UserId},
     moderation::{
         may_moderate, may_report, removal_refusal, AuditAction, Moderation, ReportReason,
     },
@@ -27,16 +27,16 @@ type Tx = Transaction<'static, Any>;
 /// Closes the open reports on a post that was hidden or removed: they were acted on.
 pub(crate) async fn resolve_reports(
     tx: &mut Tx,
-    post_id: &str,
-    organiser_id: &str,
+    post_id: &PostId,
+    organiser_id: &UserId,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE reports SET status = 'actioned', resolved_by = $1, resolved_at_ms = $2 \
          WHERE post_id = $3 AND status = 'open'",
     )
-    .bind(organiser_id)
+    .bind(organiser_id.as_str())
     .bind(now_ms())
-    .bind(post_id)
+    .bind(post_id.as_str())
     .execute(&mut **tx)
     .await
     .internal()?;
@@ -85,7 +85,7 @@ impl Db {
         tx: &mut Tx,
         viewer: &Viewer,
         report_id: &str,
-        post_id: &str,
+        post_id: &PostId,
         reason: ReportReason,
         note: &str,
     ) -> Result<Written, AppError> {
@@ -97,8 +97,8 @@ impl Db {
             "SELECT id FROM reports WHERE id = $1 OR (post_id = $2 AND reporter_id = $3 AND status = 'open')",
         )
         .bind(report_id)
-        .bind(post_id)
-        .bind(&viewer.user_id)
+        .bind(post_id.as_str())
+        .bind(viewer.user_id.as_str())
         .fetch_optional(&mut **tx)
         .await
         .internal()?;
@@ -110,9 +110,9 @@ impl Db {
              VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)",
         )
         .bind(report_id)
-        .bind(&post.board_id)
-        .bind(post_id)
-        .bind(&viewer.user_id)
+        .bind(post.board_id.as_str())
+        .bind(post_id.as_str())
+        .bind(viewer.user_id.as_str())
         .bind(reason.as_str())
         .bind(note.trim())
         .bind(now_ms())
@@ -131,7 +131,7 @@ impl Db {
         &self,
         tx: &mut Tx,
         viewer: &Viewer,
-        post_id: &str,
+        post_id: &PostId,
         hide: bool,
         reason: &str,
     ) -> Result<Written, AppError> {
@@ -158,7 +158,7 @@ impl Db {
         ))
         .bind(now_ms())
         .bind(moved.seq)
-        .bind(post_id)
+        .bind(post_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;
@@ -196,6 +196,7 @@ async fn dismiss_report(
             .await
             .internal()?;
     let (board_id, post_id, status, reason) = row.ok_or_else(not_found)?;
+    let (board_id, post_id) = (BoardId::from(board_id), PostId::from(post_id));
     let membership = membership_in(&mut **tx, viewer, &board_id)
         .await
         .map_err(|_| not_found())?;
@@ -210,7 +211,7 @@ async fn dismiss_report(
     sqlx::query(
         "UPDATE reports SET status = 'dismissed', resolved_by = $1, resolved_at_ms = $2 WHERE id = $3",
     )
-    .bind(&viewer.user_id)
+    .bind(viewer.user_id.as_str())
     .bind(now_ms())
     .bind(report_id)
     .execute(&mut **tx)
@@ -233,15 +234,15 @@ async fn dismiss_report(
 /// The member's role on the board and their name, if they are on it.
 async fn member_of(
     tx: &mut Tx,
-    board_id: &str,
-    member_id: &str,
+    board_id: &BoardId,
+    member_id: &UserId,
 ) -> Result<Option<(Role, String)>, AppError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT m.role, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.board_id = $1 AND m.user_id = $2",
     )
-    .bind(board_id)
-    .bind(member_id)
+    .bind(board_id.as_str())
+    .bind(member_id.as_str())
     .fetch_optional(&mut **tx)
     .await
     .internal()?;
@@ -251,8 +252,8 @@ async fn member_of(
 async fn remove_member(
     tx: &mut Tx,
     viewer: &Viewer,
-    board_id: &str,
-    member_id: &str,
+    board_id: &BoardId,
+    member_id: &UserId,
     reason: &str,
 ) -> Result<Written, AppError> {
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
@@ -264,14 +265,14 @@ async fn remove_member(
     let Some((role, _name)) = member_of(tx, board_id, member_id).await? else {
         return Ok(rejected(Refusal::TheyLeftBoard));
     };
-    let actor = (viewer.user_id.as_str(), membership.role);
+    let actor = (&viewer.user_id, membership.role);
     if let Some(why) = removal_refusal(actor, (member_id, role)) {
         return Err(AppError::Refused(why));
     }
     let now = now_ms();
     sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
-        .bind(board_id)
-        .bind(member_id)
+        .bind(board_id.as_str())
+        .bind(member_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;
@@ -279,9 +280,9 @@ async fn remove_member(
         "INSERT INTO board_removals (board_id, user_id, removed_by, reason, removed_at_ms) \
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(board_id)
-    .bind(member_id)
-    .bind(&viewer.user_id)
+    .bind(board_id.as_str())
+    .bind(member_id.as_str())
+    .bind(viewer.user_id.as_str())
     .bind(reason.trim())
     .bind(now)
     .execute(&mut **tx)
@@ -293,8 +294,8 @@ async fn remove_member(
         "SELECT id FROM posts WHERE board_id = $1 AND claimed_by = $2 AND status = 'claimed' \
          ORDER BY id",
     )
-    .bind(board_id)
-    .bind(member_id)
+    .bind(board_id.as_str())
+    .bind(member_id.as_str())
     .fetch_all(&mut **tx)
     .await
     .internal()?;
@@ -307,7 +308,7 @@ async fn remove_member(
         )
         .bind(now)
         .bind(next.seq)
-        .bind(post_id)
+        .bind(post_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;
@@ -328,8 +329,8 @@ async fn remove_member(
 async fn allow_back(
     tx: &mut Tx,
     viewer: &Viewer,
-    board_id: &str,
-    member_id: &str,
+    board_id: &BoardId,
+    member_id: &UserId,
 ) -> Result<Written, AppError> {
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
     if !may_moderate(membership.role) {
@@ -338,8 +339,8 @@ async fn allow_back(
         }));
     }
     let deleted = sqlx::query("DELETE FROM board_removals WHERE board_id = $1 AND user_id = $2")
-        .bind(board_id)
-        .bind(member_id)
+        .bind(board_id.as_str())
+        .bind(member_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;

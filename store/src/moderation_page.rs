@@ -4,6 +4,7 @@
 
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
+    ids::{BoardId, PostId, Slug, UserId},
     moderation::{
         may_moderate, removal_refusal, sees_reporter, AuditAction, AuditEntry, HiddenPost,
         MemberView, ModerationPage, RemovedMember, ReportReason, ReportView, ReportedPost,
@@ -20,21 +21,24 @@ const LOG_LIMIT: i64 = 200;
 #[derive(sqlx::FromRow)]
 struct ReportRow {
     id: String,
-    post_id: String,
+    #[sqlx(try_from = "String")]
+    post_id: PostId,
     reason: String,
     note: String,
     created_at_ms: i64,
     reporter_name: String,
     title: String,
     kind: String,
-    author_id: String,
+    #[sqlx(try_from = "String")]
+    author_id: UserId,
     author_name: String,
     hidden: i64,
 }
 
 #[derive(sqlx::FromRow)]
 struct HiddenRow {
-    id: String,
+    #[sqlx(try_from = "String")]
+    id: PostId,
     title: String,
     author_name: String,
     hidden_by: Option<String>,
@@ -44,7 +48,8 @@ struct HiddenRow {
 
 #[derive(sqlx::FromRow)]
 struct MemberRow {
-    user_id: String,
+    #[sqlx(try_from = "String")]
+    user_id: UserId,
     display_name: String,
     role: String,
     street: String,
@@ -66,7 +71,7 @@ impl Db {
     pub async fn moderation_page(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
     ) -> Result<ModerationPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         if !may_moderate(membership.role) {
@@ -74,12 +79,12 @@ impl Db {
                 action: OrganiserAction::SeeModeration,
             }));
         }
-        let board_id = membership.board_id.as_str();
+        let board_id = &membership.board_id;
         let board = self
             .my_boards(viewer)
             .await?
             .into_iter()
-            .find(|b| b.id == board_id)
+            .find(|b| b.id == *board_id)
             .ok_or(AppError::Internal)?;
         Ok(ModerationPage {
             board,
@@ -95,7 +100,7 @@ impl Db {
     async fn open_reports(
         &self,
         viewer: &Viewer,
-        board_id: &str,
+        board_id: &BoardId,
     ) -> Result<Vec<ReportedPost>, AppError> {
         let rows: Vec<ReportRow> = sqlx::query_as(
             "SELECT r.id, r.post_id, r.reason, r.note, r.created_at_ms, u.display_name AS reporter_name, \
@@ -106,7 +111,7 @@ impl Db {
              WHERE r.board_id = $1 AND r.status = 'open' AND p.removed = FALSE \
              ORDER BY r.created_at_ms, r.id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -136,7 +141,7 @@ impl Db {
     }
 
     /// Hidden posts, most recently hidden first, with who hid them last and why.
-    async fn hidden_posts(&self, board_id: &str) -> Result<Vec<HiddenPost>, AppError> {
+    async fn hidden_posts(&self, board_id: &BoardId) -> Result<Vec<HiddenPost>, AppError> {
         let rows: Vec<HiddenRow> = sqlx::query_as(
             "SELECT p.id, p.title, a.display_name AS author_name, h.display_name AS hidden_by, \
              l.at_ms AS hidden_at_ms, l.reason \
@@ -147,7 +152,7 @@ impl Db {
              WHERE p.board_id = $1 AND p.hidden = TRUE AND p.removed = FALSE \
              ORDER BY p.updated_at_ms DESC, p.id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .bind(AuditAction::HidePost.as_str())
         .fetch_all(self.pool())
         .await
@@ -169,14 +174,14 @@ impl Db {
         &self,
         viewer: &Viewer,
         viewer_role: Role,
-        board_id: &str,
+        board_id: &BoardId,
     ) -> Result<Vec<MemberView>, AppError> {
         let rows: Vec<MemberRow> = sqlx::query_as(
             "SELECT m.user_id, u.display_name, m.role, m.street, m.joined_at_ms \
              FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.board_id = $1 ORDER BY u.name_key",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -184,7 +189,7 @@ impl Db {
             .into_iter()
             .map(|row| {
                 let role = Role::parse(&row.role).unwrap_or(Role::Neighbour);
-                let actor = (viewer.user_id.as_str(), viewer_role);
+                let actor = (&viewer.user_id, viewer_role);
                 MemberView {
                     can_remove: removal_refusal(actor, (&row.user_id, role)).is_none(),
                     user_id: row.user_id,
@@ -197,14 +202,14 @@ impl Db {
             .collect())
     }
 
-    async fn removed_members(&self, board_id: &str) -> Result<Vec<RemovedMember>, AppError> {
+    async fn removed_members(&self, board_id: &BoardId) -> Result<Vec<RemovedMember>, AppError> {
         let rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
             "SELECT r.user_id, u.display_name, b.display_name, r.removed_at_ms, r.reason \
              FROM board_removals r JOIN users u ON u.id = r.user_id \
              JOIN users b ON b.id = r.removed_by \
              WHERE r.board_id = $1 ORDER BY r.removed_at_ms DESC, r.user_id",
         )
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -212,7 +217,7 @@ impl Db {
             .into_iter()
             .map(
                 |(user_id, display_name, removed_by, removed_at_ms, reason)| RemovedMember {
-                    user_id,
+                    user_id: UserId::from(user_id),
                     display_name,
                     removed_by,
                     removed_at_ms,
@@ -223,7 +228,7 @@ impl Db {
     }
 
     /// The board's audit log, newest first.
-    async fn audit_log(&self, board_id: &str) -> Result<Vec<AuditEntry>, AppError> {
+    async fn audit_log(&self, board_id: &BoardId) -> Result<Vec<AuditEntry>, AppError> {
         let rows: Vec<LogRow> = sqlx::query_as(&format!(
             "SELECT l.at_ms, u.display_name AS actor_name, l.action, l.post_id, \
              p.title AS post_title, m.display_name AS member_name, l.reason \
@@ -231,7 +236,7 @@ impl Db {
              LEFT JOIN posts p ON p.id = l.post_id LEFT JOIN users m ON m.id = l.member_id \
              WHERE l.board_id = $1 ORDER BY l.at_ms DESC, l.id DESC LIMIT {LOG_LIMIT}"
         ))
-        .bind(board_id)
+        .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -242,7 +247,7 @@ impl Db {
                     at_ms: row.at_ms,
                     actor_name: row.actor_name,
                     action: AuditAction::parse(&row.action)?,
-                    post_id: row.post_id,
+                    post_id: row.post_id.map(PostId::from),
                     post_title: row.post_title,
                     member_name: row.member_name,
                     reason: row.reason,

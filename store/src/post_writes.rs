@@ -4,8 +4,8 @@
 
 use model::refusal::{OrganiserAction, PostAction, Refusal};
 use model::{
-    coordination::Coordination, moderation::AuditAction, rules::permissions, views::Viewer,
-    AppError, Category, PostKind, PostStatus, Urgency,
+    coordination::Coordination, ids::BoardId, ids::PostId, moderation::AuditAction,
+    rules::permissions, views::Viewer, AppError, Category, PostKind, PostStatus, Urgency,
 };
 use sqlx::{Any, Transaction};
 
@@ -30,7 +30,7 @@ impl Db {
         tx: &mut Transaction<'static, Any>,
         viewer: &Viewer,
         mutation_id: &str,
-        post_id: &str,
+        post_id: &PostId,
         change: PostChange<'_>,
         now: i64,
     ) -> Result<Written, AppError> {
@@ -57,9 +57,9 @@ impl Db {
                     "UPDATE posts SET status = 'claimed', claimed_by = $1, claimed_at_ms = $2, updated_at_ms = $2 \
                      WHERE id = $3 AND status = 'open' AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
                 )
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .bind(now)
-                .bind(post_id)
+                .bind(post_id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -167,7 +167,7 @@ impl Db {
         // sequence brings it.
         sqlx::query("UPDATE posts SET seq = $1 WHERE id = $2")
             .bind(moved.seq)
-            .bind(post_id)
+            .bind(post_id.as_str())
             .execute(&mut **tx)
             .await
             .internal()?;
@@ -177,9 +177,9 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(reply_id)
-            .bind(post_id)
-            .bind(&post.board_id)
-            .bind(&viewer.user_id)
+            .bind(post_id.as_str())
+            .bind(post.board_id.as_str())
+            .bind(viewer.user_id.as_str())
             .bind(body.trim())
             .bind(now)
             .bind(moved.seq)
@@ -193,8 +193,8 @@ impl Db {
 
 /// A new post's fields, as a `CreatePost` carries them.
 pub(crate) struct NewPost<'a> {
-    pub post_id: &'a str,
-    pub board_id: &'a str,
+    pub post_id: &'a PostId,
+    pub board_id: &'a BoardId,
     pub kind: PostKind,
     pub category: Category,
     pub title: &'a str,
@@ -230,7 +230,7 @@ pub(crate) async fn create_post(
         }));
     }
     let exists: Option<String> = sqlx::query_scalar("SELECT id FROM posts WHERE id = $1")
-        .bind(post.post_id)
+        .bind(post.post_id.as_str())
         .fetch_optional(&mut **tx)
         .await
         .internal()?;
@@ -243,9 +243,9 @@ pub(crate) async fn create_post(
          expires_at_ms, created_at_ms, updated_at_ms, seq) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11, $11, $12)",
     )
-    .bind(post.post_id)
-    .bind(post.board_id)
-    .bind(&viewer.user_id)
+    .bind(post.post_id.as_str())
+    .bind(post.board_id.as_str())
+    .bind(viewer.user_id.as_str())
     .bind(post.kind.as_str())
     .bind(post.category.as_str())
     .bind(post.title.trim())
@@ -274,7 +274,7 @@ enum Change<'a> {
 fn claim_refusal(post: &PostRow, viewer: &Viewer) -> Written {
     let status = post.status();
     if status == PostStatus::Claimed {
-        if post.claimed_by.as_deref() == Some(viewer.user_id.as_str()) {
+        if post.claimed_by.as_ref() == Some(&viewer.user_id) {
             // Already theirs (a repeat from another phone): nothing to change.
             return Written::Applied(None);
         }
@@ -302,7 +302,7 @@ fn not_now(post: &PostRow, action: PostAction) -> Written {
 
 async fn set_post(
     tx: &mut Transaction<'static, Any>,
-    post_id: &str,
+    post_id: &PostId,
     assignment: &str,
     now: i64,
 ) -> Result<(), AppError> {
@@ -310,7 +310,7 @@ async fn set_post(
         "UPDATE posts SET {assignment}, updated_at_ms = $1 WHERE id = $2"
     ))
     .bind(now)
-    .bind(post_id)
+    .bind(post_id.as_str())
     .execute(&mut **tx)
     .await
     .internal()?;

@@ -3,7 +3,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::now_ms,
+    ids::{now_ms, BoardId, PostId, Slug, UserId},
     moderation::sees_hidden_posts,
     rules::{permissions, sees_contact_of_other_party},
     views::{
@@ -30,7 +30,7 @@ impl Db {
     pub(crate) async fn post_row<'e, E>(
         &self,
         executor: E,
-        post_id: &str,
+        post_id: &PostId,
     ) -> Result<Option<PostRow>, AppError>
     where
         E: sqlx::Executor<'e, Database = sqlx::Any>,
@@ -39,7 +39,7 @@ impl Db {
             "SELECT {POST_COLUMNS} {POST_JOINS} WHERE p.id = $2 AND p.removed = FALSE"
         ))
         .bind(now_ms())
-        .bind(post_id)
+        .bind(post_id.as_str())
         .fetch_optional(executor)
         .await
         .internal()
@@ -52,7 +52,7 @@ impl Db {
         &self,
         tx: &mut Transaction<'static, Any>,
         viewer: &Viewer,
-        post_id: &str,
+        post_id: &PostId,
     ) -> Result<(PostRow, Membership), AppError> {
         let gone = || AppError::Refused(Refusal::PostGone);
         let post = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
@@ -68,7 +68,7 @@ impl Db {
     pub async fn board_page(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
         filter: &BoardFilter,
     ) -> Result<BoardPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
@@ -111,7 +111,7 @@ impl Db {
         );
         let mut query = sqlx::query_as::<_, PostRow>(&sql)
             .bind(now_ms())
-            .bind(&membership.board_id);
+            .bind(membership.board_id.as_str());
         for value in binds {
             query = query.bind(value);
         }
@@ -119,7 +119,7 @@ impl Db {
 
         let invite_code = if membership.role.is_organiser() {
             sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
-                .bind(&membership.board_id)
+                .bind(membership.board_id.as_str())
                 .fetch_optional(self.pool())
                 .await
                 .internal()?
@@ -148,7 +148,7 @@ impl Db {
     pub async fn post_detail(
         &self,
         viewer: &Viewer,
-        post_id: &str,
+        post_id: &PostId,
     ) -> Result<PostDetail, AppError> {
         let not_found = || AppError::Refused(Refusal::PostNotOnYourBoards);
         let row = self
@@ -172,9 +172,9 @@ impl Db {
 
         let contact = if sees_contact_of_other_party(&facts) {
             let other = if row.kind() == PostKind::Request {
-                Some(row.author_id.as_str())
+                Some(&row.author_id)
             } else {
-                row.claimed_by.as_deref()
+                row.claimed_by.as_ref()
             };
             match other {
                 Some(user_id) => self.contact_details(user_id, &row.board_id).await?,
@@ -187,12 +187,12 @@ impl Db {
             "SELECT r.id, u.display_name, r.body, r.created_at_ms FROM replies r \
              JOIN users u ON u.id = r.author_id WHERE r.post_id = $1 ORDER BY r.created_at_ms, r.id",
         )
-        .bind(&row.id)
+        .bind(row.id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
         let board_name: String = sqlx::query_scalar("SELECT name FROM boards WHERE id = $1")
-            .bind(&row.board_id)
+            .bind(row.board_id.as_str())
             .fetch_one(self.pool())
             .await
             .internal()?;
@@ -217,15 +217,15 @@ impl Db {
 
     async fn contact_details(
         &self,
-        user_id: &str,
-        board_id: &str,
+        user_id: &UserId,
+        board_id: &BoardId,
     ) -> Result<Option<ContactDetails>, AppError> {
         let row: Option<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT u.display_name, u.phone, u.email, m.street, m.house_number FROM users u \
              JOIN memberships m ON m.user_id = u.id AND m.board_id = $2 WHERE u.id = $1",
         )
-        .bind(user_id)
-        .bind(board_id)
+        .bind(user_id.as_str())
+        .bind(board_id.as_str())
         .fetch_optional(self.pool())
         .await
         .internal()?;
@@ -264,7 +264,7 @@ impl Db {
              AND (p.hidden = FALSE OR m.role = 'organiser') ORDER BY p.created_at_ms DESC LIMIT 100"
         ))
         .bind(now_ms())
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;

@@ -3,11 +3,13 @@
 //! same everywhere (expiry applied as it is read).
 
 use model::{
+    ids::{BoardId, PostId, Slug, UserId},
     rules::PostFacts,
     views::{PostCard, Viewer},
     volunteer::{Availability, VolunteerProfile},
     Category, PostKind, PostStatus, Role, Urgency,
 };
+use sqlx::{any::AnyRow, Row as _};
 
 /// Columns for a `PostRow`. `$1` is always "now", so expiry is applied as posts are read:
 /// an open post past its expiry reads as expired, with no background job needed.
@@ -25,11 +27,10 @@ pub(crate) const POST_JOINS: &str = "\
     FROM posts p JOIN boards b ON b.id = p.board_id JOIN users a ON a.id = p.author_id \
     LEFT JOIN users c ON c.id = p.claimed_by";
 
-#[derive(sqlx::FromRow)]
 pub(crate) struct PostRow {
-    pub id: String,
-    pub board_slug: String,
-    pub board_id: String,
+    pub id: PostId,
+    pub board_slug: Slug,
+    pub board_id: BoardId,
     pub kind: String,
     pub category: String,
     pub title: String,
@@ -39,9 +40,9 @@ pub(crate) struct PostRow {
     pub needs_vetting: i64,
     pub status: String,
     pub street: String,
-    pub author_id: String,
+    pub author_id: UserId,
     pub author_name: String,
-    pub claimed_by: Option<String>,
+    pub claimed_by: Option<UserId>,
     pub claimed_by_name: Option<String>,
     /// 1 or 0: sqlx's `Any` driver cannot read SQLite's BOOLEAN columns (sqlx#2778).
     pub pinned: i64,
@@ -50,6 +51,39 @@ pub(crate) struct PostRow {
     pub reply_count: i64,
     /// 1 when an organiser has hidden the post (only organisers may see it), else 0.
     pub hidden: i64,
+}
+
+// Read by hand: ids come out of the database as strings, and the derive has no way to make
+// a nullable one (`claimed_by`) an `Option<UserId>`.
+impl<'r> sqlx::FromRow<'r, AnyRow> for PostRow {
+    fn from_row(row: &'r AnyRow) -> sqlx::Result<Self> {
+        let text = |column: &str| row.try_get::<String, _>(column);
+        let number = |column: &str| row.try_get::<i64, _>(column);
+        Ok(Self {
+            id: text("id")?.into(),
+            board_slug: text("board_slug")?.into(),
+            board_id: text("board_id")?.into(),
+            kind: text("kind")?,
+            category: text("category")?,
+            title: text("title")?,
+            details: text("details")?,
+            urgency: text("urgency")?,
+            needs_vetting: number("needs_vetting")?,
+            status: text("status")?,
+            street: text("street")?,
+            author_id: text("author_id")?.into(),
+            author_name: text("author_name")?,
+            claimed_by: row
+                .try_get::<Option<String>, _>("claimed_by")?
+                .map(UserId::from),
+            claimed_by_name: row.try_get("claimed_by_name")?,
+            pinned: number("pinned")?,
+            created_at_ms: number("created_at_ms")?,
+            expires_at_ms: row.try_get("expires_at_ms")?,
+            reply_count: number("reply_count")?,
+            hidden: number("hidden")?,
+        })
+    }
 }
 
 impl PostRow {
@@ -66,7 +100,7 @@ impl PostRow {
             kind: self.kind(),
             status: self.status(),
             author_id: &self.author_id,
-            claimed_by: self.claimed_by.as_deref(),
+            claimed_by: self.claimed_by.as_ref(),
             viewer_id: &viewer.user_id,
             viewer_role: role,
             needs_vetting: self.needs_vetting != 0,

@@ -4,7 +4,7 @@
 
 use crate::{Backend, Db, NewBoard, SignUp};
 use model::{
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, BoardId, PostId, UserId},
     views::{BoardFilter, BoardSummary, PostDetail, Viewer},
     AppError, Category, Mutation, MutationKind, Outcome, PostKind, Urgency,
 };
@@ -16,7 +16,7 @@ pub const PASSWORD: &str = "kettle orange bicycle";
 /// them). Each call hashes a password once (argon2, slow in debug builds), so tests make only
 /// the people they need.
 pub async fn sign_up(db: &Db, name: &str) -> (Viewer, String) {
-    let (user_id, display_name, password) = (new_id(), name.into(), PASSWORD.into());
+    let (user_id, display_name, password) = (UserId::new(), name.into(), PASSWORD.into());
     let form = SignUp {
         user_id,
         display_name,
@@ -34,7 +34,7 @@ pub async fn person(db: &Db, name: &str) -> Viewer {
 /// Elm Road, one street, started by `organiser`, who lives at `house_number`.
 pub async fn elm_road(db: &Db, organiser: &Viewer, house_number: &str) -> BoardSummary {
     let form = NewBoard {
-        board_id: new_id(),
+        board_id: BoardId::new(),
         name: "Elm Road".into(),
         streets: "Elm Road".into(),
         my_street: String::new(),
@@ -79,7 +79,7 @@ pub async fn street(backend: Backend) -> Street {
     let db = crate::testing::fresh_db(backend).await;
     let asha = person(&db, "Asha").await;
     let form = NewBoard {
-        board_id: new_id(),
+        board_id: BoardId::new(),
         name: "Elm Road & Ash Grove".into(),
         streets: "Elm Road, Ash Grove".into(),
         my_street: String::new(),
@@ -127,21 +127,21 @@ impl Street {
         kind: PostKind,
         category: Category,
         title: &str,
-    ) -> String {
+    ) -> PostId {
         let create = self.new_post(kind, category, title);
-        let post_id = create.post_id().to_string();
+        let post_id = create.post_id().cloned().expect("a new post's id");
         self.applies(who, create).await;
         post_id
     }
 
     /// A request for shopping, the commonest post.
-    pub async fn request(&self, who: &Viewer, title: &str) -> String {
+    pub async fn request(&self, who: &Viewer, title: &str) -> PostId {
         self.post(who, PostKind::Request, Category::Shopping, title)
             .await
     }
 
     /// The post's page as `who` sees it.
-    pub async fn detail(&self, who: &Viewer, post_id: &str) -> PostDetail {
+    pub async fn detail(&self, who: &Viewer, post_id: &PostId) -> PostDetail {
         self.db.post_detail(who, post_id).await.expect("post page")
     }
 
@@ -159,7 +159,7 @@ impl Street {
     pub async fn last_seq(&self) -> i64 {
         let query = sqlx::query_scalar("SELECT last_seq FROM boards WHERE id = $1");
         query
-            .bind(&self.board.id)
+            .bind(self.board.id.as_str())
             .fetch_one(self.db.pool())
             .await
             .expect("board row")
@@ -181,10 +181,15 @@ pub async fn act(db: &Db, who: &Viewer, kind: MutationKind) -> Result<Outcome, A
 }
 
 /// `CreatePost` on `board_id` with everything but the kind, category and title fixed.
-pub fn new_post(board_id: &str, kind: PostKind, category: Category, title: &str) -> MutationKind {
+pub fn new_post(
+    board_id: &BoardId,
+    kind: PostKind,
+    category: Category,
+    title: &str,
+) -> MutationKind {
     MutationKind::CreatePost {
-        post_id: new_id(),
-        board_id: board_id.into(),
+        post_id: PostId::new(),
+        board_id: board_id.clone(),
         post_kind: kind,
         category,
         title: title.to_string(),
@@ -196,7 +201,7 @@ pub fn new_post(board_id: &str, kind: PostKind, category: Category, title: &str)
 }
 
 /// A new shopping request titled `title` on `board_id`, as a phone sends it.
-pub fn create_post(board_id: &str, title: &str) -> Mutation {
+pub fn create_post(board_id: &BoardId, title: &str) -> Mutation {
     mutation(new_post(
         board_id,
         PostKind::Request,
@@ -207,40 +212,40 @@ pub fn create_post(board_id: &str, title: &str) -> Mutation {
 
 // The mutations people make about a post, by name.
 
-pub fn claim(post_id: &str) -> MutationKind {
+pub fn claim(post_id: &PostId) -> MutationKind {
     MutationKind::Claim {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
     }
 }
 
-pub fn release(post_id: &str) -> MutationKind {
+pub fn release(post_id: &PostId) -> MutationKind {
     MutationKind::Release {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
     }
 }
 
-pub fn mark_done(post_id: &str) -> MutationKind {
+pub fn mark_done(post_id: &PostId) -> MutationKind {
     MutationKind::MarkDone {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
     }
 }
 
-pub fn withdraw(post_id: &str) -> MutationKind {
+pub fn withdraw(post_id: &PostId) -> MutationKind {
     MutationKind::Withdraw {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
     }
 }
 
-pub fn pin(post_id: &str) -> MutationKind {
+pub fn pin(post_id: &PostId) -> MutationKind {
     MutationKind::SetPinned {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
         pinned: true,
     }
 }
 
-pub fn remove(post_id: &str) -> MutationKind {
+pub fn remove(post_id: &PostId) -> MutationKind {
     MutationKind::Remove {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
     }
 }
 
@@ -256,24 +261,24 @@ pub fn expiring(mut create: MutationKind, days: u32) -> MutationKind {
 }
 
 /// Time travel instead of waiting: moves the post's expiry into the distant past.
-pub async fn backdate_expiry(db: &Db, post_id: &str) {
+pub async fn backdate_expiry(db: &Db, post_id: &PostId) {
     sqlx::query("UPDATE posts SET expires_at_ms = 1 WHERE id = $1")
-        .bind(post_id)
+        .bind(post_id.as_str())
         .execute(db.pool())
         .await
         .expect("backdate expiry");
 }
 
 /// An organiser hides a post (with a reason for the log).
-pub fn hide(post_id: &str, reason: &str) -> MutationKind {
+pub fn hide(post_id: &PostId, reason: &str) -> MutationKind {
     MutationKind::Moderate(model::moderation::Moderation::HidePost {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
         reason: reason.into(),
     })
 }
 
-pub fn reply(post_id: &str, body: &str) -> MutationKind {
-    let (reply_id, post_id, body) = (new_id(), post_id.into(), body.into());
+pub fn reply(post_id: &PostId, body: &str) -> MutationKind {
+    let (reply_id, post_id, body) = (new_id(), post_id.clone(), body.into());
     MutationKind::Reply {
         reply_id,
         post_id,

@@ -5,7 +5,7 @@ use model::refusal::Refusal;
 use std::collections::HashMap;
 
 use model::{
-    ids::now_ms,
+    ids::{now_ms, BoardId, PostId},
     moderation::sees_hidden_posts,
     views::{BoardMember, ReplyView, Viewer},
     AppError, Mutation, Outcome,
@@ -71,7 +71,7 @@ impl Db {
             "SELECT m.board_id, m.street, b.invite_code FROM memberships m \
              JOIN boards b ON b.id = m.board_id WHERE m.user_id = $1",
         )
-        .bind(&viewer.user_id)
+        .bind(viewer.user_id.as_str())
         .fetch_all(self.pool())
         .await
         .internal()?;
@@ -79,7 +79,8 @@ impl Db {
         Ok(boards
             .into_iter()
             .filter_map(|board| {
-                let (_, street, invite_code) = places.iter().find(|(id, ..)| *id == board.id)?;
+                let (_, street, invite_code) =
+                    places.iter().find(|(id, ..)| board.id == id.as_str())?;
                 Some(BoardHeader {
                     invite_code: board.role.is_organiser().then(|| invite_code.clone()),
                     me: BoardMember {
@@ -98,7 +99,7 @@ impl Db {
     pub async fn pull(
         &self,
         viewer: &Viewer,
-        board_id: &str,
+        board_id: &BoardId,
         since: i64,
     ) -> Result<PullResponse, AppError> {
         let membership = self.membership_by_board_id(viewer, board_id).await?;
@@ -109,7 +110,7 @@ impl Db {
              WHERE p.board_id = $2 AND p.seq > $3 ORDER BY p.seq LIMIT $4"
         ))
         .bind(now_ms())
-        .bind(board_id)
+        .bind(board_id.as_str())
         .bind(since)
         .bind(PULL_PAGE + 1)
         .fetch_all(self.pool())
@@ -145,8 +146,8 @@ impl Db {
     async fn replies_of(
         &self,
         rows: &[&PullRow],
-    ) -> Result<HashMap<String, Vec<ReplyView>>, AppError> {
-        let mut by_post: HashMap<String, Vec<ReplyView>> = HashMap::new();
+    ) -> Result<HashMap<PostId, Vec<ReplyView>>, AppError> {
+        let mut by_post: HashMap<PostId, Vec<ReplyView>> = HashMap::new();
         if rows.is_empty() {
             return Ok(by_post);
         }
@@ -159,12 +160,12 @@ impl Db {
         );
         let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(&sql);
         for row in rows {
-            query = query.bind(&row.post.id);
+            query = query.bind(row.post.id.as_str());
         }
         for (post_id, id, author_name, body, created_at_ms) in
             query.fetch_all(self.pool()).await.internal()?
         {
-            by_post.entry(post_id).or_default().push(ReplyView {
+            by_post.entry(post_id.into()).or_default().push(ReplyView {
                 id,
                 author_name,
                 body,

@@ -1,9 +1,10 @@
 //! Whether a volunteer's vetting is current: what a request needing vetting is checked
 //! against, by claims, assignments, the board page and the pull.
 
+use model::ids::BoardId;
 use std::collections::HashSet;
 
-use model::AppError;
+use model::{ids::UserId, AppError};
 use sqlx::Any;
 
 use crate::error::OrInternal;
@@ -16,8 +17,8 @@ pub(crate) fn current_vetting(now_param: &str) -> String {
 /// Whether `user_id` holds a current vetting on the board.
 pub(crate) async fn is_vetted<'e, E>(
     executor: E,
-    board_id: &str,
-    user_id: &str,
+    board_id: &BoardId,
+    user_id: &UserId,
     now_ms: i64,
 ) -> Result<bool, AppError>
 where
@@ -27,8 +28,8 @@ where
         "SELECT 1 FROM vettings t WHERE t.board_id = $1 AND t.user_id = $2 AND {} LIMIT 1",
         current_vetting("$3")
     ))
-    .bind(board_id)
-    .bind(user_id)
+    .bind(board_id.as_str())
+    .bind(user_id.as_str())
     .bind(now_ms)
     .fetch_optional(executor)
     .await
@@ -39,8 +40,8 @@ where
 /// The boards on which `user_id` holds a current vetting.
 pub(crate) async fn vetted_boards<'e, E>(
     executor: E,
-    user_id: &str,
-) -> Result<HashSet<String>, AppError>
+    user_id: &UserId,
+) -> Result<HashSet<BoardId>, AppError>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
@@ -48,10 +49,10 @@ where
         "SELECT DISTINCT t.board_id FROM vettings t WHERE t.user_id = $1 AND {}",
         current_vetting("$2")
     ))
-    .bind(user_id)
+    .bind(user_id.as_str())
     .bind(model::ids::now_ms())
     .fetch_all(executor)
     .await
     .internal()?;
-    Ok(boards.into_iter().collect())
+    Ok(boards.into_iter().map(BoardId::from).collect())
 }

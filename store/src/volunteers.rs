@@ -4,6 +4,7 @@
 use model::refusal::{OrganiserAction, Refusal};
 use model::{
     coordination::VolunteerPage,
+    ids::Slug,
     moderation::AuditAction,
     rules::may_record_vetting,
     views::Viewer,
@@ -27,7 +28,7 @@ impl Db {
     pub async fn volunteer_page(
         &self,
         viewer: &Viewer,
-        slug: &str,
+        slug: &Slug,
     ) -> Result<VolunteerPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         let board = self
@@ -40,8 +41,8 @@ impl Db {
         let row: Option<ProfileRow> = sqlx::query_as(&format!(
             "SELECT {PROFILE_COLUMNS} FROM volunteers v WHERE v.board_id = $1 AND v.user_id = $2"
         ))
-        .bind(&board.id)
-        .bind(&viewer.user_id)
+        .bind(board.id.as_str())
+        .bind(viewer.user_id.as_str())
         .fetch_optional(self.pool())
         .await
         .internal()?;
@@ -86,8 +87,8 @@ impl Db {
                      max_per_week = excluded.max_per_week, paused = FALSE, \
                      updated_at_ms = excluded.updated_at_ms",
                 )
-                .bind(board_id)
-                .bind(&viewer.user_id)
+                .bind(board_id.as_str())
+                .bind(viewer.user_id.as_str())
                 .bind(skills.join(","))
                 .bind(profile.other_skills.trim())
                 .bind(profile.availability.bits())
@@ -104,8 +105,8 @@ impl Db {
                      WHERE board_id = $2 AND user_id = $3"
                 ))
                 .bind(now)
-                .bind(board_id)
-                .bind(&viewer.user_id)
+                .bind(board_id.as_str())
+                .bind(viewer.user_id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -116,8 +117,8 @@ impl Db {
             VolunteerChange::StopVolunteering { .. } => {
                 let deleted =
                     sqlx::query("DELETE FROM volunteers WHERE board_id = $1 AND user_id = $2")
-                        .bind(board_id)
-                        .bind(&viewer.user_id)
+                        .bind(board_id.as_str())
+                        .bind(viewer.user_id.as_str())
                         .execute(&mut **tx)
                         .await
                         .internal()?;
@@ -130,8 +131,8 @@ impl Db {
                      WHERE board_id = $2 AND volunteer_id = $3 AND answer IS NULL",
                 )
                 .bind(now)
-                .bind(board_id)
-                .bind(&viewer.user_id)
+                .bind(board_id.as_str())
+                .bind(viewer.user_id.as_str())
                 .execute(&mut **tx)
                 .await
                 .internal()?;
@@ -174,10 +175,10 @@ impl Db {
                      expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(vetting_id)
-                .bind(board_id)
-                .bind(volunteer_id)
+                .bind(board_id.as_str())
+                .bind(volunteer_id.as_str())
                 .bind(kind.trim())
-                .bind(&viewer.user_id)
+                .bind(viewer.user_id.as_str())
                 .bind(now)
                 .bind(expires_at_ms)
                 .execute(&mut **tx)

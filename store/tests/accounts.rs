@@ -4,7 +4,7 @@
 //! argon2 is slow in debug builds and every `sign_up` and every checked `sign_in` hashes once,
 //! so each test makes as few attempts as its point needs.
 
-use model::{ids::new_id, views::Viewer, AppError};
+use model::{ids::UserId, views::Viewer, AppError};
 use store::story::{count, person, PASSWORD};
 use store::{on_both_backends, Db, SignUp};
 
@@ -17,7 +17,7 @@ const WINDOW_SECS: u64 = 15 * 60;
 
 async fn sign_up(db: &Db, name: &str, password: &str) -> Result<Viewer, AppError> {
     let form = SignUp {
-        user_id: new_id(),
+        user_id: UserId::new(),
         display_name: name.to_string(),
         password: password.to_string(),
     };
@@ -47,7 +47,7 @@ on_both_backends! {
         let db = store::testing::fresh_db(backend).await;
         let (margaret, first_session) = db
             .sign_up(SignUp {
-                user_id: new_id(),
+                user_id: UserId::new(),
                 display_name: "Margaret  Hale".into(),
                 password: PASSWORD.into(),
             })

@@ -5,6 +5,7 @@
 //! answers `NotSignedIn` before calling it. That is covered by the server's HTTP-level tests.
 
 use model::{
+    ids::PostId,
     views::{BoardFilter, Viewer},
     AppError, Category, Outcome, PostKind,
 };
@@ -120,7 +121,7 @@ impl Cast {
     }
 
     /// A fresh post in the state `setup` asks for, so no cell sees another cell's changes.
-    async fn prepare(&self, setup: Setup) -> String {
+    async fn prepare(&self, setup: Setup) -> PostId {
         let s = &self.street;
         match setup {
             OpenRequest => s.request(&s.ben, "Help carrying shopping").await,
@@ -133,11 +134,16 @@ impl Cast {
                 s.post(&s.asha, PostKind::Notice, Category::Other, "Bins")
                     .await
             }
-            Board => String::new(),
+            Board => PostId::default(),
         }
     }
 
-    async fn perform(&self, action: Action, who: &Viewer, id: &str) -> Result<Outcome, AppError> {
+    async fn perform(
+        &self,
+        action: Action,
+        who: &Viewer,
+        id: &PostId,
+    ) -> Result<Outcome, AppError> {
         let (s, slug) = (&self.street, &self.street.board.slug);
         let shown = Ok(Outcome::Applied);
         match action {

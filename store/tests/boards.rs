@@ -3,7 +3,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::new_id,
+    ids::{BoardId, PostId, Slug},
     views::{BoardFilter, BoardSummary, Viewer},
     AppError, Category, Outcome, PostKind, Role,
 };
@@ -11,16 +11,16 @@ use store::story::{self, act, claim, count, invite_code, join, new_post, person}
 use store::{on_both_backends, Db, NewBoard};
 
 /// Posts a request on `board` and returns its id.
-async fn request(db: &Db, author: &Viewer, board: &BoardSummary, title: &str) -> String {
+async fn request(db: &Db, author: &Viewer, board: &BoardSummary, title: &str) -> PostId {
     let create = new_post(&board.id, PostKind::Request, Category::Shopping, title);
-    let post_id = create.post_id().to_string();
+    let post_id = create.post_id().cloned().expect("a new post's id");
     assert_eq!(act(db, author, create).await, Ok(Outcome::Applied));
     post_id
 }
 
-fn elm_road(board_id: &str) -> NewBoard {
+fn elm_road(board_id: &BoardId) -> NewBoard {
     NewBoard {
-        board_id: board_id.to_string(),
+        board_id: board_id.clone(),
         name: "  Elm Road & Ash Grove ".into(),
         // Spaces and separators as people type them.
         streets: "Elm Road,  Ash   Grove\n".into(),
@@ -33,7 +33,7 @@ on_both_backends! {
     async fn starting_a_board_makes_the_starter_its_organiser(backend: Backend) {
         let db = store::testing::fresh_db(backend).await;
         let asha = person(&db, "Asha").await;
-        let board_id = new_id();
+        let board_id = BoardId::new();
         let board = db
             .create_board(&asha, elm_road(&board_id))
             .await
@@ -69,7 +69,7 @@ on_both_backends! {
 
         // A different board with the same name still gets its own readable address.
         let second = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("second board");
         assert_eq!(second.slug, "elm-road-ash-grove-2");
@@ -83,7 +83,7 @@ on_both_backends! {
         let form = NewBoard {
             streets: "12 Elm Road".into(),
             my_street: String::new(),
-            ..elm_road(&new_id())
+            ..elm_road(&BoardId::new())
         };
         let error = db
             .create_board(&asha, form)
@@ -104,7 +104,7 @@ on_both_backends! {
         let asha = person(&db, "Asha").await;
         let ben = person(&db, "Ben").await;
         let board = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("create");
         let code = invite_code(&db, &asha, &board).await;
@@ -171,7 +171,7 @@ on_both_backends! {
         let ben = person(&db, "Ben").await;
         let cara = person(&db, "Cara").await;
         let board = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("create");
         let old = invite_code(&db, &asha, &board).await;
@@ -214,7 +214,7 @@ on_both_backends! {
         let asha = person(&db, "Asha").await;
         let stranger = person(&db, "Stranger").await;
         let board = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("create");
         let post_id = request(&db, &asha, &board, "Milk from the corner shop").await;
@@ -225,7 +225,7 @@ on_both_backends! {
         assert!(matches!(page, Err(AppError::Refused(ref r)) if r.status() == 403), "{page:?}");
         // The same answer for a board that does not exist: slugs cannot be probed.
         let no_board = db
-            .board_page(&stranger, "no-such-board", &BoardFilter::default())
+            .board_page(&stranger, &Slug::from("no-such-board"), &BoardFilter::default())
             .await;
         assert_eq!(no_board, page);
 
@@ -246,7 +246,7 @@ on_both_backends! {
         }
         // And the same answer as for a post that was never written.
         assert_eq!(
-            db.post_detail(&stranger, &new_id())
+            db.post_detail(&stranger, &PostId::new())
                 .await
                 .expect_err("no such post"),
             post
@@ -260,7 +260,7 @@ on_both_backends! {
         let asha = person(&db, "Asha").await;
         let ben = person(&db, "Ben").await;
         let board = db
-            .create_board(&asha, elm_road(&new_id()))
+            .create_board(&asha, elm_road(&BoardId::new()))
             .await
             .expect("create");
         join(&db, &asha, &board, &ben, "12").await;

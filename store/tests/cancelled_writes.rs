@@ -123,7 +123,7 @@ on_both_backends! {
             let board_id = new_id();
             let name = format!("Ash Grove {}", &board_id[board_id.len() - 12..]);
             let form = NewBoard {
-                board_id,
+                board_id: board_id.into(),
                 name,
                 streets: "Ash Grove".into(),
                 my_street: String::new(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use model::refusal::Refusal;
 use model::{
-    ids::new_id, views::Viewer, AppError, Category, Mutation, MutationKind, Outcome, PostKind,
+    ids::PostId, views::Viewer, AppError, Category, Mutation, MutationKind, Outcome, PostKind,
 };
 use store::story::{self, claim, count, join, mutation, person, release, reply, street, Street};
 use store::{on_both_backends, Db};
@@ -72,7 +72,7 @@ on_both_backends! {
     async fn repeating_a_mutation_returns_the_first_outcome_and_changes_nothing(backend: Backend) {
         let s = street(backend).await;
         let create = mutation(s.new_post(PostKind::Request, Category::Chat, "A cup of tea"));
-        let post_id = create.kind.post_id().to_string();
+        let post_id = create.kind.post_id().cloned().expect("a new post's id");
         let claim_it = mutation(claim(&post_id));
         let answer = mutation(reply(&post_id, "Happy to pop round"));
 
@@ -235,8 +235,8 @@ on_both_backends! {
             (bad_id, "id", "reload"),
             (mutation(post("")), "title", "at least 3"),
             (mutation(long), "details", "(it has 10,000)"),
-            (mutation(reply(&new_id(), "   ")), "body", "empty"),
-            (mutation(claim("not-a-post-id")), "post_id", "reload"),
+            (mutation(reply(&PostId::new(), "   ")), "body", "empty"),
+            (mutation(claim(&"not-a-post-id".into())), "post_id", "reload"),
         ];
         for (m, field, expected) in cases {
             match s.db.apply(&s.ben, &m).await {

@@ -6,7 +6,7 @@
 
 use model::refusal::Refusal;
 use model::{
-    ids::new_id,
+    ids::{new_id, PostId},
     moderation::{AuditAction, Moderation, ReportReason},
     views::{BoardFilter, Viewer},
     AppError, Category, MutationKind, Outcome, PostKind, PostStatus,
@@ -22,17 +22,17 @@ async fn tick() {
     tokio::time::sleep(std::time::Duration::from_millis(3)).await;
 }
 
-fn restore(post_id: &str) -> MutationKind {
+fn restore(post_id: &PostId) -> MutationKind {
     MutationKind::Moderate(Moderation::RestorePost {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
         reason: String::new(),
     })
 }
 
-fn report(post_id: &str, reason: ReportReason, note: &str) -> MutationKind {
+fn report(post_id: &PostId, reason: ReportReason, note: &str) -> MutationKind {
     MutationKind::Moderate(Moderation::Report {
         report_id: new_id(),
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
         reason,
         note: note.into(),
     })
@@ -69,7 +69,7 @@ async fn board_titles(s: &Street, who: &Viewer) -> Vec<String> {
 }
 
 /// (ids of posts sent, ids of tombstones) in `who`'s pull of the board since `cursor`.
-async fn pulled(s: &Street, who: &Viewer, cursor: i64) -> (Vec<String>, Vec<String>) {
+async fn pulled(s: &Street, who: &Viewer, cursor: i64) -> (Vec<PostId>, Vec<PostId>) {
     let pull = s.db.pull(who, &s.board.id, cursor).await.expect("pull");
     let posts = pull.posts.into_iter().map(|p| p.card.id).collect();
     (posts, pull.removed)

@@ -82,7 +82,7 @@ async fn busy_board(s: &Street) {
         s.new_post(PostKind::Request, Category::Shopping, "Walk my dog"),
         1,
     );
-    let expired = create.post_id().to_string();
+    let expired = create.post_id().cloned().expect("a new post's id");
     s.applies(&s.ben, create).await;
     backdate_expiry(&s.db, &expired).await;
 }

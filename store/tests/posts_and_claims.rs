@@ -255,7 +255,7 @@ on_both_backends! {
     async fn an_expired_post_reads_as_expired_and_cannot_be_claimed(backend: Backend) {
         let s = street(backend).await;
         let create = expiring(s.new_post(PostKind::Request, Category::Pets, "Walk my dog tomorrow"), 1);
-        let post_id = create.post_id().to_string();
+        let post_id = create.post_id().cloned().expect("a new post's id");
         s.applies(&s.ben, create).await;
         let card = s.detail(&s.ben, &post_id).await.card;
         let expires = card.expires_at_ms.expect("an expiry was asked for");
@@ -291,7 +291,7 @@ on_both_backends! {
     async fn my_activity_lists_my_posts_and_what_i_have_taken_on(backend: Backend) {
         let s = street(backend).await;
         let request = new_post(&s.board.id, PostKind::Request, Category::Meals, "Soup for a poorly neighbour");
-        let post_id = request.post_id().to_string();
+        let post_id = request.post_id().cloned().expect("a new post's id");
         act(&s.db, &s.ben, request).await.expect("post");
         act(&s.db, &s.cara, claim(&post_id)).await.expect("claim");
 

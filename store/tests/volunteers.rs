@@ -5,7 +5,7 @@
 use model::refusal::Refusal;
 use model::{
     coordination::{Coordination, CoordinationPage},
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, PostId},
     views::Viewer,
     volunteer::{Availability, VolunteerChange, VolunteerProfile},
     AppError, Category, MutationKind, Outcome, PostStatus,
@@ -51,28 +51,28 @@ fn next_year() -> String {
     format!("{year}-06-30")
 }
 
-fn assign(post_id: &str, who: &Viewer) -> MutationKind {
+fn assign(post_id: &PostId, who: &Viewer) -> MutationKind {
     MutationKind::Coordinate(Coordination::Assign {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
         volunteer_id: who.user_id.clone(),
     })
 }
 
-fn accept(post_id: &str) -> MutationKind {
+fn accept(post_id: &PostId) -> MutationKind {
     MutationKind::Coordinate(Coordination::Accept {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
     })
 }
 
-fn decline(post_id: &str) -> MutationKind {
+fn decline(post_id: &PostId) -> MutationKind {
     MutationKind::Coordinate(Coordination::Decline {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
     })
 }
 
-fn needs_vetting(post_id: &str, needed: bool) -> MutationKind {
+fn needs_vetting(post_id: &PostId, needed: bool) -> MutationKind {
     MutationKind::Coordinate(Coordination::SetNeedsVetting {
-        post_id: post_id.into(),
+        post_id: post_id.clone(),
         needs_vetting: needed,
     })
 }
@@ -91,15 +91,15 @@ async fn coordination(s: &Street) -> CoordinationPage {
 }
 
 /// The names suggested for `post_id`, in order.
-async fn suggested(s: &Street, post_id: &str) -> Vec<String> {
+async fn suggested(s: &Street, post_id: &PostId) -> Vec<String> {
     let page = coordination(s).await;
-    let request = page.requests.into_iter().find(|r| r.card.id == post_id);
+    let request = page.requests.into_iter().find(|r| r.card.id == *post_id);
     let request = request.expect("the request is in the queue");
     request.suggestions.into_iter().map(|v| v.name).collect()
 }
 
 /// Ben's shopping request, marked as needing a vetted volunteer by Asha.
-async fn vetted_request(s: &Street, title: &str) -> String {
+async fn vetted_request(s: &Street, title: &str) -> PostId {
     let post_id = s.request(&s.ben, title).await;
     s.applies(&s.asha, needs_vetting(&post_id, true)).await;
     post_id
@@ -236,7 +236,7 @@ on_both_backends! {
         s.applies(&s.dev, volunteering(&s, &[Category::Shopping], 3)).await;
         // Ben is the street's link to a local charity: a partner.
         sqlx::query("UPDATE memberships SET role = 'partner' WHERE user_id = $1")
-            .bind(&s.ben.user_id)
+            .bind(s.ben.user_id.as_str())
             .execute(s.db.pool())
             .await
             .expect("make Ben a partner");
@@ -281,7 +281,7 @@ on_both_backends! {
         // Asha's task was ten days ago: outside the last 7 days, but still her last.
         sqlx::query("UPDATE posts SET claimed_at_ms = $1 WHERE id = $2")
             .bind(now_ms() - 10 * DAY_MS)
-            .bind(&second)
+            .bind(second.as_str())
             .execute(s.db.pool())
             .await
             .expect("backdate");
@@ -406,7 +406,7 @@ on_both_backends! {
         if let MutationKind::CreatePost { needs_vetting, .. } = &mut create {
             *needs_vetting = true;
         }
-        let lift = create.post_id().to_string();
+        let lift = create.post_id().cloned().expect("a new post's id");
         s.applies(&s.ben, create).await;
         assert!(s.detail(&s.dev, &lift).await.card.needs_vetting);
     }

@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use model::next_page::safe_next;
 #[cfg(feature = "ssr")]
 use model::SESSION_DAYS;
-use model::{views::Viewer, AppError};
+use model::{ids::UserId, views::Viewer, AppError};
 
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(
-    id: String,
+    id: UserId,
     display_name: String,
     password: String,
     next: Option<String>,

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use model::{
+    ids::{BoardId, Slug},
     views::{BoardPage as BoardView, BoardSummary, Profile as ProfileView},
     AppError,
 };
@@ -16,7 +17,7 @@ pub async fn my_boards() -> Result<Vec<BoardSummary>, AppError> {
 
 #[server(prefix = "/api", endpoint = "create_board")]
 pub async fn create_board(
-    id: String,
+    id: BoardId,
     name: String,
     streets: String,
     my_street: String,
@@ -61,7 +62,7 @@ pub async fn join_board(
 }
 
 #[server(prefix = "/api", endpoint = "new_invite")]
-pub async fn new_invite(slug: String) -> Result<(), AppError> {
+pub async fn new_invite(slug: Slug) -> Result<(), AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
     respond(store()?.new_invite(&viewer, &slug).await)?;
@@ -70,7 +71,7 @@ pub async fn new_invite(slug: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "leave_board")]
-pub async fn leave_board(slug: String) -> Result<(), AppError> {
+pub async fn leave_board(slug: Slug) -> Result<(), AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
     respond(store()?.leave_board(&viewer, &slug).await)?;
@@ -81,7 +82,7 @@ pub async fn leave_board(slug: String) -> Result<(), AppError> {
 /// A board's page. Filters are the names from the query string; unknown ones are ignored.
 #[server(prefix = "/api", endpoint = "load_board")]
 pub async fn load_board(
-    slug: String,
+    slug: Slug,
     kind: Option<String>,
     category: Option<String>,
     status: Option<String>,

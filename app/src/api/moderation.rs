@@ -5,10 +5,14 @@
 
 use leptos::prelude::*;
 
-use model::{moderation::ModerationPage, AppError};
+use model::{
+    ids::{BoardId, PostId, Slug, UserId},
+    moderation::ModerationPage,
+    AppError,
+};
 
 #[server(prefix = "/api", endpoint = "load_moderation")]
-pub async fn load_moderation(slug: String) -> Result<ModerationPage, AppError> {
+pub async fn load_moderation(slug: Slug) -> Result<ModerationPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
     // Reports and the log are for organisers' eyes only.
@@ -31,7 +35,7 @@ async fn moderate(
 pub async fn report_post(
     id: String,
     report_id: String,
-    post_id: String,
+    post_id: PostId,
     reason: Option<String>,
     note: Option<String>,
 ) -> Result<(), AppError> {
@@ -47,10 +51,10 @@ pub async fn report_post(
 #[server(prefix = "/api", endpoint = "moderate_post")]
 pub async fn moderate_post(
     id: String,
-    post_id: String,
+    post_id: PostId,
     action: String,
     reason: Option<String>,
-    slug: String,
+    slug: Slug,
     back: Option<String>,
 ) -> Result<(), AppError> {
     use model::moderation::post_form;
@@ -64,7 +68,7 @@ pub async fn moderate_post(
 }
 
 #[server(prefix = "/api", endpoint = "dismiss_report")]
-pub async fn dismiss_report(id: String, report_id: String, slug: String) -> Result<(), AppError> {
+pub async fn dismiss_report(id: String, report_id: String, slug: Slug) -> Result<(), AppError> {
     use model::moderation::Moderation;
     moderate(id, Ok(Moderation::DismissReport { report_id })).await?;
     leptos_axum::redirect(&format!("/b/{slug}/moderate"));
@@ -75,11 +79,11 @@ pub async fn dismiss_report(id: String, report_id: String, slug: String) -> Resu
 #[server(prefix = "/api", endpoint = "moderate_member")]
 pub async fn moderate_member(
     id: String,
-    board_id: String,
-    member_id: String,
+    board_id: BoardId,
+    member_id: UserId,
     action: String,
     reason: Option<String>,
-    slug: String,
+    slug: Slug,
 ) -> Result<(), AppError> {
     use model::moderation::member_form;
     let reason = reason.unwrap_or_default();

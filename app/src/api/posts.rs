@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 
 use model::{
+    ids::{BoardId, PostId},
     views::{PostCard, PostDetail as PostView},
     AppError,
 };
@@ -15,7 +16,7 @@ use model::{
 use model::{Mutation, MutationKind};
 
 #[server(prefix = "/api", endpoint = "load_post")]
-pub async fn load_post(post_id: String) -> Result<PostView, AppError> {
+pub async fn load_post(post_id: PostId) -> Result<PostView, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
     let detail = respond(store()?.post_detail(&viewer, &post_id).await)?;
@@ -53,8 +54,8 @@ pub(super) async fn submit(id: String, kind: MutationKind) -> Result<(), AppErro
 #[server(prefix = "/api", endpoint = "create_post")]
 pub async fn create_post(
     id: String,
-    post_id: String,
-    board_id: String,
+    post_id: PostId,
+    board_id: BoardId,
     post_kind: String,
     category: String,
     title: String,
@@ -85,7 +86,7 @@ pub async fn create_post(
 
 /// The buttons on a post: `claim`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`.
 #[server(prefix = "/api", endpoint = "post_action")]
-pub async fn post_action(id: String, post_id: String, action: String) -> Result<(), AppError> {
+pub async fn post_action(id: String, post_id: PostId, action: String) -> Result<(), AppError> {
     use super::server::fail;
     let kind = model::form_writes::post_action(&post_id, &action).map_err(fail)?;
     let removed = action == "remove";
@@ -102,7 +103,7 @@ pub async fn post_action(id: String, post_id: String, action: String) -> Result<
 pub async fn reply(
     id: String,
     reply_id: String,
-    post_id: String,
+    post_id: PostId,
     body: String,
 ) -> Result<(), AppError> {
     submit(

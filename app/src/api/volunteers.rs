@@ -14,13 +14,15 @@ use leptos::prelude::*;
 use model::{coordination::Coordination, volunteer::VolunteerChange, MutationKind};
 use model::{
     coordination::{CoordinationPage, Task, VolunteerPage},
+    ids::{BoardId, PostId, Slug, UserId},
     AppError,
 };
 
 /// A board's slug as it may appear in a path we redirect to.
 #[cfg(feature = "ssr")]
-fn board_path(slug: &str, page: &str) -> Result<String, AppError> {
-    let safe = !slug.is_empty() && slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+fn board_path(slug: &Slug, page: &str) -> Result<String, AppError> {
+    let text = slug.as_str();
+    let safe = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     if safe {
         Ok(format!("/b/{slug}/{page}"))
     } else {
@@ -31,7 +33,7 @@ fn board_path(slug: &str, page: &str) -> Result<String, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "load_volunteer")]
-pub async fn load_volunteer(slug: String) -> Result<VolunteerPage, AppError> {
+pub async fn load_volunteer(slug: Slug) -> Result<VolunteerPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
     keep_off_the_phone();
@@ -43,8 +45,8 @@ pub async fn load_volunteer(slug: String) -> Result<VolunteerPage, AppError> {
 #[server(prefix = "/api", endpoint = "save_volunteer")]
 pub async fn save_volunteer(
     id: String,
-    board_id: String,
-    slug: String,
+    board_id: BoardId,
+    slug: Slug,
     skills: Option<HashMap<String, String>>,
     slots: Option<HashMap<String, String>>,
     other_skills: String,
@@ -74,8 +76,8 @@ pub async fn save_volunteer(
 #[server(prefix = "/api", endpoint = "volunteer_status")]
 pub async fn volunteer_status(
     id: String,
-    board_id: String,
-    slug: String,
+    board_id: BoardId,
+    slug: Slug,
     action: String,
 ) -> Result<(), AppError> {
     use super::{posts::submit, server::fail};
@@ -99,7 +101,7 @@ pub async fn volunteer_status(
 }
 
 #[server(prefix = "/api", endpoint = "load_coordination")]
-pub async fn load_coordination(slug: String) -> Result<CoordinationPage, AppError> {
+pub async fn load_coordination(slug: Slug) -> Result<CoordinationPage, AppError> {
     use super::server::*;
     let viewer = require_viewer().await?;
     keep_off_the_phone();
@@ -110,9 +112,9 @@ pub async fn load_coordination(slug: String) -> Result<CoordinationPage, AppErro
 #[server(prefix = "/api", endpoint = "assign_volunteer")]
 pub async fn assign_volunteer(
     id: String,
-    slug: String,
-    post_id: String,
-    volunteer_id: String,
+    slug: Slug,
+    post_id: PostId,
+    volunteer_id: UserId,
 ) -> Result<(), AppError> {
     use super::posts::submit;
     let path = board_path(&slug, "coordinate")?;
@@ -132,10 +134,10 @@ pub async fn assign_volunteer(
 #[server(prefix = "/api", endpoint = "record_vetting")]
 pub async fn record_vetting(
     id: String,
-    slug: String,
+    slug: Slug,
     vetting_id: String,
-    board_id: String,
-    volunteer_id: String,
+    board_id: BoardId,
+    volunteer_id: UserId,
     kind: String,
     expires_on: String,
 ) -> Result<(), AppError> {
@@ -167,7 +169,7 @@ pub async fn my_tasks() -> Result<Vec<Task>, AppError> {
 /// The volunteer's answer: `accept` (to the request's page, where they now help) or
 /// `decline` (back to their tasks).
 #[server(prefix = "/api", endpoint = "answer_task")]
-pub async fn answer_task(id: String, post_id: String, answer: String) -> Result<(), AppError> {
+pub async fn answer_task(id: String, post_id: PostId, answer: String) -> Result<(), AppError> {
     use super::{posts::submit, server::fail};
     let change = match answer.as_str() {
         "accept" => Coordination::Accept {

@@ -11,19 +11,19 @@ use std::cell::RefCell;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{EventSource, MessageEvent};
 
-use model::sync::wire::BoardReached;
+use model::{ids::BoardId, sync::wire::BoardReached};
 
 /// What the stream said.
 pub enum Heard {
     /// A board reached this number.
-    Changed { board_id: String, seq: i64 },
+    Changed { board_id: BoardId, seq: i64 },
     /// The server refused or closed the stream for good (signed out, or off a board).
     Gone,
 }
 
 /// The open stream, the boards it follows, and its handlers (kept alive with it).
 struct Stream {
-    boards: Vec<String>,
+    boards: Vec<BoardId>,
     source: EventSource,
     _on_changed: Closure<dyn FnMut(MessageEvent)>,
     on_gone: Closure<dyn FnMut(MessageEvent)>,
@@ -53,7 +53,7 @@ pub fn close() {
 }
 
 /// Keeps one stream open for exactly `boards` (opening it again if the browser gave up).
-pub fn follow(boards: Vec<String>, on_heard: impl Fn(Heard) + Clone + 'static) {
+pub fn follow(boards: Vec<BoardId>, on_heard: impl Fn(Heard) + Clone + 'static) {
     let current = STREAM.with(|s| {
         s.borrow()
             .as_ref()
@@ -70,12 +70,12 @@ pub fn follow(boards: Vec<String>, on_heard: impl Fn(Heard) + Clone + 'static) {
 }
 
 fn open(
-    boards: Vec<String>,
+    boards: Vec<BoardId>,
     on_heard: impl Fn(Heard) + Clone + 'static,
 ) -> Result<Stream, wasm_bindgen::JsValue> {
     let query: Vec<String> = boards
         .iter()
-        .map(|id| format!("board_id={}", js_sys::encode_uri_component(id)))
+        .map(|id| format!("board_id={}", js_sys::encode_uri_component(id.as_str())))
         .collect();
     let source = EventSource::new(&format!("/sync/events?{}", query.join("&")))?;
     let heard = on_heard.clone();

@@ -22,7 +22,11 @@ use model::sync::{
     outbox::Outbox,
     status::Activity,
 };
-use model::{ids::now_ms, views::BoardPage, Mutation, MutationKind};
+use model::{
+    ids::{now_ms, PostId, Slug},
+    views::BoardPage,
+    Mutation, MutationKind,
+};
 
 /// The sync engine's state as pages read it, and what they ask of it.
 #[derive(Clone, Copy)]
@@ -88,9 +92,9 @@ impl SyncHandle {
     }
 
     /// The board kept here under `slug`, if any.
-    pub fn board(&self, slug: &str) -> Option<LocalBoard> {
+    pub fn board(&self, slug: &Slug) -> Option<LocalBoard> {
         self.boards
-            .with(|boards| boards.iter().find(|b| b.board.slug == slug).cloned())
+            .with(|boards| boards.iter().find(|b| b.board.slug == *slug).cloned())
     }
 
     /// Every board kept here.
@@ -99,7 +103,7 @@ impl SyncHandle {
     }
 
     /// A post's page from the phone's copy, with pending writes on top.
-    pub fn post_detail(&self, post_id: &str) -> Option<LocalDetail> {
+    pub fn post_detail(&self, post_id: &PostId) -> Option<LocalDetail> {
         let pending = self.pending();
         self.boards.with(|boards| {
             boards
@@ -110,19 +114,19 @@ impl SyncHandle {
 
     /// Refusals to explain: (mutation id, the explanation).
     pub fn refusals(&self) -> Vec<(String, String)> {
-        let titles = |post_id: &str| -> Option<String> {
+        let titles = |post_id: &PostId| -> Option<String> {
             self.boards.with(|boards| {
                 boards
                     .iter()
                     .flat_map(|b| &b.posts)
-                    .find(|p| p.card.id == post_id)
+                    .find(|p| p.card.id == *post_id)
                     .map(|p| p.card.title.clone())
             })
         };
         self.outbox.with(|o| {
             o.rejected()
                 .map(|(m, reason)| {
-                    let title = titles(m.kind.post_id());
+                    let title = m.kind.post_id().and_then(titles);
                     (
                         m.id.clone(),
                         crate::words::not_sent(&m.kind, title.as_deref(), reason),

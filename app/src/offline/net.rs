@@ -3,9 +3,12 @@
 
 use gloo_net::http::Request;
 
-use model::sync::{
-    engine::NetError,
-    wire::{BoardHeader, PullResponse, PushRequest, PushResponse},
+use model::{
+    ids::BoardId,
+    sync::{
+        engine::NetError,
+        wire::{BoardHeader, PullResponse, PushRequest, PushResponse},
+    },
 };
 
 pub async fn push(request: &PushRequest) -> Result<PushResponse, NetError> {
@@ -30,10 +33,10 @@ async fn answer<T: serde::de::DeserializeOwned>(
     response.json().await.map_err(|_| NetError::Unreachable)
 }
 
-pub async fn pull(board_id: &str, since: i64) -> Result<PullResponse, NetError> {
+pub async fn pull(board_id: &BoardId, since: i64) -> Result<PullResponse, NetError> {
     let since = since.to_string();
     let response = Request::get("/sync/pull")
-        .query([("board_id", board_id), ("since", since.as_str())])
+        .query([("board_id", board_id.as_str()), ("since", since.as_str())])
         .send()
         .await;
     answer(response).await

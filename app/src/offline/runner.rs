@@ -14,10 +14,13 @@ use super::{
     live::{self, Heard},
     net, SyncHandle,
 };
-use model::sync::{
-    engine::{Command, Engine, Env, Event, Part},
-    local::LocalBoard,
-    outbox::Outbox,
+use model::{
+    ids::{BoardId, UserId},
+    sync::{
+        engine::{Command, Engine, Env, Event, Part},
+        local::LocalBoard,
+        outbox::Outbox,
+    },
 };
 
 /// What the engine's commands act on, besides the page's signals.
@@ -35,11 +38,11 @@ thread_local! {
     static BROWSER: RefCell<Browser> = RefCell::new(Browser::default());
 }
 
-fn outbox_key(user_id: &str) -> String {
+fn outbox_key(user_id: &UserId) -> String {
     format!("outbox:{user_id}")
 }
 
-fn board_key(board_id: &str) -> String {
+fn board_key(board_id: &BoardId) -> String {
     format!("board:{board_id}")
 }
 
@@ -104,7 +107,7 @@ pub fn start(h: SyncHandle) {
                 return dispatch(h, Event::StoreUnavailable);
             }
         };
-        let viewer: Option<String> = store.get("viewer").await.unwrap_or_default();
+        let viewer: Option<UserId> = store.get("viewer").await.unwrap_or_default();
         let boards: Vec<LocalBoard> = store.all_with_prefix("board:").await.unwrap_or_default();
         let outbox: Outbox = match &viewer {
             Some(user_id) => store

@@ -25,7 +25,7 @@ use model::sync::{
     overlay::{overlay, Me, ShownCard},
 };
 use model::{
-    ids::now_ms,
+    ids::{now_ms, Slug},
     views::{BoardFilter, BoardMember, BoardSummary, PostCard},
     Category, MutationKind, PostStatus,
 };
@@ -42,7 +42,8 @@ pub fn BoardScreen() -> impl IntoView {
     let sync = use_sync();
     let new_invite = ServerAction::<NewInvite>::new();
     let invites_made = successes(new_invite);
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug =
+        Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let board = Resource::new(
         move || {
             let filter = query.with(|q| (q.get("kind"), q.get("category"), q.get("status")));
@@ -96,7 +97,7 @@ pub fn BoardScreen() -> impl IntoView {
                 (None, None) => None,
             }
         },
-        |shown| shown.board.id.clone(),
+        |shown| shown.board.id.to_string(),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading the board…"</p> }>
@@ -166,7 +167,7 @@ fn BoardContents(shown: Memo<ShownBoard>, new_invite: ServerAction<NewInvite>) -
             let new_post = |kind: &str| format!("/b/{}/new?kind={kind}", board.slug);
             view! {
                 <Title text=board.name.clone() />
-                <h1 data-board-id=board.id.clone()>{board.name.clone()}</h1>
+                <h1 data-board-id=board.id.to_string()>{board.name.clone()}</h1>
                 <p class="board-summary">{board.streets.join(", ")} " · " {members}</p>
                 <p class="board-links">
                     <A href=format!("/b/{}/volunteer", board.slug)>"Volunteer"</A>
@@ -240,7 +241,7 @@ fn BoardContents(shown: Memo<ShownBoard>, new_invite: ServerAction<NewInvite>) -
 
 /// Organisers only: the board's invite link, and a way to replace it.
 #[component]
-fn InviteBox(code: String, slug: String, action: ServerAction<NewInvite>) -> impl IntoView {
+fn InviteBox(code: String, slug: Slug, action: ServerAction<NewInvite>) -> impl IntoView {
     let error = form_error(action);
     view! {
         <section class="invite-box" aria-labelledby="invite-heading">
@@ -259,7 +260,7 @@ fn InviteBox(code: String, slug: String, action: ServerAction<NewInvite>) -> imp
                 />
             </div>
             <ActionForm action=action attr:class="invite-renew">
-                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="slug" value=slug.to_string() />
                 <p>
                     "If the link reached the wrong people, make a new one: "
                     "the old link stops working."

@@ -23,7 +23,7 @@ use crate::{
 
 use model::{
     form_writes::PostForm,
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, BoardId, PostId, Slug},
     validate::{self, DETAILS_MAX, EXPIRY_CHOICES, TITLE_MAX},
     views::BoardSummary,
     AppError, Category, Mutation, PostKind, Urgency,
@@ -37,7 +37,8 @@ const DEFAULT_URGENCY: Urgency = Urgency::ThisWeek;
 pub fn ComposePage() -> impl IntoView {
     let params = use_params_map();
     let sync = use_sync();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug =
+        Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let board = Resource::new(
         move || slug.get(),
         |slug| load_board(slug, None, None, None),
@@ -72,8 +73,8 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
     let navigate = use_navigate();
     let read: ReadForm = Box::new(|fields| {
         let kind = PostForm {
-            post_id: &fields.get("post_id"),
-            board_id: &fields.get("board_id"),
+            post_id: &PostId::from(fields.get("post_id")),
+            board_id: &BoardId::from(fields.get("board_id")),
             post_kind: &fields.get("post_kind"),
             category: &fields.get("category"),
             title: &fields.get("title"),
@@ -91,10 +92,11 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
     });
     // To the new post's page, shown from the phone until the server has it.
     let after: AfterQueued = Box::new(move |mutation| {
-        let new_post = mutation.kind.post_id().to_string();
         id.set(new_id());
         post_id.set(new_id());
-        navigate(&format!("/p/{new_post}"), Default::default());
+        if let Some(new_post) = mutation.kind.post_id() {
+            navigate(&format!("/p/{new_post}"), Default::default());
+        }
     });
     let BoardSummary {
         id: board_id,
@@ -133,7 +135,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
             <FieldMessage name="id" error=error />
             <HiddenId name="id" value=id />
             <HiddenId name="post_id" value=post_id />
-            <input type="hidden" name="board_id" value=board_id />
+            <input type="hidden" name="board_id" value=board_id.into_string() />
             <fieldset class="choices" aria-describedby="post_kind-error">
                 <legend>"What is this?"</legend>
                 {kinds

@@ -21,7 +21,7 @@ use model::{
         overdue_after_days, CoordinationPage, OpenRequest, RosterEntry, Suggestion, VettingView,
     },
     dates::iso_date,
-    ids::new_id,
+    ids::{new_id, BoardId, PostId, Slug, UserId},
     volunteer::{DEFAULT_VETTING_KIND, VETTING_KIND_MAX},
     Urgency,
 };
@@ -31,7 +31,8 @@ pub fn CoordinateScreen() -> impl IntoView {
     let params = use_params_map();
     let assign = ServerAction::<AssignVolunteer>::new();
     let vetting = ServerAction::<RecordVetting>::new();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug =
+        Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let page = Resource::new(
         move || (slug.get(), assign.version().get(), vetting.version().get()),
         |(slug, _, _)| load_coordination(slug),
@@ -122,7 +123,7 @@ fn waited(ms: i64) -> String {
 fn RequestQueue(
     requests: Vec<OpenRequest>,
     now_ms: i64,
-    slug: String,
+    slug: Slug,
     action: ServerAction<AssignVolunteer>,
 ) -> impl IntoView {
     if requests.is_empty() {
@@ -146,7 +147,7 @@ fn RequestQueue(
 fn QueuedRequest(
     request: OpenRequest,
     now_ms: i64,
-    slug: String,
+    slug: Slug,
     action: ServerAction<AssignVolunteer>,
 ) -> impl IntoView {
     let OpenRequest {
@@ -218,9 +219,9 @@ fn QueuedRequest(
 #[component]
 fn SuggestedVolunteer(
     volunteer: Suggestion,
-    post_id: String,
+    post_id: PostId,
     title: String,
-    slug: String,
+    slug: Slug,
     action: ServerAction<AssignVolunteer>,
 ) -> impl IntoView {
     // Each button is its own write; a fresh id each time the page loads.
@@ -240,9 +241,9 @@ fn SuggestedVolunteer(
             </span>
             <ActionForm action=action attr:class="inline-form">
                 <HiddenId name="id" value=id />
-                <input type="hidden" name="slug" value=slug />
-                <input type="hidden" name="post_id" value=post_id />
-                <input type="hidden" name="volunteer_id" value=volunteer.user_id />
+                <input type="hidden" name="slug" value=slug.to_string() />
+                <input type="hidden" name="post_id" value=post_id.to_string() />
+                <input type="hidden" name="volunteer_id" value=volunteer.user_id.into_string() />
                 <button type="submit" class="button button-secondary" aria-label=label>
                     "Ask " {volunteer.name}
                 </button>
@@ -254,8 +255,8 @@ fn SuggestedVolunteer(
 #[component]
 fn Roster(
     roster: Vec<RosterEntry>,
-    board_id: String,
-    slug: String,
+    board_id: BoardId,
+    slug: Slug,
     organiser: bool,
     action: ServerAction<RecordVetting>,
 ) -> impl IntoView {
@@ -303,8 +304,8 @@ fn Roster(
 #[component]
 fn RosterItem(
     entry: RosterEntry,
-    board_id: String,
-    slug: String,
+    board_id: BoardId,
+    slug: Slug,
     error: FormError,
     action: ServerAction<RecordVetting>,
 ) -> impl IntoView {
@@ -372,10 +373,10 @@ fn VettingLine(vetting: VettingView) -> impl IntoView {
 /// Organisers and partners: record that this volunteer has been vetted.
 #[component]
 fn VettingForm(
-    volunteer_id: String,
+    volunteer_id: UserId,
     name: String,
-    board_id: String,
-    slug: String,
+    board_id: BoardId,
+    slug: Slug,
     error: FormError,
     action: ServerAction<RecordVetting>,
 ) -> impl IntoView {
@@ -396,9 +397,9 @@ fn VettingForm(
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <HiddenId name="id" value=id />
                 <HiddenId name="vetting_id" value=vetting_id />
-                <input type="hidden" name="slug" value=slug />
-                <input type="hidden" name="board_id" value=board_id />
-                <input type="hidden" name="volunteer_id" value=volunteer_id.clone() />
+                <input type="hidden" name="slug" value=slug.to_string() />
+                <input type="hidden" name="board_id" value=board_id.to_string() />
+                <input type="hidden" name="volunteer_id" value=volunteer_id.to_string() />
                 <div class="field">
                     <label for=kind_id.clone()>"Kind of check"</label>
                     <input

@@ -145,7 +145,7 @@ fn MyBoards(boards: Resource<Result<Vec<model::views::BoardSummary>, AppError>>)
                                     <li class="board-row">
                                         <A href=format!("/b/{}", b.slug)>{b.name.clone()}</A>
                                         <ActionForm action=leave attr:class="inline-form">
-                                            <input type="hidden" name="slug" value=b.slug />
+                                            <input type="hidden" name="slug" value=b.slug.to_string() />
                                             <button type="submit" class="button button-secondary" aria-label=label>
                                                 "Leave"
                                             </button>

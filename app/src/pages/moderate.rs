@@ -20,6 +20,7 @@ use crate::{
 };
 use model::{
     dates::time_of_day,
+    ids::Slug,
     moderation::{AuditEntry, HiddenPost, ModerationPage, ReportView, ReportedPost},
 };
 
@@ -37,7 +38,8 @@ struct Actions {
 #[component]
 pub fn ModeratePage() -> impl IntoView {
     let params = use_params_map();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug =
+        Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let (post, dismiss, member) = (
         ServerAction::<ModeratePost>::new(),
         ServerAction::<DismissReport>::new(),
@@ -117,7 +119,7 @@ fn ModerationContents(page: ModerationPage, actions: Actions) -> impl IntoView {
 }
 
 #[component]
-fn Reports(reports: Vec<ReportedPost>, slug: String, actions: Actions) -> impl IntoView {
+fn Reports(reports: Vec<ReportedPost>, slug: Slug, actions: Actions) -> impl IntoView {
     let none = reports.is_empty();
     let posts = reports.into_iter().map(|post| {
         let heading = format!("reported-{}", post.post_id);
@@ -169,7 +171,7 @@ fn Reports(reports: Vec<ReportedPost>, slug: String, actions: Actions) -> impl I
 }
 
 #[component]
-fn ReportItem(report: ReportView, title: String, slug: String, actions: Actions) -> impl IntoView {
+fn ReportItem(report: ReportView, title: String, slug: Slug, actions: Actions) -> impl IntoView {
     let reporter = report
         .reporter_name
         .map(|name| format!("Reported by {name}"))
@@ -186,7 +188,7 @@ fn ReportItem(report: ReportView, title: String, slug: String, actions: Actions)
             <ActionForm action=actions.dismiss attr:class="inline-form">
                 <HiddenId name="id" value=actions.dismiss_id />
                 <input type="hidden" name="report_id" value=report.id />
-                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="slug" value=slug.to_string() />
                 <button type="submit" class="button button-secondary" aria-label=label>
                     "Dismiss"
                 </button>
@@ -196,7 +198,7 @@ fn ReportItem(report: ReportView, title: String, slug: String, actions: Actions)
 }
 
 #[component]
-fn HiddenPosts(hidden: Vec<HiddenPost>, slug: String, actions: Actions) -> impl IntoView {
+fn HiddenPosts(hidden: Vec<HiddenPost>, slug: Slug, actions: Actions) -> impl IntoView {
     let none = hidden.is_empty();
     let items = hidden.into_iter().map(|post| {
         let when = match (post.hidden_by, post.hidden_at_ms) {
@@ -237,7 +239,7 @@ fn HiddenPosts(hidden: Vec<HiddenPost>, slug: String, actions: Actions) -> impl 
 }
 
 #[component]
-fn Export(slug: String) -> impl IntoView {
+fn Export(slug: Slug) -> impl IntoView {
     view! {
         <section class="moderation-section" aria-labelledby="export-heading">
             <h2 id="export-heading">"Export for reporting"</h2>

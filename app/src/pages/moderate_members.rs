@@ -69,10 +69,10 @@ fn RemoveMemberForm(
             <summary>"Remove " {name.clone()} "…"</summary>
             <ActionForm action=action attr:class="form moderation-form">
                 <HiddenId name="id" value=id />
-                <input type="hidden" name="board_id" value=board.id />
-                <input type="hidden" name="member_id" value=member.user_id />
+                <input type="hidden" name="board_id" value=board.id.to_string() />
+                <input type="hidden" name="member_id" value=member.user_id.into_string() />
                 <input type="hidden" name="action" value="remove" />
-                <input type="hidden" name="slug" value=board.slug />
+                <input type="hidden" name="slug" value=board.slug.to_string() />
                 <div class="field">
                     <label for=field.clone()>"Reason, for the log (optional)"</label>
                     <input
@@ -114,10 +114,10 @@ pub(super) fn Removed(
                 </p>
                 <ActionForm action=action attr:class="inline-form">
                     <HiddenId name="id" value=id />
-                    <input type="hidden" name="board_id" value=board_id />
-                    <input type="hidden" name="member_id" value=person.user_id />
+                    <input type="hidden" name="board_id" value=board_id.to_string() />
+                    <input type="hidden" name="member_id" value=person.user_id.into_string() />
                     <input type="hidden" name="action" value="allow_back" />
-                    <input type="hidden" name="slug" value=slug />
+                    <input type="hidden" name="slug" value=slug.to_string() />
                     <button type="submit" class="button button-secondary">
                         "Let " {person.display_name} " back"
                     </button>

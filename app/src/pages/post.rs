@@ -25,7 +25,7 @@ use crate::{
 };
 use model::{
     form_writes::post_action,
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, PostId, Slug},
     views::{ContactDetails, PostCard, PostDetail, ReplyView},
     AppError, Mutation, MutationKind, PostKind, PostStatus,
 };
@@ -41,7 +41,8 @@ pub fn PostScreen() -> impl IntoView {
     // Never dispatched: they carry the failure of a plain (no-JavaScript) post of these forms.
     let post_action = ServerAction::<PostAction>::new();
     let reply = ServerAction::<Reply>::new();
-    let post_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let post_id =
+        Memo::new(move |_| params.with(|p| p.get("id").map(PostId::from).unwrap_or_default()));
     let settled = RwSignal::new(false);
     let post = Resource::new(move || post_id.get(), load_post);
     // In the browser only, after each round that reached the server, once the page is in
@@ -100,7 +101,7 @@ pub fn PostScreen() -> impl IntoView {
                 None => server.map(|answer| answer.map(ShownPost::from_server)),
             }
         },
-        |shown| shown.detail.card.id.clone(),
+        |shown| shown.detail.card.id.to_string(),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading the post…"</p> }>
@@ -348,8 +349,8 @@ fn button_class(action: &str) -> &'static str {
 #[component]
 fn ActionButtons(
     buttons: Memo<Vec<(&'static str, &'static str)>>,
-    post_id: String,
-    board_slug: String,
+    post_id: PostId,
+    board_slug: Slug,
     action: ServerAction<PostAction>,
 ) -> impl IntoView {
     let found_here = RwSignal::new(None::<AppError>);
@@ -366,7 +367,7 @@ fn ActionButtons(
                 Ok(Mutation {
                     id: fields.get("id"),
                     created_at_ms: now_ms(),
-                    kind: post_action(&fields.get("post_id"), &fields.get("action"))?,
+                    kind: post_action(&PostId::from(fields.get("post_id")), &fields.get("action"))?,
                 })
             });
             let after: AfterQueued = Box::new(move |mutation| {
@@ -378,7 +379,7 @@ fn ActionButtons(
             view! {
                 <OutboxForm action={<PostAction as ServerFn>::PATH} error=found_here read after>
                     <HiddenId name="id" value=id />
-                    <input type="hidden" name="post_id" value=post_id />
+                    <input type="hidden" name="post_id" value=post_id.to_string() />
                     <input type="hidden" name="action" value=name />
                     <button type="submit" class=button_class(name)>
                         {label}

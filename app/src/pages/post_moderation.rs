@@ -14,6 +14,7 @@ use crate::{
     offline::use_sync,
 };
 use model::{
+    ids::PostId,
     moderation::{ReportReason, REPORT_NOTE_MAX},
     views::{PostCard, PostPermissions},
 };
@@ -38,7 +39,7 @@ pub(super) fn PostModeration(
 /// Any member but the author: tell the organisers what is wrong. After sending (the server
 /// function comes back to `?reported=1`), a thank-you instead of the form.
 #[component]
-fn ReportBox(post_id: String) -> impl IntoView {
+fn ReportBox(post_id: PostId) -> impl IntoView {
     let action = ServerAction::<ReportPost>::new();
     let error = form_error(action);
     let (id, report_id) = (use_fresh_id(action), use_fresh_id(action));
@@ -94,7 +95,7 @@ fn ReportBox(post_id: String) -> impl IntoView {
                 </p>
                 <HiddenId name="id" value=id />
                 <HiddenId name="report_id" value=report_id />
-                <input type="hidden" name="post_id" value=post_id />
+                <input type="hidden" name="post_id" value=post_id.to_string() />
                 <fieldset class="choices" aria-describedby="reason-error">
                     <legend>"What is wrong?"</legend>
                     {reasons}

@@ -12,7 +12,7 @@ use crate::{
     },
 };
 use model::{
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, PostId},
     validate::REPLY_MAX,
     views::ReplyView,
     AppError, Mutation, MutationKind,
@@ -23,7 +23,7 @@ use model::{
 pub(super) fn Replies(
     /// Oldest first, each with whether it is still waiting to send.
     replies: Memo<Vec<(ReplyView, bool)>>,
-    post_id: String,
+    post_id: PostId,
     action: ServerAction<Reply>,
 ) -> impl IntoView {
     let found_here = RwSignal::new(None::<AppError>);
@@ -64,7 +64,7 @@ pub(super) fn Replies(
             created_at_ms: now_ms(),
             kind: MutationKind::Reply {
                 reply_id: fields.get("reply_id"),
-                post_id: fields.get("post_id"),
+                post_id: fields.get("post_id").into(),
                 body: fields.get("body"),
             },
         })
@@ -89,7 +89,7 @@ pub(super) fn Replies(
                 <FieldMessage name="id" error=error />
                 <HiddenId name="id" value=id />
                 <HiddenId name="reply_id" value=reply_id />
-                <input type="hidden" name="post_id" value=post_id />
+                <input type="hidden" name="post_id" value=post_id.to_string() />
                 <div class="field">
                     <label for="reply-body">"Your reply"</label>
                     <textarea

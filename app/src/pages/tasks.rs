@@ -107,7 +107,7 @@ fn TaskItem(task: Task, action: ServerAction<AnswerTask>) -> impl IntoView {
                         .map(|(answer, label, text, class)| {
                             // Each answer is its own write.
                             let id = RwSignal::new(new_id());
-                            let post_id = card.id.clone();
+                            let post_id = card.id.to_string();
                             view! {
                                 <ActionForm action=action>
                                     <HiddenId name="id" value=id />

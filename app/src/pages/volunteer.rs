@@ -14,6 +14,7 @@ use crate::{
 };
 use model::{
     coordination::VolunteerPage,
+    ids::{BoardId, Slug},
     volunteer::{
         Availability, PartOfDay, VolunteerProfile, Weekday, MAX_PER_WEEK_CHOICES, OTHER_SKILLS_MAX,
     },
@@ -28,7 +29,8 @@ pub fn VolunteerScreen() -> impl IntoView {
     let params = use_params_map();
     let save = ServerAction::<SaveVolunteer>::new();
     let status = ServerAction::<VolunteerStatus>::new();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug =
+        Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let page = Resource::new(
         move || (slug.get(), save.version().get(), status.version().get()),
         |(slug, _, _)| load_volunteer(slug),
@@ -103,8 +105,8 @@ fn VolunteerContents(
 /// Pause or resume, and stop volunteering.
 #[component]
 fn StatusButtons(
-    board_id: String,
-    slug: String,
+    board_id: BoardId,
+    slug: Slug,
     paused: bool,
     action: ServerAction<VolunteerStatus>,
 ) -> impl IntoView {
@@ -127,8 +129,8 @@ fn StatusButtons(
                     view! {
                         <ActionForm action=action>
                             <HiddenId name="id" value=id />
-                            <input type="hidden" name="board_id" value=board_id />
-                            <input type="hidden" name="slug" value=slug />
+                            <input type="hidden" name="board_id" value=board_id.to_string() />
+                            <input type="hidden" name="slug" value=slug.to_string() />
                             <input type="hidden" name="action" value=name />
                             <button type="submit" class=class>
                                 {label}
@@ -144,8 +146,8 @@ fn StatusButtons(
 
 #[component]
 fn VolunteerForm(
-    board_id: String,
-    slug: String,
+    board_id: BoardId,
+    slug: Slug,
     profile: Option<VolunteerProfile>,
     action: ServerAction<SaveVolunteer>,
 ) -> impl IntoView {
@@ -184,8 +186,8 @@ fn VolunteerForm(
             <ErrorSummary error=error />
             <FieldMessage name="id" error=error />
             <HiddenId name="id" value=id />
-            <input type="hidden" name="board_id" value=board_id />
-            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="board_id" value=board_id.to_string() />
+            <input type="hidden" name="slug" value=slug.to_string() />
             <fieldset class="choices" aria-describedby="skills-error">
                 <legend>"What can you help with?"</legend>
                 {Category::ALL

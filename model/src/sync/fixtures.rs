@@ -2,6 +2,7 @@
 
 use super::wire::{BoardHeader, PullResponse, PushResult, SyncedPost};
 use crate::{
+    ids::PostId,
     views::{BoardMember, BoardSummary, PostCard},
     Category, Mutation, MutationKind, Outcome, PostKind, PostStatus, Role, Urgency,
 };
@@ -12,7 +13,7 @@ pub fn claim(id: &str) -> Mutation {
         id: id.into(),
         created_at_ms: 0,
         kind: MutationKind::Claim {
-            post_id: format!("post-{id}"),
+            post_id: format!("post-{id}").into(),
         },
     }
 }
@@ -82,7 +83,7 @@ pub fn header(board_id: &str, user_id: &str) -> BoardHeader {
 pub fn pull(posts: Vec<SyncedPost>, removed: &[&str], cursor: i64, more: bool) -> PullResponse {
     PullResponse {
         posts,
-        removed: removed.iter().map(|s| s.to_string()).collect(),
+        removed: removed.iter().map(|&id| PostId::from(id)).collect(),
         cursor,
         more,
     }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::overlay::{apply_to_card, new_post_card, Me};
 use super::wire::{BoardHeader, PullResponse, SyncedPost};
 use crate::{
+    ids::PostId,
     rules::{permissions, PostFacts},
     views::{BoardFilter, BoardMember, BoardSummary, PostCard, PostDetail, ReplyView},
     MutationKind, PostStatus,
@@ -96,12 +97,12 @@ impl LocalBoard {
     /// Contact details are never kept on the device: they come only from the server.
     pub fn post_detail<'m>(
         &self,
-        post_id: &str,
+        post_id: &PostId,
         pending: impl IntoIterator<Item = &'m MutationKind> + Clone,
         now_ms: i64,
     ) -> Option<LocalDetail> {
         let me = self.me();
-        let held = self.posts.iter().find(|p| p.card.id == post_id).cloned();
+        let held = self.posts.iter().find(|p| p.card.id == *post_id).cloned();
         let created_here = pending.clone().into_iter().find_map(|kind| match kind {
             MutationKind::CreatePost {
                 post_id: id,
@@ -129,7 +130,7 @@ impl LocalBoard {
         post.card = with_expiry(post.card, now_ms);
         let mut waiting_replies = Vec::new();
         for kind in pending {
-            if kind.post_id() != post_id || matches!(kind, MutationKind::CreatePost { .. }) {
+            if kind.post_id() != Some(post_id) || matches!(kind, MutationKind::CreatePost { .. }) {
                 continue;
             }
             waiting = true;
@@ -154,7 +155,7 @@ impl LocalBoard {
             kind: post.card.kind,
             status: post.card.status,
             author_id: &post.author_id,
-            claimed_by: post.claimed_by_id.as_deref(),
+            claimed_by: post.claimed_by_id.as_ref(),
             viewer_id: &self.me.user_id,
             viewer_role: self.board.role,
             needs_vetting: post.card.needs_vetting,
@@ -306,7 +307,7 @@ mod tests {
                 body: " On my way ".into(),
             },
         ];
-        let shown = local.post_detail("a", &pending, 0).expect("held");
+        let shown = local.post_detail(&"a".into(), &pending, 0).expect("held");
         assert!(shown.waiting);
         assert_eq!(shown.detail.card.status, PostStatus::Claimed);
         assert_eq!(shown.detail.card.claimed_by_name.as_deref(), Some("Cara"));
@@ -316,7 +317,7 @@ mod tests {
         assert_eq!(shown.detail.replies[0].body, "On my way");
         assert_eq!(shown.waiting_replies, ["r1"]);
         assert!(shown.detail.contact.is_none());
-        let untouched = local.post_detail("a", &[], 0).expect("held");
+        let untouched = local.post_detail(&"a".into(), &[], 0).expect("held");
         assert!(!untouched.waiting);
         assert!(untouched.detail.permissions.can_claim);
     }
@@ -335,18 +336,20 @@ mod tests {
             expires_in_days: None,
             needs_vetting: false,
         }];
-        let shown = local.post_detail("new", &pending, 0).expect("pending");
+        let shown = local
+            .post_detail(&"new".into(), &pending, 0)
+            .expect("pending");
         assert!(shown.waiting);
         assert_eq!(shown.detail.card.author_name, "Cara");
         assert_eq!(shown.detail.details, "Just the front");
         assert!(shown.detail.permissions.is_author);
         assert!(shown.detail.permissions.can_withdraw);
-        assert!(local.post_detail("other", &pending, 0).is_none());
+        assert!(local.post_detail(&"other".into(), &pending, 0).is_none());
         let mut elsewhere = pending.clone();
         if let MutationKind::CreatePost { board_id, .. } = &mut elsewhere[0] {
             *board_id = "another board".into();
         }
-        assert!(local.post_detail("new", &elsewhere, 0).is_none());
+        assert!(local.post_detail(&"new".into(), &elsewhere, 0).is_none());
     }
 
     #[test]
@@ -367,12 +370,18 @@ mod tests {
             street: "Elm Road",
         };
         let cards = local.cards(&BoardFilter::default(), 10);
-        let shown = crate::sync::overlay::overlay(cards, ("board", "elm-road"), &pending, &me);
+        let shown = crate::sync::overlay::overlay(
+            cards,
+            (&local.board.id, &local.board.slug),
+            &pending,
+            &me,
+        );
         assert!(shown[0].waiting, "my claim still shows as not sent");
         assert_eq!(shown[0].card.claimed_by_name.as_deref(), Some("Cara"));
         // Once the server has answered (refused, Sam was first), the pulled state shows.
         let cards = local.cards(&BoardFilter::default(), 10);
-        let shown = crate::sync::overlay::overlay(cards, ("board", "elm-road"), [], &me);
+        let shown =
+            crate::sync::overlay::overlay(cards, (&local.board.id, &local.board.slug), [], &me);
         assert!(!shown[0].waiting);
         assert_eq!(shown[0].card.claimed_by_name.as_deref(), Some("Sam"));
     }

@@ -1,7 +1,12 @@
 //! Pending writes shown on top of the board as the server last sent it: the person sees what
 //! they did at once, marked as waiting to send, until the server's answer replaces it.
 
-use crate::{coordination::Coordination, views::PostCard, MutationKind, PostStatus};
+use crate::{
+    coordination::Coordination,
+    ids::{BoardId, PostId, Slug},
+    views::PostCard,
+    MutationKind, PostStatus,
+};
 
 /// Who is looking, as far as their own pending writes need: their name and their street on
 /// this board (the two things a new post or a claim shows).
@@ -21,7 +26,7 @@ pub struct ShownCard {
 /// for another board are left out.
 pub fn overlay<'m>(
     cards: Vec<PostCard>,
-    board: (&str, &str),
+    board: (&BoardId, &Slug),
     pending: impl IntoIterator<Item = &'m MutationKind>,
     me: &Me<'_>,
 ) -> Vec<ShownCard> {
@@ -34,7 +39,7 @@ pub fn overlay<'m>(
         })
         .collect();
     // Removed posts leave the board at once.
-    let mut removed: Vec<String> = Vec::new();
+    let mut removed: Vec<PostId> = Vec::new();
     for kind in pending {
         if let MutationKind::CreatePost {
             post_id,
@@ -62,7 +67,10 @@ pub fn overlay<'m>(
             removed.push(post_id.clone());
             continue;
         }
-        if let Some(shown_card) = shown.iter_mut().find(|s| s.card.id == kind.post_id()) {
+        if let Some(shown_card) = shown
+            .iter_mut()
+            .find(|s| Some(&s.card.id) == kind.post_id())
+        {
             apply_to_card(&mut shown_card.card, kind, me);
             shown_card.waiting = true;
         }
@@ -73,7 +81,7 @@ pub fn overlay<'m>(
 
 /// The card a post written here shows before the server has it: the author's name and
 /// street, never more.
-pub fn new_post_card(kind: &MutationKind, board_slug: &str, me: &Me<'_>) -> Option<PostCard> {
+pub fn new_post_card(kind: &MutationKind, board_slug: &Slug, me: &Me<'_>) -> Option<PostCard> {
     let MutationKind::CreatePost {
         post_id,
         post_kind,
@@ -88,7 +96,7 @@ pub fn new_post_card(kind: &MutationKind, board_slug: &str, me: &Me<'_>) -> Opti
     };
     Some(PostCard {
         id: post_id.clone(),
-        board_slug: board_slug.to_string(),
+        board_slug: board_slug.clone(),
         kind: *post_kind,
         category: *category,
         title: title.trim().to_string(),
@@ -144,19 +152,22 @@ mod tests {
         card
     }
 
-    const BOARD: (&str, &str) = ("b", "elm-road");
-
     const ME: Me<'static> = Me {
         name: "Cara",
         street: "Elm Road",
     };
+
+    /// The cards with `pending` on top, as Cara sees them on Elm Road (board `b`).
+    fn on_elm_road(cards: Vec<PostCard>, pending: &[MutationKind]) -> Vec<ShownCard> {
+        overlay(cards, (&"b".into(), &"elm-road".into()), pending, &ME)
+    }
 
     #[test]
     fn a_claim_made_offline_shows_at_once_marked_waiting() {
         let pending = [MutationKind::Claim {
             post_id: "p1".into(),
         }];
-        let shown = overlay(vec![card("p1"), card("p2")], BOARD, &pending, &ME);
+        let shown = on_elm_road(vec![card("p1"), card("p2")], &pending);
         assert_eq!(shown[0].card.status, PostStatus::Claimed);
         assert_eq!(shown[0].card.claimed_by_name.as_deref(), Some("Cara"));
         assert!(shown[0].waiting);
@@ -179,16 +190,21 @@ mod tests {
             expires_in_days: None,
             needs_vetting: false,
         }];
-        let shown = overlay(vec![card("p1")], BOARD, &pending, &ME);
+        let shown = on_elm_road(vec![card("p1")], &pending);
         assert_eq!(shown[0].card.id, "new");
         assert_eq!(shown[0].card.title, "Shelves put up");
         assert_eq!(shown[0].card.street, "Elm Road");
         assert!(shown[0].waiting);
         // Once the server has it, the server's card is shown and nothing is doubled.
-        let shown = overlay(vec![card("new")], BOARD, &pending, &ME);
+        let shown = on_elm_road(vec![card("new")], &pending);
         assert_eq!(shown.len(), 1);
         // Another board's page does not show it.
-        let shown = overlay(vec![card("p1")], ("other", "other"), &pending, &ME);
+        let shown = overlay(
+            vec![card("p1")],
+            (&"other".into(), &"other".into()),
+            &pending,
+            &ME,
+        );
         assert_eq!(shown.len(), 1);
     }
 
@@ -197,7 +213,7 @@ mod tests {
         let pending = [MutationKind::Remove {
             post_id: "p1".into(),
         }];
-        let shown = overlay(vec![card("p1"), card("p2")], BOARD, &pending, &ME);
+        let shown = on_elm_road(vec![card("p1"), card("p2")], &pending);
         assert_eq!(
             shown.iter().map(|s| s.card.id.as_str()).collect::<Vec<_>>(),
             ["p2"]
@@ -219,7 +235,7 @@ mod tests {
                 body: "Sorry!".into(),
             },
         ];
-        let shown = overlay(vec![card("p1")], BOARD, &pending, &ME);
+        let shown = on_elm_road(vec![card("p1")], &pending);
         assert_eq!(shown[0].card.status, PostStatus::Open);
         assert_eq!(shown[0].card.claimed_by_name, None);
         assert_eq!(shown[0].card.reply_count, 1);

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    ids::{BoardId, PostId, UserId},
     views::{BoardMember, BoardPage, BoardSummary, PostCard, ReplyView},
     Mutation, Outcome,
 };
@@ -63,7 +64,7 @@ impl BoardHeader {
 /// 0 the first time).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullRequest {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub since: i64,
 }
 
@@ -75,8 +76,8 @@ pub const PULL_PAGE: i64 = 200;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncedPost {
     pub card: PostCard,
-    pub author_id: String,
-    pub claimed_by_id: Option<String>,
+    pub author_id: UserId,
+    pub claimed_by_id: Option<UserId>,
     pub details: String,
     /// Oldest first.
     pub replies: Vec<ReplyView>,
@@ -87,7 +88,7 @@ pub struct SyncedPost {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub posts: Vec<SyncedPost>,
-    pub removed: Vec<String>,
+    pub removed: Vec<PostId>,
     pub cursor: i64,
     pub more: bool,
 }
@@ -95,7 +96,7 @@ pub struct PullResponse {
 /// A live message (`GET /sync/events`): this board's change number reached `seq`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardReached {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub seq: i64,
 }
 
@@ -103,7 +104,7 @@ pub struct BoardReached {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StreamGone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub board_id: Option<String>,
+    pub board_id: Option<BoardId>,
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ use axum::{
 };
 use futures_util::stream::{self, Stream};
 use model::{
+    ids::BoardId,
     sync::wire::{BoardReached, StreamGone},
     AppError,
 };
@@ -135,11 +136,11 @@ fn refused(too_many: TooMany) -> Response {
 }
 
 /// The `board_id`s asked for, each once, in order.
-fn board_ids(query: &str) -> Result<Vec<String>, AppError> {
-    let mut ids: Vec<String> = Vec::new();
+fn board_ids(query: &str) -> Result<Vec<BoardId>, AppError> {
+    let mut ids: Vec<BoardId> = Vec::new();
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        if name == "board_id" && !value.is_empty() && !ids.iter().any(|id| *id == value) {
-            ids.push(value.into_owned());
+        if name == "board_id" && !value.is_empty() && !ids.iter().any(|id| *id == *value) {
+            ids.push(BoardId::from(value.into_owned()));
         }
     }
     if ids.is_empty() || ids.len() > MAX_BOARDS {
@@ -159,17 +160,17 @@ fn retry_hint() -> Duration {
     RETRY_MIN + Duration::from_millis(u64::from(nanos % RETRY_SPREAD_MS))
 }
 
-fn changed(board_id: &str, seq: i64) -> Event {
+fn changed(board_id: &BoardId, seq: i64) -> Event {
     let reached = BoardReached {
-        board_id: board_id.to_string(),
+        board_id: board_id.clone(),
         seq,
     };
     Event::default().data(serde_json::json!(reached).to_string())
 }
 
-fn gone(board_id: Option<&str>) -> Event {
+fn gone(board_id: Option<&BoardId>) -> Event {
     let gone = StreamGone {
-        board_id: board_id.map(str::to_string),
+        board_id: board_id.cloned(),
     };
     Event::default()
         .event("gone")

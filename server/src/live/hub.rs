@@ -11,6 +11,7 @@ use std::{
     sync::{Arc, Mutex, MutexGuard, PoisonError},
 };
 
+use model::ids::BoardId;
 use store::Db;
 use tokio::sync::watch;
 
@@ -31,7 +32,7 @@ pub(super) struct Inner {
 
 #[derive(Default)]
 struct Boards {
-    channels: HashMap<String, watch::Sender<i64>>,
+    channels: HashMap<BoardId, watch::Sender<i64>>,
     /// Whether the task that feeds the hub from the database runs (started by the first
     /// stream, so a process or test nobody follows opens no listening connection).
     fed: bool,
@@ -39,7 +40,7 @@ struct Boards {
 
 /// One stream's hold on one board's channel; the channel goes when the last hold does.
 pub struct Following {
-    pub board_id: String,
+    pub board_id: BoardId,
     pub changes: watch::Receiver<i64>,
     hub: Arc<Inner>,
 }
@@ -56,7 +57,7 @@ impl LiveHub {
     }
 
     /// Starts following `board_id` (the caller has checked the person may).
-    pub fn follow(&self, board_id: &str) -> Following {
+    pub fn follow(&self, board_id: &BoardId) -> Following {
         let mut boards = self.inner.lock();
         if !boards.fed {
             boards.fed = true;
@@ -64,18 +65,18 @@ impl LiveHub {
         }
         let changes = boards
             .channels
-            .entry(board_id.to_string())
+            .entry(board_id.clone())
             .or_insert_with(|| watch::channel(0).0)
             .subscribe();
         Following {
-            board_id: board_id.to_string(),
+            board_id: board_id.clone(),
             changes,
             hub: self.inner.clone(),
         }
     }
 
     /// The board reached `seq` (ignored when no one here follows it, or it is not news).
-    pub fn publish(&self, board_id: &str, seq: i64) {
+    pub fn publish(&self, board_id: &BoardId, seq: i64) {
         self.inner.publish(board_id, seq);
     }
 
@@ -111,7 +112,7 @@ impl Inner {
         self.boards.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(super) fn publish(&self, board_id: &str, seq: i64) {
+    pub(super) fn publish(&self, board_id: &BoardId, seq: i64) {
         if let Some(channel) = self.lock().channels.get(board_id) {
             // Numbers only go up; an older or repeated one (two processes' notices, a
             // re-read after a reconnect) wakes nobody.
@@ -126,7 +127,7 @@ impl Inner {
     }
 
     /// The boards someone here follows, to read their numbers again after a gap.
-    pub(super) fn followed(&self) -> Vec<String> {
+    pub(super) fn followed(&self) -> Vec<BoardId> {
         self.lock().channels.keys().cloned().collect()
     }
 
@@ -169,8 +170,9 @@ mod tests {
     #[tokio::test]
     async fn a_channel_lives_while_someone_follows_the_board() {
         let hub = hub().await;
-        let first = hub.follow("elm");
-        let second = hub.follow("elm");
+        let elm = BoardId::from("elm");
+        let first = hub.follow(&elm);
+        let second = hub.follow(&elm);
         assert_eq!(hub.counts(), (1, 2));
         drop(first);
         assert_eq!(hub.counts(), (1, 1));
@@ -182,15 +184,16 @@ mod tests {
     #[tokio::test]
     async fn numbers_only_go_up_and_reach_every_follower() {
         let hub = hub().await;
-        let mut a = hub.follow("elm");
-        let mut b = hub.follow("elm");
-        hub.publish("elm", 3);
-        hub.publish("elm", 2);
-        hub.publish("ash", 9);
+        let [elm, ash] = ["elm", "ash"].map(BoardId::from);
+        let mut a = hub.follow(&elm);
+        let mut b = hub.follow(&elm);
+        hub.publish(&elm, 3);
+        hub.publish(&elm, 2);
+        hub.publish(&ash, 9);
         assert!(a.changes.has_changed().expect("open"));
         assert_eq!(*a.changes.borrow_and_update(), 3);
         assert_eq!(*b.changes.borrow_and_update(), 3);
-        hub.publish("elm", 3);
+        hub.publish(&elm, 3);
         assert!(!a.changes.has_changed().expect("open"));
         hub.close();
     }

@@ -2,6 +2,7 @@
 //! board page's render time grow with the board, and what do open live-update streams cost in
 //! server memory.
 
+use model::ids::BoardId;
 use std::{net::SocketAddr, time::Duration};
 
 use model::sync::wire::PullResponse;
@@ -26,7 +27,7 @@ pub const PULLED_CHANGES: i64 = 10;
 pub async fn pull_path(
     addr: SocketAddr,
     token: &str,
-    board_id: &str,
+    board_id: &BoardId,
     seq: i64,
 ) -> Result<String, String> {
     let path = format!(
@@ -136,7 +137,7 @@ pub async fn render_rows(
 pub async fn memory_with_streams(
     server: &Server,
     token: &str,
-    board_id: &str,
+    board_id: &BoardId,
     count: usize,
 ) -> Result<(f64, f64), String> {
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, time::Instant};
 
-use model::{Mutation, MutationKind, Outcome};
+use model::{ids::UserId, Mutation, MutationKind, Outcome};
 
 use model::sync::wire::{PushRequest, PushResponse, MAX_PUSH_BATCH};
 use store::Db;
@@ -78,7 +78,7 @@ async fn push_all(addr: SocketAddr, token: &str, mutations: &[Mutation]) -> Resu
 
 /// The same posts inserted plainly, a batch per transaction, through the store's own pool (so
 /// the same connection settings).
-async fn insert_plain(db: &Db, author_id: &str, mutations: &[Mutation]) -> Result<f64, String> {
+async fn insert_plain(db: &Db, author_id: &UserId, mutations: &[Mutation]) -> Result<f64, String> {
     let pool = db.pool();
     sqlx::query(&format!(
         "CREATE TABLE IF NOT EXISTS {PLAIN_TABLE} (id TEXT PRIMARY KEY, board_id TEXT NOT NULL, \
@@ -118,8 +118,8 @@ async fn insert_plain(db: &Db, author_id: &str, mutations: &[Mutation]) -> Resul
                 return Err("the ingest only pushes new posts".into());
             };
             query = query
-                .bind(post_id.clone())
-                .bind(board_id.clone())
+                .bind(post_id.to_string())
+                .bind(board_id.to_string())
                 .bind(author_id.to_string())
                 .bind(post_kind.as_str())
                 .bind(category.as_str())

@@ -1,6 +1,7 @@
 //! The whole measurement, in order: seed SQLite, weigh the first visit, the phone, the server
 //! on SQLite, growth, ingest and memory, then the server and ingest on PostgreSQL.
 
+use model::ids::BoardId;
 use std::{path::Path, process::Command, time::Instant};
 
 use store::Db;
@@ -64,8 +65,8 @@ async fn seeded_board(
     Ok(board)
 }
 
-async fn seq_of(db: &Db, board_id: &str) -> Result<i64, String> {
-    db.board_seqs(&[board_id.to_string()])
+async fn seq_of(db: &Db, board_id: &BoardId) -> Result<i64, String> {
+    db.board_seqs(std::slice::from_ref(board_id))
         .await
         .map_err(|e| e.to_string())?
         .first()

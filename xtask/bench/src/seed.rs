@@ -2,7 +2,7 @@
 //! sequence numbers and exactly-once records a real write gets), never with hand-written SQL.
 
 use model::{
-    ids::{new_id, now_ms},
+    ids::{new_id, now_ms, BoardId, PostId, UserId},
     views::{BoardSummary, Viewer},
     Category, Mutation, MutationKind, Outcome, PostKind, Urgency,
 };
@@ -17,7 +17,7 @@ pub struct Neighbour {
 pub async fn neighbour(db: &Db, name: &str) -> Result<Neighbour, String> {
     let (viewer, token) = db
         .sign_up(SignUp {
-            user_id: new_id(),
+            user_id: UserId::new(),
             display_name: format!("{name} {}", &new_id()[30..]),
             password: "kettle orange bicycle lantern".into(),
         })
@@ -33,7 +33,7 @@ pub async fn board(db: &Db, organiser: &Neighbour, name: &str) -> Result<BoardSu
     db.create_board(
         &organiser.viewer,
         NewBoard {
-            board_id: new_id(),
+            board_id: BoardId::new(),
             name: format!("{name} {}", &new_id()[30..]),
             streets: "Elm Road, Ash Grove".into(),
             my_street: String::new(),
@@ -46,7 +46,7 @@ pub async fn board(db: &Db, organiser: &Neighbour, name: &str) -> Result<BoardSu
 
 /// The `n`th made-up post: a mix of requests and offers over every category and urgency, with
 /// details of a typical length, so pages and pulls carry what a real board carries.
-pub fn post_mutation(board_id: &str, n: usize) -> Mutation {
+pub fn post_mutation(board_id: &BoardId, n: usize) -> Mutation {
     let kinds = PostKind::ALL;
     let categories = Category::ALL;
     let urgencies = Urgency::ALL;
@@ -54,8 +54,8 @@ pub fn post_mutation(board_id: &str, n: usize) -> Mutation {
         id: new_id(),
         created_at_ms: now_ms(),
         kind: MutationKind::CreatePost {
-            post_id: new_id(),
-            board_id: board_id.into(),
+            post_id: PostId::new(),
+            board_id: board_id.clone(),
             post_kind: kinds[n % kinds.len()],
             category: categories[n % categories.len()],
             title: format!("Could someone help with the shopping, number {n}?"),
@@ -74,7 +74,7 @@ pub fn post_mutation(board_id: &str, n: usize) -> Mutation {
 pub async fn posts(
     db: &Db,
     author: &Neighbour,
-    board_id: &str,
+    board_id: &BoardId,
     count: usize,
 ) -> Result<(), String> {
     for n in 0..count {

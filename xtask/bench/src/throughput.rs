@@ -1,9 +1,10 @@
 //! Server throughput and latency under load, each route as a ratio to a trivial route of the
 //! same server measured in the same round, so a busy moment on a shared machine cancels out.
 
+use model::ids::BoardId;
 use std::{net::SocketAddr, path::Path};
 
-use model::ids::new_id;
+use model::ids::{new_id, Slug};
 
 use crate::{
     report::{Row, Section, Unit},
@@ -19,11 +20,11 @@ pub const TRIVIAL_PATH: &str = "/sw.js";
 /// What the routes need: a board to render and pull, a board to push into, a session.
 pub struct Targets<'a> {
     pub token: &'a str,
-    pub board_slug: &'a str,
+    pub board_slug: &'a Slug,
     pub board_posts: usize,
-    pub board_id: &'a str,
+    pub board_id: &'a BoardId,
     pub board_seq: i64,
-    pub push_board_id: &'a str,
+    pub push_board_id: &'a BoardId,
 }
 
 struct Route {
@@ -129,7 +130,7 @@ pub async fn measure(
 /// A wrk script whose every request pushes one new post with ids of its own: UUID-shaped,
 /// unique per run (the first argument), thread and request, so each is a new write, never a
 /// repeat the server would answer from its exactly-once record.
-fn push_lua(board_id: &str) -> Result<String, String> {
+fn push_lua(board_id: &BoardId) -> Result<String, String> {
     let mut mutation = seed::post_mutation(board_id, 0);
     mutation.id = "MUTATION_ID".into();
     if let model::MutationKind::CreatePost { post_id, .. } = &mut mutation.kind {
@@ -200,7 +201,7 @@ mod tests {
 
     #[test]
     fn the_push_script_carries_a_valid_mutation_template() {
-        let script = push_lua("0190c0de-0000-7000-8000-000000000001").expect("script");
+        let script = push_lua(&"0190c0de-0000-7000-8000-000000000001".into()).expect("script");
         assert!(script.contains(r#""id":"MUTATION_ID""#));
         assert!(script.contains(r#""post_id":"POST_ID""#));
         assert!(script.contains(r#""kind":"create_post""#));

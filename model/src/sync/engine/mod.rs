@@ -25,6 +25,7 @@ use round::Round;
 pub use vocabulary::{Command, Env, Event, NetError, OutboxChange, Part};
 
 use super::{local::LocalBoard, outbox::Outbox, status::Activity, wire::BoardHeader};
+use crate::ids::{BoardId, UserId};
 
 /// While the page is open and all is well, look for others' changes about this often.
 pub const REFRESH_MS: u64 = 60_000;
@@ -43,7 +44,7 @@ struct Wanted {
     /// Push, list the person's boards, pull every one.
     full: bool,
     /// Boards the live stream said are ahead of the copy here: (board id, its number).
-    behind: BTreeMap<String, i64>,
+    behind: BTreeMap<BoardId, i64>,
 }
 
 impl Wanted {
@@ -57,7 +58,7 @@ impl Wanted {
 pub struct Engine {
     store: Store,
     /// The person whose boards and outbox are loaded.
-    user_id: Option<String>,
+    user_id: Option<UserId>,
     /// A page has seen the person signed in before any board of theirs is kept here: the
     /// engine may ask the server for their boards.
     signed_in: bool,
@@ -71,7 +72,7 @@ pub struct Engine {
     round: Option<Round>,
     wanted: Wanted,
     /// The boards the live stream follows, as last commanded.
-    following: Option<Vec<String>>,
+    following: Option<Vec<BoardId>>,
     /// The stream was closed for good: open it again only after a round has sorted out why.
     stream_gone: bool,
     /// `ready` as last shown.

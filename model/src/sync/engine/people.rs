@@ -2,12 +2,15 @@
 //! phone (who sees nothing of the first), and signing out.
 
 use super::{outbox_copy::OutboxCopy, Command, Engine, OutboxChange, Part, Store};
-use crate::sync::{local::LocalBoard, outbox::Outbox, wire::BoardHeader};
+use crate::{
+    ids::{BoardId, UserId},
+    sync::{local::LocalBoard, outbox::Outbox, wire::BoardHeader},
+};
 
 impl Engine {
     pub(super) fn opened(
         &mut self,
-        viewer: Option<String>,
+        viewer: Option<UserId>,
         boards: Vec<LocalBoard>,
         outbox: Outbox,
     ) {
@@ -47,7 +50,7 @@ impl Engine {
                 self.switch_person(header.me.user_id.clone());
             }
         }
-        let listed: Vec<String> = headers.iter().map(|h| h.board.id.clone()).collect();
+        let listed: Vec<BoardId> = headers.iter().map(|h| h.board.id.clone()).collect();
         for header in headers {
             let board = match self
                 .boards
@@ -67,7 +70,7 @@ impl Engine {
             self.command(Command::SaveBoard(board));
         }
         if complete {
-            let gone: Vec<String> = self
+            let gone: Vec<BoardId> = self
                 .boards
                 .iter()
                 .map(|b| b.board.id.clone())
@@ -80,7 +83,7 @@ impl Engine {
         self.show(Part::Boards);
     }
 
-    pub(super) fn switch_person(&mut self, user_id: String) {
+    pub(super) fn switch_person(&mut self, user_id: UserId) {
         for board in std::mem::take(&mut self.boards) {
             self.command(Command::ForgetBoard(board.board.id));
         }
@@ -90,9 +93,9 @@ impl Engine {
         self.change_outbox(user_id, OutboxChange::Read);
     }
 
-    pub(super) fn forget_board(&mut self, board_id: &str) {
-        self.boards.retain(|b| b.board.id != board_id);
-        self.command(Command::ForgetBoard(board_id.to_string()));
+    pub(super) fn forget_board(&mut self, board_id: &BoardId) {
+        self.boards.retain(|b| b.board.id != *board_id);
+        self.command(Command::ForgetBoard(board_id.clone()));
         self.show(Part::Boards);
     }
 

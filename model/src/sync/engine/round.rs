@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 
 use super::{Command, Engine, Env, NetError, OutboxChange, Part, Store, Wanted, REFRESH_MS};
+use crate::ids::{BoardId, UserId};
 use crate::sync::{
     backoff::retry_delay_ms,
     status::Activity,
@@ -20,7 +21,7 @@ pub(super) struct Round {
     /// Begun for a person who is no longer the one on the phone.
     abandoned: bool,
     /// Boards still to pull, in order.
-    to_pull: VecDeque<String>,
+    to_pull: VecDeque<BoardId>,
 }
 
 /// The request a round is waiting on.
@@ -29,10 +30,10 @@ enum Step {
     Starting,
     /// A batch of this person's writes (the person may have changed before it is answered).
     Pushing {
-        user_id: Option<String>,
+        user_id: Option<UserId>,
     },
     Listing,
-    Pulling(String),
+    Pulling(BoardId),
 }
 
 impl Engine {
@@ -49,7 +50,7 @@ impl Engine {
         if !env.online {
             return self.set_activity(Activity::Offline);
         }
-        let to_pull: VecDeque<String> = wanted
+        let to_pull: VecDeque<BoardId> = wanted
             .behind
             .into_iter()
             .filter(|(id, seq)| {
@@ -165,7 +166,7 @@ impl Engine {
         match answer {
             Ok(headers) => {
                 self.keep(headers, true);
-                let all: VecDeque<String> =
+                let all: VecDeque<BoardId> =
                     self.boards.iter().map(|b| b.board.id.clone()).collect();
                 if let Some(round) = &mut self.round {
                     round.to_pull = all;
@@ -192,7 +193,7 @@ impl Engine {
 
     pub(super) fn pulled(
         &mut self,
-        board_id: String,
+        board_id: BoardId,
         answer: Result<PullResponse, NetError>,
         env: &Env,
     ) {

@@ -1,10 +1,10 @@
 //! The live stream: what a message about a board means, and when the stream is open.
 
 use super::{Command, Engine, Env};
-use crate::sync::status::Activity;
+use crate::{ids::BoardId, sync::status::Activity};
 
 impl Engine {
-    pub(super) fn board_changed(&mut self, board_id: String, seq: i64) {
+    pub(super) fn board_changed(&mut self, board_id: BoardId, seq: i64) {
         match self.boards.iter().find(|b| b.board.id == board_id) {
             // Every connection starts with the current numbers: pull only what is news here.
             Some(board) if board.cursor >= seq => {}
@@ -30,7 +30,7 @@ impl Engine {
             && env.visible
             && !self.boards.is_empty())
         .then(|| {
-            let mut ids: Vec<String> = self.boards.iter().map(|b| b.board.id.clone()).collect();
+            let mut ids: Vec<BoardId> = self.boards.iter().map(|b| b.board.id.clone()).collect();
             ids.sort();
             ids
         });

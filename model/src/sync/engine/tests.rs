@@ -70,7 +70,7 @@ impl Phone {
             viewer: viewer.map(String::from),
             boards: boards
                 .iter()
-                .map(|b| (b.board.id.clone(), b.clone()))
+                .map(|b| (b.board.id.to_string(), b.clone()))
                 .collect(),
             outboxes: viewer
                 .map(|v| (v.to_string(), outbox.clone()))
@@ -82,7 +82,7 @@ impl Phone {
             said: Vec::new(),
         };
         phone.on(Event::Opened {
-            viewer: viewer.map(String::from),
+            viewer: viewer.map(UserId::from),
             boards,
             outbox,
         });
@@ -132,18 +132,18 @@ impl Phone {
                 user_id,
                 change,
             } => {
-                let outbox = self.outboxes.entry(user_id).or_default();
+                let outbox = self.outboxes.entry(user_id.into_string()).or_default();
                 change.apply(outbox);
                 let stored = Ok(outbox.clone());
                 self.on(Event::OutboxStored { ticket, stored });
             }
-            Command::SaveViewer(id) => self.viewer = Some(id),
+            Command::SaveViewer(id) => self.viewer = Some(id.into_string()),
             Command::ForgetViewer => self.viewer = None,
             Command::SaveBoard(board) => {
-                self.boards.insert(board.board.id.clone(), board);
+                self.boards.insert(board.board.id.to_string(), board);
             }
             Command::ForgetBoard(id) => {
-                self.boards.remove(&id);
+                self.boards.remove(id.as_str());
                 self.said.push(Command::ForgetBoard(id));
             }
             Command::Push(_) | Command::ListBoards | Command::Pull { .. } => {

@@ -6,7 +6,10 @@ use super::super::{
     outbox::Outbox,
     wire::{BoardHeader, PullResponse, PushRequest, PushResponse, PushResult},
 };
-use crate::Mutation;
+use crate::{
+    ids::{BoardId, UserId},
+    Mutation,
+};
 
 /// What the engine is told about the page's surroundings with every event.
 #[derive(Clone, Copy, Debug)]
@@ -26,7 +29,7 @@ pub enum Event {
     /// The phone's store opened: who was signed in here last, the boards kept, and that
     /// person's outbox as stored.
     Opened {
-        viewer: Option<String>,
+        viewer: Option<UserId>,
         boards: Vec<LocalBoard>,
         outbox: Outbox,
     },
@@ -53,7 +56,7 @@ pub enum Event {
     Timer,
     /// The live stream says this board reached `seq`.
     BoardChanged {
-        board_id: String,
+        board_id: BoardId,
         seq: i64,
     },
     /// The live stream was refused or closed for good (signed out, or off a board).
@@ -66,7 +69,7 @@ pub enum Event {
     Pushed(Result<PushResponse, NetError>),
     Listed(Result<Vec<BoardHeader>, NetError>),
     Pulled {
-        board_id: String,
+        board_id: BoardId,
         answer: Result<PullResponse, NetError>,
     },
 }
@@ -75,16 +78,16 @@ pub enum Event {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Remember who is signed in here, for the next page load.
-    SaveViewer(String),
+    SaveViewer(UserId),
     ForgetViewer,
     SaveBoard(LocalBoard),
-    ForgetBoard(String),
+    ForgetBoard(BoardId),
     /// Change this person's stored outbox in one read-and-write (another tab may be writing
     /// too), then answer with [`Event::OutboxStored`] and the same ticket. Changes must be
     /// carried out in the order given.
     ChangeOutbox {
         ticket: u64,
-        user_id: String,
+        user_id: UserId,
         change: OutboxChange,
     },
     /// Send a batch; answer with [`Event::Pushed`].
@@ -93,7 +96,7 @@ pub enum Command {
     ListBoards,
     /// Ask what changed on a board since a cursor; answer with [`Event::Pulled`].
     Pull {
-        board_id: String,
+        board_id: BoardId,
         since: i64,
     },
     /// Send [`Event::Timer`] after this long, replacing any timer set before.
@@ -103,7 +106,7 @@ pub enum Command {
     CancelTimer,
     /// Keep one live stream open for exactly these boards (opening it again if the browser
     /// gave up on it).
-    Follow(Vec<String>),
+    Follow(Vec<BoardId>),
     StopFollowing,
     /// A part of the engine's state that pages show has changed: show it again.
     Show(Part),

@@ -2,7 +2,7 @@
 //! store's answers about the outbox.
 
 use super::{Command, Engine, OutboxChange, Part};
-use crate::{sync::outbox::Outbox, Mutation};
+use crate::{ids::UserId, sync::outbox::Outbox, Mutation};
 
 impl Engine {
     pub(super) fn enqueue(&mut self, mutation: Mutation) {
@@ -25,7 +25,7 @@ impl Engine {
         self.tickets
     }
 
-    pub(super) fn change_outbox(&mut self, user_id: String, change: OutboxChange) {
+    pub(super) fn change_outbox(&mut self, user_id: UserId, change: OutboxChange) {
         let ticket = self.ticket();
         self.outbox.change(ticket, change.clone());
         self.command(Command::ChangeOutbox {
