@@ -30,7 +30,7 @@ on_both_backends! {
         story::join(&db, &ben, &board, &cara, "3").await;
         // Ben asks; Cara helps, and so sees how to reach Ben at number 12.
         let create = create_post(&board.id, "Milk and bread");
-        let post_id = create.kind.post_id().to_string();
+        let post_id = create.kind.post_id().expect("a new post names its id").clone();
         db.apply(&ben, &create).await.expect("post");
         story::act(&db, &cara, story::claim(&post_id)).await.expect("claim");
         let post = format!("/p/{post_id}");
