@@ -19,6 +19,10 @@ pub enum AppError {
     Refused(Refusal),
     #[error("too many attempts (retry after {retry_after_secs} s)")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// The server is at capacity for this kind of work (checking passwords): nothing was
+    /// done; try again shortly.
+    #[error("busy (retry after {retry_after_secs} s)")]
+    Busy { retry_after_secs: u64 },
     /// Our fault: details are in the server's log, never in the page.
     #[error("internal error")]
     Internal,
@@ -35,6 +39,7 @@ impl AppError {
             Self::NotSignedIn => 401,
             Self::Refused(refusal) => refusal.status(),
             Self::TooManyAttempts { .. } => 429,
+            Self::Busy { .. } => 503,
             Self::Internal => 500,
             Self::Transport(_) => 400,
         }

@@ -25,6 +25,8 @@ pub use error::AppError;
 /// How long a session lasts, in days, on the server and in its cookie: long, because neighbours
 /// should not have to remember passwords often; signing out ends it at once.
 pub const SESSION_DAYS: i64 = 90;
+/// A session unused for this long ends even before `SESSION_DAYS`.
+pub const SESSION_IDLE_DAYS: i64 = 30;
 
 pub use mutation::{Mutation, MutationKind, Outcome};
 pub use post::{Category, PostKind, PostStatus, Urgency};

@@ -29,6 +29,9 @@ pub enum Refusal {
     CannotRemoveOrganiser,
     /// A write sent by another site's page (cross-site request forgery), not by ours.
     FromAnotherSite,
+    /// An organiser or partner recording a vetting of themselves: nobody vouches for
+    /// themselves.
+    CannotVetSelf,
 
     // Not there, or not to be told about (404).
     /// The post was taken down or never on this board.
@@ -112,6 +115,8 @@ pub enum Refusal {
     ReplyAlreadySent,
     /// A write's id is taken by someone else's write.
     IdInUse,
+    /// Writes from one person's outbox sent with another person's session.
+    NotYourWrites,
 
     /// A write sent from a phone has fields to fix (422).
     Invalid {
@@ -166,7 +171,8 @@ impl Refusal {
             | Self::CannotReportOwnPost
             | Self::CannotRemoveSelf
             | Self::CannotRemoveOrganiser
-            | Self::FromAnotherSite => 403,
+            | Self::FromAnotherSite
+            | Self::CannotVetSelf => 403,
             Self::PostGone
             | Self::PostNotOnYourBoards
             | Self::ReportNotFound

@@ -1,5 +1,6 @@
-//! Works out each request's client address once, for rate limiting sign-ins: the peer's
-//! address, or with `STREETBOARD_TRUST_PROXY` the one the reverse proxy appended last.
+//! Works out each request's client address once, for the limits per address (sign-ins,
+//! sign-ups, live streams): the peer's address, or with `STREETBOARD_TRUST_PROXY` the one the
+//! reverse proxy appended last; an IPv6 address as its whole /64.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -29,7 +30,9 @@ pub async fn record(trust_proxy: bool, mut request: Request, next: Next) -> Resp
         .flatten()
         .filter(|s| !s.is_empty());
     let address = forwarded.or(peer).unwrap_or_else(|| "unknown".into());
-    request.extensions_mut().insert(ClientAddress(address));
+    request
+        .extensions_mut()
+        .insert(ClientAddress(address_group(&address)));
     next.run(request).await
 }
 

@@ -4,7 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 use leptos::config::{Env, LeptosOptions};
 
-use crate::live::{StreamLimits, PER_ADDRESS, PER_SESSION};
+use crate::live::{StreamLimits, PER_ADDRESS, PER_PERSON};
 
 /// Everything the server reads from its environment. See README.md, "Configuration".
 #[derive(Clone, Debug)]
@@ -27,8 +27,8 @@ pub struct Config {
     /// `STREETBOARD_DEMO`: fill a demo street at start-up (once) for trying the app out.
     pub demo: bool,
     /// Live streams: `STREETBOARD_MAX_STREAMS` this process holds at most (more answer 503;
-    /// `main` lowers it to fit the open-files limit), `STREETBOARD_STREAMS_PER_SESSION` and
-    /// `STREETBOARD_STREAMS_PER_ADDRESS` (more answer 429).
+    /// `main` lowers it to fit the open-files limit), `STREETBOARD_STREAMS_PER_PERSON` (more end
+    /// that person's oldest) and `STREETBOARD_STREAMS_PER_ADDRESS` (more answer 429).
     pub streams: StreamLimits,
 }
 
@@ -92,7 +92,7 @@ impl Config {
         };
         let streams = StreamLimits {
             total: count("STREETBOARD_MAX_STREAMS", DEFAULT_MAX_STREAMS)?,
-            per_session: count("STREETBOARD_STREAMS_PER_SESSION", PER_SESSION)?,
+            per_person: count("STREETBOARD_STREAMS_PER_PERSON", PER_PERSON)?,
             per_address: count("STREETBOARD_STREAMS_PER_ADDRESS", PER_ADDRESS)?,
         };
 
@@ -125,7 +125,7 @@ impl Config {
     pub fn default_stream_limits() -> StreamLimits {
         StreamLimits {
             total: DEFAULT_MAX_STREAMS,
-            per_session: PER_SESSION,
+            per_person: PER_PERSON,
             per_address: PER_ADDRESS,
         }
     }

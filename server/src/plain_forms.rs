@@ -76,6 +76,8 @@ pub async fn rerender_failures(
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
+    // When to try again (a busy server, too many attempts) holds for the page as for the call.
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
     let body = axum::body::to_bytes(response.into_body(), forms.max_body_bytes)
         .await
         .unwrap_or_default();
@@ -109,6 +111,11 @@ pub async fn rerender_failures(
     );
     let mut rendered = render(get).await;
     *rendered.status_mut() = status;
+    if let Some(retry_after) = retry_after {
+        rendered
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry_after);
+    }
     rendered
 }
 

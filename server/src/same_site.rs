@@ -8,7 +8,7 @@
 
 use axum::{
     extract::Request,
-    http::{header, HeaderMap, Method},
+    http::{header, HeaderMap, Method, Uri},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -18,20 +18,24 @@ use crate::sync_api::SyncError;
 
 /// Refuses a cross-site write before anything reads it.
 pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
-    if is_cross_site_write(request.method(), request.uri().path(), request.headers()) {
+    if is_cross_site_write(request.method(), request.uri(), request.headers()) {
         return SyncError(AppError::Refused(Refusal::FromAnotherSite)).into_response();
     }
     next.run(request).await
 }
 
 /// Whether this is a write to the API sent by a page of another origin.
-fn is_cross_site_write(method: &Method, path: &str, headers: &HeaderMap) -> bool {
+fn is_cross_site_write(method: &Method, uri: &Uri, headers: &HeaderMap) -> bool {
     let writes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let path = uri.path();
     let api = path.starts_with("/api/") || path.starts_with("/sync/");
-    writes && api && !from_this_site(headers)
+    writes && api && !from_this_site(uri, headers)
 }
 
-fn from_this_site(headers: &HeaderMap) -> bool {
+/// Browsers that send no fetch metadata (Safari before 16.4, older Firefox: old phones) are
+/// judged by `Origin` against the host asked for: the `Host` header, or the request's own
+/// authority over HTTP/2. A reverse proxy must pass `Host` on unchanged (README, "Deployment").
+fn from_this_site(uri: &Uri, headers: &HeaderMap) -> bool {
     let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
     // Fetch metadata is set by the browser and cannot be forged by a page; "none" is the
     // person's own doing (typed, bookmarked), never a page's.
@@ -39,10 +43,10 @@ fn from_this_site(headers: &HeaderMap) -> bool {
         return matches!(site, "same-origin" | "none");
     }
     match text(header::ORIGIN) {
-        // Compared with the Host the browser sent, so it holds behind any proxy that keeps Host.
         Some(origin) => {
+            let host = text(header::HOST).or_else(|| uri.authority().map(|a| a.as_str()));
             let authority = origin.split_once("://").map(|(_, rest)| rest);
-            authority.is_some() && authority == text(header::HOST)
+            authority.is_some() && authority == host
         }
         None => true,
     }
@@ -68,7 +72,11 @@ mod tests {
     #[test]
     fn a_write_from_another_site_is_refused_by_fetch_metadata_or_origin() {
         let refused = |pairs: &[(&'static str, &'static str)]| {
-            is_cross_site_write(&Method::POST, "/api/claim", &headers(pairs))
+            is_cross_site_write(
+                &Method::POST,
+                &Uri::from_static("/api/claim"),
+                &headers(pairs),
+            )
         };
         assert!(refused(&[("sec-fetch-site", "cross-site")]));
         assert!(
@@ -101,9 +109,22 @@ mod tests {
     #[test]
     fn reads_and_pages_are_never_refused() {
         let cross = headers(&[("sec-fetch-site", "cross-site")]);
-        assert!(!is_cross_site_write(&Method::GET, "/sync/pull", &cross));
-        assert!(!is_cross_site_write(&Method::GET, "/b/elm-road", &cross));
+        let uri = Uri::from_static;
+        assert!(!is_cross_site_write(
+            &Method::GET,
+            &uri("/sync/pull"),
+            &cross
+        ));
+        assert!(!is_cross_site_write(
+            &Method::GET,
+            &uri("/b/elm-road"),
+            &cross
+        ));
         // A form on another site may link to our pages; only the API is guarded.
-        assert!(!is_cross_site_write(&Method::POST, "/healthz", &cross));
+        assert!(!is_cross_site_write(
+            &Method::POST,
+            &uri("/healthz"),
+            &cross
+        ));
     }
 }

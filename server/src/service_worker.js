@@ -68,7 +68,10 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || networkOnly(url.pathname)) return;
-  if (request.mode === 'navigate') {
+  if (request.mode === 'navigate' && url.searchParams.has('signed_out')) {
+    // Where signing out leads (also without JavaScript): forget every stored page first.
+    event.respondWith(forgetPages().then(() => fetch(request)));
+  } else if (request.mode === 'navigate') {
     event.respondWith(navigate(event));
   } else {
     event.respondWith(shellFirst(request));

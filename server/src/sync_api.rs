@@ -2,7 +2,7 @@
 //! mutations, JSON), `GET /sync/pull?board_id=…&since=…` and `GET /sync/boards` (the boards the
 //! person belongs to, which the browser keeps). Session by cookie, as for pages.
 
-use model::{AppError, Outcome};
+use model::{AppError, Outcome, Refusal};
 
 use axum::{
     extract::{rejection::JsonRejection, Query, State},
@@ -52,6 +52,13 @@ pub async fn push(
             format!("The changes could not be read: {}", rejection.body_text()),
         )
     })?;
+    if request
+        .owner
+        .as_ref()
+        .is_some_and(|owner| *owner != viewer.user_id)
+    {
+        return Err(AppError::Refused(Refusal::NotYourWrites).into());
+    }
     let mut results = db.push(&viewer, &request.mutations).await?;
     // Each refusal also in words, for phones still running a version that reads only those.
     for result in &mut results {

@@ -78,6 +78,7 @@ on_both_backends! {
         let board = elm_road(&db, &ben, "12").await;
         let push = |site: &str| {
             let body = serde_json::to_string(&PushRequest {
+                owner: None,
                 mutations: vec![create_post(&board.id, "Free hot meals, tell me your address")],
             })
             .expect("json");

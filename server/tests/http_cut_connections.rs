@@ -52,6 +52,7 @@ fn push_request(address: SocketAddr, token: &str, board_id: &BoardId) -> (String
     let mutation = create_post(board_id, "Milk and bread");
     let id = mutation.id.clone();
     let body = serde_json::to_string(&PushRequest {
+        owner: None,
         mutations: vec![mutation],
     })
     .expect("json");

@@ -95,6 +95,58 @@ on_both_backends! {
     }
 }
 
+/// Password hashing is bounded: with every slot taken, a sign-up waits a moment, then is told
+/// the server is busy (503, with when to try again), and nothing is stored.
+#[tokio::test]
+async fn a_sign_up_when_password_hashing_is_full_is_told_to_come_back() {
+    let db = testing::fresh_db(store::Backend::Sqlite).await;
+    let app = app_on(db.clone(), &support::default_config());
+    let slots = testing::occupy_password_hashing(&db);
+    let form = sign_up_form(&[
+        ("id", &new_id()),
+        ("display_name", "Sam"),
+        ("password", "kettle orange bicycle"),
+    ]);
+    let response = app.clone().oneshot(form).await.expect("response");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()[header::RETRY_AFTER], "5");
+    assert!(session_cookie(&response).is_none());
+    drop(slots);
+    let form = sign_up_form(&[
+        ("id", &new_id()),
+        ("display_name", "Sam"),
+        ("password", "kettle orange bicycle"),
+    ]);
+    let response = app.oneshot(form).await.expect("response");
+    assert!(response.status().is_redirection(), "{}", response.status());
+}
+
+/// Signing in over a session ends the earlier one: an old token cannot linger on a phone
+/// passed on, nor be planted beforehand and shared.
+#[tokio::test]
+async fn signing_in_again_ends_the_earlier_session() {
+    let db = testing::fresh_db(store::Backend::Sqlite).await;
+    let app = app_on(db.clone(), &support::default_config());
+    let (_, earlier) = support::sign_up(&db, "Sam").await;
+    let form = support::form_post(
+        "/api/sign_in",
+        &[
+            ("display_name", "Sam"),
+            ("password", store::story::PASSWORD),
+        ],
+        Some(&earlier),
+        Some("/signin"),
+    );
+    let response = app.clone().oneshot(form).await.expect("response");
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert!(session_cookie(&response).is_some(), "a new session");
+    assert_eq!(
+        db.viewer(&earlier).await.expect("look up"),
+        None,
+        "the earlier one is over"
+    );
+}
+
 #[tokio::test]
 async fn server_functions_that_need_a_session_answer_401_without_one() {
     let app = app(store::Backend::Sqlite).await;

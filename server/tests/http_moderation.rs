@@ -84,7 +84,7 @@ async fn world(backend: store::Backend) -> World {
         person(&db, "Cara", "07700 900789").await,
     );
     for (who, house) in [(&ben, "Flat 9B"), (&cara, "3")] {
-        db.join_board(&who.0, &code, "Elm Road", house)
+        db.join_board(&who.0, &code, "Elm Road", house, "test")
             .await
             .expect("join");
     }

@@ -36,13 +36,19 @@ on_both_backends! {
         let post = format!("/p/{post_id}");
         let slug = &board.slug;
 
-        let table: [(String, &str, bool); 8] = [
+        let code = story::invite_code(&db, &ben, &board).await;
+        let table: [(String, &str, bool); 11] = [
             (post.clone(), &cara_token, true),
             ("/me".into(), &cara_token, true),
             ("/tasks".into(), &cara_token, true),
             (format!("/b/{slug}/volunteer"), &cara_token, true),
             (format!("/b/{slug}/coordinate"), &ben_token, true),
             (format!("/b/{slug}/moderate"), &ben_token, true),
+            // The organiser's board page shows the invite code.
+            (format!("/b/{slug}"), &ben_token, true),
+            (format!("/b/{slug}/new"), &ben_token, true),
+            // An invite page's address is the code itself.
+            (format!("/join/{code}"), &cara_token, true),
             // Ben's own request shows nobody's details to him: it may be read offline.
             (post.clone(), &ben_token, false),
             (format!("/b/{slug}"), &cara_token, false),
@@ -55,6 +61,8 @@ on_both_backends! {
         }
         let sign_out = send(&app, form_post("/api/sign_out", &[], Some(&cara_token), Some("/me"))).await;
         assert!(sign_out.status().is_redirection(), "{}", sign_out.status());
+        // To the home page, marked so the service worker forgets its stored pages too.
+        assert_eq!(sign_out.headers()[header::LOCATION], app::api::auth::SIGNED_OUT_PAGE);
         let cleared = sign_out.headers().get(HeaderName::from_static("clear-site-data"));
         assert_eq!(cleared.and_then(|v| v.to_str().ok()), Some("\"cache\""));
     }

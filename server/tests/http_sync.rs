@@ -13,7 +13,9 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use model::sync::wire::{BoardHeader, PullResponse, PushResponse, MAX_PUSH_BATCH, PULL_PAGE};
+use model::sync::wire::{
+    BoardHeader, PullResponse, PushRequest, PushResponse, MAX_PUSH_BATCH, PULL_PAGE,
+};
 use store::{on_both_backends, Db};
 use support::{
     body_json, body_text, create_post, elm_road, fresh_app, send, sign_up, with_session,
@@ -140,6 +142,38 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    async fn writes_from_one_persons_outbox_are_refused_under_another_persons_session(backend: Backend) {
+        let w = world(backend).await;
+        let (_, cara_token) = sign_up(&w.db, "Cara").await;
+        // Ben wrote this offline; by the time the signal came back, Cara had signed in on
+        // the phone.
+        let bens = |title: &str| {
+            serde_json::to_string(&PushRequest {
+                owner: Some(w.ben.0.user_id.clone()),
+                mutations: vec![create_post(&w.board_id, title)],
+            })
+            .expect("json")
+        };
+        let (status, body) = push(&w.app, Some(&cara_token), bens("Milk and bread")).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body.contains("someone else"), "{body}");
+        assert_eq!(posts(&w.db).await, 0, "nothing was made as Cara");
+        // Under Ben's own session the same writes go through.
+        let (status, body) = push(&w.app, Some(&w.ben.1), bens("Milk and bread")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(posts(&w.db).await, 1);
+        // A phone running a version that names no owner is taken as before.
+        let unnamed = serde_json::to_string(&PushRequest {
+            owner: None,
+            mutations: vec![create_post(&w.board_id, "A lift on Thursday")],
+        })
+        .expect("json");
+        let (status, body) = push(&w.app, Some(&w.ben.1), unnamed).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+}
+
+on_both_backends! {
     async fn only_members_can_pull_a_board(backend: Backend) {
         let w = world(backend).await;
         w.db.apply(&w.ben.0, &create_post(&w.board_id, "Milk and bread")).await.expect("apply");
@@ -244,7 +278,7 @@ on_both_backends! {
         // A neighbour who joins sees the board, without its invite code.
         let code = boards[0].invite_code.clone().expect("code");
         let (cara, cara_token) = sign_up(&w.db, "Cara").await;
-        w.db.join_board(&cara, &code, "Elm Road", "3").await.expect("join");
+        w.db.join_board(&cara, &code, "Elm Road", "3", "test").await.expect("join");
         let (_, body) = get(Some(cara_token)).await;
         let boards: Vec<BoardHeader> = serde_json::from_str(&body).expect("json");
         assert_eq!(boards.len(), 1);

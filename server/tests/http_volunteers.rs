@@ -45,7 +45,7 @@ async fn world(backend: store::Backend) -> World {
         .fetch_one(db.pool())
         .await
         .expect("invite code");
-    db.join_board(&cara, &code, "Elm Road", "3")
+    db.join_board(&cara, &code, "Elm Road", "3", "test")
         .await
         .expect("join");
     let apply = |who: &Viewer, kind: MutationKind| {

@@ -6,22 +6,29 @@ use model::{
     ids::{now_ms, UserId},
     validate,
     views::Viewer,
-    AppError, FieldErrors, SESSION_DAYS,
+    AppError, FieldErrors, SESSION_DAYS, SESSION_IDLE_DAYS,
 };
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
 use crate::{
+    attempts::FAILURE_WINDOW_MS,
     error::{is_unique_violation, OrInternal},
     password, Db,
 };
 
-/// Failed sign-ins are counted over this window.
-pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
-/// Failed sign-ins allowed per account within the window.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed sign-ins to one account from one address before each further try must wait.
+pub const FREE_TRIES: i64 = 5;
+/// The first wait after `FREE_TRIES`; each further failure doubles it, up to the window.
+pub const FIRST_BACKOFF_MS: i64 = 30 * 1000;
+/// Failed sign-ins allowed per account within the window, from all addresses together: a
+/// guesser with many addresses, not a neighbour mistyping.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 50;
 /// Failed sign-ins allowed per address within the window (several neighbours may share one).
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// Sign-ups allowed per address within the window: a street's evening at the library, not a
+/// script making accounts.
+pub const MAX_SIGN_UPS_PER_ADDRESS: i64 = 10;
 
 /// The secret in the session cookie. Only its hash is stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +39,8 @@ pub struct SignUp {
     pub user_id: UserId,
     pub display_name: String,
     pub password: String,
+    /// The client's network address (an IPv6 /64 as one), for the limit on sign-ups.
+    pub from_address: String,
 }
 
 fn name_key(display_name: &str) -> String {
@@ -40,6 +49,14 @@ fn name_key(display_name: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// How long a try waits after `earlier` failures (at least `FREE_TRIES`).
+fn backoff_ms(earlier: i64) -> i64 {
+    let doublings = (earlier - FREE_TRIES).clamp(0, 10) as u32;
+    (FIRST_BACKOFF_MS << doublings).min(FAILURE_WINDOW_MS)
 }
 
 fn token_hash(token: &str) -> String {
@@ -70,7 +87,21 @@ impl Db {
         }
         errors.into_result()?;
 
-        let hash = password::hash(form.password).await?;
+        // Counted before the slow hash, so sign-ups sent in parallel count against each other;
+        // a refused one does not count. Kept for the window whether or not it succeeds.
+        let now = now_ms();
+        let address_key = format!("sign-up:{}", form.from_address);
+        self.forget_old_attempts(now).await?;
+        let attempt_id = self.record_attempt(&[&address_key], now).await?;
+        if let Err(refusal) = self
+            .refuse_if_rate_limited(&address_key, MAX_SIGN_UPS_PER_ADDRESS, now)
+            .await
+        {
+            self.forget_attempt(&attempt_id).await?;
+            return Err(refusal);
+        }
+
+        let hash = password::hash(&self.hashing, form.password).await?;
         let inserted = sqlx::query(
             "INSERT INTO users (id, display_name, name_key, password_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -101,48 +132,23 @@ impl Db {
         Ok((viewer, token))
     }
 
-    /// Signs in by display name. `address` is the client's network address, for rate limiting.
+    /// Signs in by display name. `address` is the client's network address, for the limits;
+    /// `signed_in_as` is whoever the request's session cookie already belongs to.
+    ///
+    /// Names are public, so failures must not let anyone lock a neighbour out. They are
+    /// counted per account *and* address: from one address, after `FREE_TRIES` failures each
+    /// further try waits twice as long as the last (30 s, 1 min, 2 min, … up to the window).
+    /// Guessing from many addresses meets the account's overall cap, and one address guessing
+    /// many names meets the address's cap. A device that still holds a valid session of the
+    /// account (someone confirming their password) is never held back.
     pub async fn sign_in(
         &self,
         display_name: &str,
         password: String,
         address: &str,
+        signed_in_as: Option<&UserId>,
     ) -> Result<(Viewer, SessionToken), AppError> {
         let now = now_ms();
-        let account_key = format!("name:{}", name_key(display_name));
-        let address_key = format!("addr:{address}");
-        // Forget attempts older than the window, so the table stays small.
-        sqlx::query("DELETE FROM sign_in_failures WHERE at_ms <= $1")
-            .bind(now - FAILURE_WINDOW_MS)
-            .execute(self.pool())
-            .await
-            .internal()?;
-        // Record the attempt before checking the password, so guesses made in parallel count
-        // against each other; a successful sign-in takes it back.
-        let attempt_id = model::ids::new_id();
-        for key in [&account_key, &address_key] {
-            sqlx::query(
-                "INSERT INTO sign_in_failures (attempt_id, limit_key, at_ms) VALUES ($1, $2, $3)",
-            )
-            .bind(&attempt_id)
-            .bind(key)
-            .bind(now)
-            .execute(self.pool())
-            .await
-            .internal()?;
-        }
-        let limits = [
-            (&account_key, MAX_FAILURES_PER_ACCOUNT),
-            (&address_key, MAX_FAILURES_PER_ADDRESS),
-        ];
-        for (key, max) in limits {
-            if let Err(refusal) = self.refuse_if_rate_limited(key, max, now).await {
-                // A refused attempt was never checked: it does not extend the wait.
-                self.forget_attempt(&attempt_id).await?;
-                return Err(refusal);
-            }
-        }
-
         let found: Option<(String, String, String)> =
             sqlx::query_as("SELECT id, display_name, password_hash FROM users WHERE name_key = $1")
                 .bind(name_key(display_name))
@@ -159,11 +165,40 @@ impl Db {
             ),
             None => (None, None),
         };
-        let matches = password::verify(password, stored_hash).await?;
+        let own_device = user
+            .as_ref()
+            .is_some_and(|user| Some(&user.user_id) == signed_in_as);
+
+        let account_key = format!("name:{}", name_key(display_name));
+        let pair_key = format!("{account_key}@{address}");
+        let address_key = format!("addr:{address}");
+        self.forget_old_attempts(now).await?;
+        // Record the attempt before checking the password, so guesses made in parallel count
+        // against each other; a successful sign-in takes it back.
+        let attempt_id = self
+            .record_attempt(&[&account_key, &pair_key, &address_key], now)
+            .await?;
+        if !own_device {
+            let limited = async {
+                self.refuse_while_backing_off(&pair_key, now).await?;
+                self.refuse_if_rate_limited(&account_key, MAX_FAILURES_PER_ACCOUNT, now)
+                    .await?;
+                self.refuse_if_rate_limited(&address_key, MAX_FAILURES_PER_ADDRESS, now)
+                    .await
+            };
+            if let Err(refusal) = limited.await {
+                // A refused attempt was never checked: it does not extend the wait.
+                self.forget_attempt(&attempt_id).await?;
+                return Err(refusal);
+            }
+        }
+
+        let matches = password::verify(&self.hashing, password, stored_hash).await?;
         match user.filter(|_| matches) {
             Some(viewer) => {
-                sqlx::query("DELETE FROM sign_in_failures WHERE limit_key = $1")
+                sqlx::query("DELETE FROM sign_in_failures WHERE limit_key = $1 OR limit_key = $2")
                     .bind(&account_key)
+                    .bind(&pair_key)
                     .execute(self.pool())
                     .await
                     .internal()?;
@@ -178,30 +213,29 @@ impl Db {
         }
     }
 
-    async fn forget_attempt(&self, attempt_id: &str) -> Result<(), AppError> {
-        sqlx::query("DELETE FROM sign_in_failures WHERE attempt_id = $1")
-            .bind(attempt_id)
-            .execute(self.pool())
-            .await
-            .internal()?;
-        Ok(())
-    }
-
-    async fn refuse_if_rate_limited(&self, key: &str, max: i64, now: i64) -> Result<(), AppError> {
+    /// From one address, one account's failures beyond `FREE_TRIES` each wait twice as long
+    /// as the one before, counted from the latest. The count includes the attempt being made.
+    async fn refuse_while_backing_off(&self, key: &str, now: i64) -> Result<(), AppError> {
         let since = now - FAILURE_WINDOW_MS;
-        let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), MIN(at_ms) FROM sign_in_failures WHERE limit_key = $1 AND at_ms > $2",
+        let (count, latest_before): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(CASE WHEN at_ms < $3 THEN at_ms END) FROM sign_in_failures \
+             WHERE limit_key = $1 AND at_ms > $2",
         )
         .bind(key)
         .bind(since)
+        .bind(now)
         .fetch_one(self.pool())
         .await
         .internal()?;
-        // The count includes the attempt being made.
-        if count > max {
-            let retry_after_ms = oldest.unwrap_or(now) + FAILURE_WINDOW_MS - now;
+        let earlier = count - 1;
+        if earlier < FREE_TRIES {
+            return Ok(());
+        }
+        let wait = backoff_ms(earlier);
+        let waited = now - latest_before.unwrap_or(now);
+        if waited < wait {
             return Err(AppError::TooManyAttempts {
-                retry_after_secs: (retry_after_ms.max(1000) / 1000) as u64,
+                retry_after_secs: ((wait - waited).max(1000) / 1000) as u64,
             });
         }
         Ok(())
@@ -212,29 +246,50 @@ impl Db {
         rand::rng().fill_bytes(&mut bytes);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let now = now_ms();
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash(&token))
-            .bind(user_id.as_str())
-            .bind(now)
-            .bind(now + SESSION_DAYS * 24 * 3600 * 1000)
-            .execute(self.pool())
-            .await
-            .internal()?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms, \
+             last_used_at_ms) VALUES ($1, $2, $3, $4, $3)",
+        )
+        .bind(token_hash(&token))
+        .bind(user_id.as_str())
+        .bind(now)
+        .bind(now + SESSION_DAYS * DAY_MS)
+        .execute(self.pool())
+        .await
+        .internal()?;
         Ok(SessionToken(token))
     }
 
     /// Who holds this session cookie, if it is current.
+    /// Who holds this session cookie, if the session is current: begun less than
+    /// `SESSION_DAYS` ago and used within `SESSION_IDLE_DAYS`.
     pub async fn viewer(&self, token: &str) -> Result<Option<Viewer>, AppError> {
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT u.id, u.display_name FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at_ms > $2",
+        let now = now_ms();
+        let hash = token_hash(token);
+        let row: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT u.id, u.display_name, s.last_used_at_ms FROM sessions s \
+             JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at_ms > $2 AND s.last_used_at_ms > $3",
         )
-        .bind(token_hash(token))
-        .bind(now_ms())
+        .bind(&hash)
+        .bind(now)
+        .bind(now - SESSION_IDLE_DAYS * DAY_MS)
         .fetch_optional(self.pool())
         .await
         .internal()?;
-        Ok(row.map(|(user_id, display_name)| Viewer {
+        let Some((user_id, display_name, last_used)) = row else {
+            return Ok(None);
+        };
+        // Kept to the day: at most one small write a day per session, not one per request.
+        if now - last_used > DAY_MS {
+            sqlx::query("UPDATE sessions SET last_used_at_ms = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&hash)
+                .execute(self.pool())
+                .await
+                .internal()?;
+        }
+        Ok(Some(Viewer {
             user_id: UserId::from(user_id),
             display_name,
         }))

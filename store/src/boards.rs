@@ -15,6 +15,8 @@ use rand::Rng as _;
 use crate::{
     access::{is_removed, membership_in, not_a_member_unless, Membership},
     audit::Audit,
+    changes::lock_board,
+    departure::reopen_what_they_held,
     error::{is_unique_violation, OrInternal},
     write::OnItsOwn,
     Db,
@@ -96,6 +98,9 @@ fn pick_street(streets: &[String], chosen: &str) -> Result<String, AppError> {
             )
         })
 }
+
+/// Wrong invite codes one address may try within the window before it must wait.
+pub const MAX_INVITE_MISSES_PER_ADDRESS: i64 = 20;
 
 impl Db {
     pub async fn create_board(
@@ -226,28 +231,49 @@ impl Db {
     }
 
     /// The board's name and streets for the invite page (anyone holding the code may see them).
+    /// `address` is the client's network address: wrong codes from it are counted, and past
+    /// `MAX_INVITE_MISSES_PER_ADDRESS` it must wait (a code cannot be guessed by trying).
     pub async fn invite_preview(
         &self,
         code: &str,
+        address: &str,
     ) -> Result<Option<(String, Vec<String>)>, AppError> {
+        let misses = self.refuse_invite_guessing(address).await?;
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT name, streets FROM boards WHERE invite_code = $1")
                 .bind(code.trim())
                 .fetch_optional(self.pool())
                 .await
                 .internal()?;
+        if row.is_none() {
+            self.record_attempt(&[&misses], now_ms()).await?;
+        }
         Ok(row.map(|(name, streets)| (name, streets.lines().map(String::from).collect())))
     }
 
+    /// Refuses an address that has tried too many wrong invite codes; the key its next wrong
+    /// code is counted under.
+    async fn refuse_invite_guessing(&self, address: &str) -> Result<String, AppError> {
+        let now = now_ms();
+        let key = format!("invite:{address}");
+        self.forget_old_attempts(now).await?;
+        self.refuse_if_rate_limited(&key, MAX_INVITE_MISSES_PER_ADDRESS, now)
+            .await?;
+        Ok(key)
+    }
+
     /// Joins the board whose invite code this is; joining twice is harmless. Returns the slug.
+    /// `address` is the client's network address (wrong codes are counted, as for previews).
     pub async fn join_board(
         &self,
         viewer: &Viewer,
         code: &str,
         street: &str,
         house_number: &str,
+        address: &str,
     ) -> Result<Slug, AppError> {
         validate::house_number(house_number).map_err(|m| AppError::field("house_number", m))?;
+        let misses = self.refuse_invite_guessing(address).await?;
         let row: Option<(String, String, String)> =
             sqlx::query_as("SELECT id, slug, streets FROM boards WHERE invite_code = $1")
                 .bind(code.trim())
@@ -255,31 +281,40 @@ impl Db {
                 .await
                 .internal()?;
         let Some((board_id, slug, streets)) = row else {
+            self.record_attempt(&[&misses], now_ms()).await?;
             return Err(AppError::Refused(Refusal::InviteExpired));
         };
         let board_id = BoardId::from(board_id);
-        if is_removed(self.pool(), &board_id, &viewer.user_id).await? {
-            return Err(AppError::Refused(Refusal::RemovedFromBoard));
-        }
         let streets: Vec<String> = streets.lines().map(String::from).collect();
         let street = pick_street(&streets, street)?;
-        let inserted = sqlx::query(
-            "INSERT INTO memberships (board_id, user_id, role, street, house_number, joined_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(board_id.as_str())
-        .bind(viewer.user_id.as_str())
-        .bind(Role::Neighbour.as_str())
-        .bind(&street)
-        .bind(house_number.trim())
-        .bind(now_ms())
-        .execute(self.pool())
-        .await;
-        match inserted {
-            Ok(_) => Ok(Slug::from(slug)),
-            Err(e) if is_unique_violation(&e) => Ok(Slug::from(slug)),
-            Err(e) => Err(e).internal(),
-        }
+        let (user_id, house_number) = (viewer.user_id.clone(), house_number.trim().to_string());
+        self.to_the_end(move |db, on_its_own| async move {
+            let mut tx = db.begin_write(&on_its_own).await?;
+            // The board's row is locked first, as a removal locks it: a removal and a join by
+            // the same person cannot interleave, so "not removed" still holds when the
+            // membership is made (a removal racing a re-join can no longer lose).
+            lock_board(&mut tx, &board_id).await?;
+            if is_removed(&mut **tx, &board_id, &user_id).await? {
+                return Err(AppError::Refused(Refusal::RemovedFromBoard));
+            }
+            let inserted = sqlx::query(
+                "INSERT INTO memberships (board_id, user_id, role, street, house_number, \
+                 joined_at_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (board_id, user_id) DO NOTHING",
+            )
+            .bind(board_id.as_str())
+            .bind(user_id.as_str())
+            .bind(Role::Neighbour.as_str())
+            .bind(&street)
+            .bind(&house_number)
+            .bind(now_ms())
+            .execute(&mut **tx)
+            .await;
+            inserted.internal()?;
+            tx.commit().await
+        })
+        .await?;
+        Ok(Slug::from(slug))
     }
 
     /// Organisers: a new invite code; the old one stops working.
@@ -319,14 +354,28 @@ impl Db {
         Ok(code)
     }
 
+    /// Leaves the board: the membership goes (with the house number kept in it), and what
+    /// they were helping with is open again for someone else.
     pub async fn leave_board(&self, viewer: &Viewer, slug: &Slug) -> Result<(), AppError> {
         let membership = self.require_membership(viewer, slug).await?;
-        sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
-            .bind(membership.board_id.as_str())
-            .bind(viewer.user_id.as_str())
-            .execute(self.pool())
-            .await
-            .internal()?;
+        let (board_id, user_id) = (membership.board_id, viewer.user_id.clone());
+        let moved = self
+            .to_the_end(move |db, on_its_own| async move {
+                let mut tx = db.begin_write(&on_its_own).await?;
+                sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
+                    .bind(board_id.as_str())
+                    .bind(user_id.as_str())
+                    .execute(&mut **tx)
+                    .await
+                    .internal()?;
+                let moved = reopen_what_they_held(&mut tx, &board_id, &user_id, now_ms()).await?;
+                tx.commit().await?;
+                Ok(moved)
+            })
+            .await?;
+        if let Some(moved) = moved {
+            self.announce(moved);
+        }
         Ok(())
     }
 

@@ -33,6 +33,21 @@ pub(crate) async fn bump_sequence(
     })
 }
 
+/// Locks the board's row until the transaction ends, without changing it: writes that must
+/// not interleave for one board (a removal and a re-join) take it first. SQLite's single writer
+/// needs nothing more; on PostgreSQL this is the row lock `SELECT … FOR UPDATE` would take.
+pub(crate) async fn lock_board(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &BoardId,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE boards SET last_seq = last_seq WHERE id = $1")
+        .bind(board_id.as_str())
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+    Ok(())
+}
+
 impl Db {
     /// Opens a feed of committed board changes: on PostgreSQL its own connection, listening
     /// (changes from every process); on SQLite, this process's announcements.

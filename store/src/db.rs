@@ -34,6 +34,8 @@ pub struct Db {
     write_turn: Arc<tokio::sync::Mutex<()>>,
     /// Held while `/healthz` checks the database takes writes, so checks never pile up.
     pub(crate) health_check: Arc<tokio::sync::Mutex<()>>,
+    /// Password hashing slots, shared by every sign-up and sign-in of this process.
+    pub(crate) hashing: crate::password::HashingGate,
     /// The URL it was opened with, for tests that look at it from a connection of their own.
     #[cfg(feature = "test-support")]
     url: Arc<str>,
@@ -80,6 +82,7 @@ impl Db {
             announcer: Announcer::new(&url),
             write_turn: Arc::default(),
             health_check: Arc::default(),
+            hashing: crate::password::HashingGate::new(),
             #[cfg(feature = "test-support")]
             url: url.as_str().into(),
         })

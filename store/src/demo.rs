@@ -16,11 +16,11 @@ pub enum DemoRefused {
     /// The demo's people sign in with a published password: on a database that real
     /// neighbours use, anyone could sign in as them. Said to the person starting the server.
     #[error(
-        "this database holds {0} board(s) besides the demo street, and the demo's accounts \
-         have a published password: run the demo on a database of its own (a new \
+        "this database already holds {people} account(s) and {boards} board(s), and the demo's \
+         accounts have a published password: run the demo on a database of its own (a new \
          DATABASE_URL), or unset STREETBOARD_DEMO"
     )]
-    OtherBoards(i64),
+    InUse { people: i64, boards: i64 },
     #[error("{0}")]
     Failed(#[from] AppError),
 }
@@ -32,16 +32,9 @@ pub const DEMO_BOARD: &str = "Elm Road and Ash Grove";
 
 impl Db {
     /// Fills the demo street unless it is already there. Returns whether it added anything.
-    /// Refuses a database that holds any other board.
+    /// Refuses to add it to a database that anyone uses already (any account or board): once
+    /// added, visitors may make boards of their own beside it, and restarts carry on.
     pub async fn seed_demo(&self) -> Result<bool, DemoRefused> {
-        let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM boards WHERE name <> $1")
-            .bind(DEMO_BOARD)
-            .fetch_one(self.pool())
-            .await
-            .map_err(|_| AppError::Internal)?;
-        if others > 0 {
-            return Err(DemoRefused::OtherBoards(others));
-        }
         let exists: Option<String> =
             sqlx::query_scalar("SELECT id FROM users WHERE name_key = 'margaret'")
                 .fetch_optional(self.pool())
@@ -50,7 +43,16 @@ impl Db {
         if exists.is_some() {
             return Ok(false);
         }
+        let (people, boards): (i64, i64) =
+            sqlx::query_as("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM boards)")
+                .fetch_one(self.pool())
+                .await
+                .map_err(|_| AppError::Internal)?;
+        if people > 0 || boards > 0 {
+            return Err(DemoRefused::InUse { people, boards });
+        }
         let person = |name: &str| SignUp {
+            from_address: "demo".into(),
             user_id: UserId::new(),
             display_name: name.into(),
             password: DEMO_PASSWORD.into(),
@@ -77,9 +79,12 @@ impl Db {
             .fetch_one(self.pool())
             .await
             .map_err(|_| AppError::Internal)?;
-        self.join_board(&sam, &code, "Ash Grove", "3").await?;
-        self.join_board(&priya, &code, "Elm Road", "27").await?;
-        self.join_board(&tom, &code, "Ash Grove", "").await?;
+        self.join_board(&sam, &code, "Ash Grove", "3", "demo")
+            .await?;
+        self.join_board(&priya, &code, "Elm Road", "27", "demo")
+            .await?;
+        self.join_board(&tom, &code, "Ash Grove", "", "demo")
+            .await?;
 
         let post = |who: &Viewer, kind, category, title: &str, details: &str, urgency| {
             let mutation = Mutation {

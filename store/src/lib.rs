@@ -5,12 +5,14 @@
 mod access;
 mod accounts;
 mod apply;
+mod attempts;
 mod audit;
 mod boards;
 mod changes;
 mod coordination;
 mod db;
 mod demo;
+mod departure;
 mod error;
 mod export;
 mod live;
@@ -32,7 +34,7 @@ mod write;
 
 pub use access::Membership;
 pub use accounts::{SessionToken, SignUp};
-pub use boards::NewBoard;
+pub use boards::{NewBoard, MAX_INVITE_MISSES_PER_ADDRESS};
 pub use db::Db;
 pub use demo::{DemoRefused, DEMO_BOARD, DEMO_PASSWORD};
 pub use error::StorageError;

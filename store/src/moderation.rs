@@ -17,7 +17,8 @@ use sqlx::{Any, Transaction};
 use crate::{
     access::membership_in,
     audit::Audit,
-    changes::{bump_sequence, rejected, Written},
+    changes::{bump_sequence, lock_board, rejected, Written},
+    departure::reopen_what_they_held,
     error::{is_unique_violation, OrInternal},
     Db,
 };
@@ -262,6 +263,8 @@ async fn remove_member(
             action: OrganiserAction::RemoveMembers,
         }));
     }
+    // As a join does, so a removal and a re-join of the same person cannot interleave.
+    lock_board(tx, board_id).await?;
     let Some((role, _name)) = member_of(tx, board_id, member_id).await? else {
         return Ok(rejected(Refusal::TheyLeftBoard));
     };
@@ -288,32 +291,8 @@ async fn remove_member(
     .execute(&mut **tx)
     .await
     .internal()?;
-    // What they were helping with (or taking up) is open again for someone else, and each
-    // post gets a new sequence number so every phone hears of it.
-    let claimed: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM posts WHERE board_id = $1 AND claimed_by = $2 AND status = 'claimed' \
-         ORDER BY id",
-    )
-    .bind(board_id.as_str())
-    .bind(member_id.as_str())
-    .fetch_all(&mut **tx)
-    .await
-    .internal()?;
-    let mut moved = None;
-    for post_id in &claimed {
-        let next = bump_sequence(tx, board_id).await?;
-        sqlx::query(
-            "UPDATE posts SET status = 'open', claimed_by = NULL, claimed_at_ms = NULL, \
-             updated_at_ms = $1, seq = $2 WHERE id = $3",
-        )
-        .bind(now)
-        .bind(next.seq)
-        .bind(post_id.as_str())
-        .execute(&mut **tx)
-        .await
-        .internal()?;
-        moved = Some(next);
-    }
+    // What they were helping with (or taking up) is open again for someone else.
+    let moved = reopen_what_they_held(tx, board_id, member_id, now).await?;
     let audit = Audit {
         board_id,
         actor_id: &viewer.user_id,

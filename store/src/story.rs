@@ -18,6 +18,8 @@ pub const PASSWORD: &str = "kettle orange bicycle";
 pub async fn sign_up(db: &Db, name: &str) -> (Viewer, String) {
     let (user_id, display_name, password) = (UserId::new(), name.into(), PASSWORD.into());
     let form = SignUp {
+        // An address of each person's own, so a story may have as many people as it needs.
+        from_address: format!("story:{name}"),
         user_id,
         display_name,
         password,
@@ -57,7 +59,7 @@ pub async fn invite_code(db: &Db, organiser: &Viewer, board: &BoardSummary) -> S
 pub async fn join(db: &Db, organiser: &Viewer, board: &BoardSummary, who: &Viewer, house: &str) {
     let code = invite_code(db, organiser, board).await;
     let slug = db
-        .join_board(who, &code, "Elm Road", house)
+        .join_board(who, &code, "Elm Road", house, "story")
         .await
         .expect("join");
     assert_eq!(slug, board.slug);

@@ -69,6 +69,12 @@ pub async fn fresh_url(backend: Backend) -> String {
     }
 }
 
+/// Takes every password hashing slot of `db` until the returned value is dropped: a server
+/// at capacity, for tests of what a sign-up or sign-in is told then.
+pub fn occupy_password_hashing(db: &Db) -> tokio::sync::OwnedSemaphorePermit {
+    db.hashing.take_all()
+}
+
 /// A fresh database with every migration applied.
 pub async fn fresh_db(backend: Backend) -> Db {
     let db = Db::connect(&fresh_url(backend).await)

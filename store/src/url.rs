@@ -32,32 +32,25 @@ impl Backend {
 
 /// The URL with any password replaced by `***`, safe for logs and error messages: the one in
 /// the user part, and any query parameter naming one (`?password=…`, `&sslpassword=…`, which
-/// PostgreSQL accepts as well).
+/// PostgreSQL accepts as well). The user part runs to the *last* `@`, so a password holding
+/// `?`, `/`, `#` or `@` is hidden whole rather than cut at the first of them.
 pub fn redact(url: &str) -> String {
-    let (address, query) = match url.split_once('?') {
-        Some((address, query)) => (address, Some(query)),
-        None => (url, None),
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
     };
-    let address = redact_user_part(address);
-    match query {
-        Some(query) => format!("{address}?{}", redact_query(query)),
-        None => address,
-    }
-}
-
-fn redact_user_part(address: &str) -> String {
-    let Some((scheme, rest)) = address.split_once("://") else {
-        return address.to_string();
-    };
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or_default();
+    let (user, after) = match rest.rsplit_once('@') {
+        Some((userinfo, after)) => {
+            let name = userinfo.split(':').next().unwrap_or_default();
             let hidden = if userinfo.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{hidden}@{host}{path}")
+            (format!("{name}{hidden}@"), after)
         }
-        None => address.to_string(),
-    }
+        None => (String::new(), rest),
+    };
+    let after = match after.split_once('?') {
+        Some((address, query)) => format!("{address}?{}", redact_query(query)),
+        None => after.to_string(),
+    };
+    format!("{scheme}://{user}{after}")
 }
 
 fn redact_query(query: &str) -> String {
@@ -131,6 +124,15 @@ mod tests {
             redact("sqlite://data/streetboard.db?mode=rwc"),
             "sqlite://data/streetboard.db?mode=rwc"
         );
+        // Passwords holding the characters that end a URL's parts are hidden whole.
+        for password in ["pa?ss", "pa/ss", "pa#ss", "p@ss", "a?b/c#d@e"] {
+            let url = format!("postgres://sb:{password}@db:5432/street");
+            assert_eq!(
+                redact(&url),
+                "postgres://sb:***@db:5432/street",
+                "{password}"
+            );
+        }
     }
 
     #[test]

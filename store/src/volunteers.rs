@@ -149,6 +149,9 @@ impl Db {
                         action: OrganiserAction::RecordVetting,
                     }));
                 }
+                if *volunteer_id == viewer.user_id {
+                    return Err(AppError::Refused(Refusal::CannotVetSelf));
+                }
                 let volunteer = Viewer {
                     user_id: volunteer_id.clone(),
                     display_name: String::new(),

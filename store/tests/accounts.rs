@@ -6,12 +6,15 @@
 
 use model::{ids::UserId, views::Viewer, AppError};
 use store::story::{count, person, PASSWORD};
-use store::{on_both_backends, Db, SignUp};
+use store::{on_both_backends, story, Db, SignUp};
 
-/// Mirrors `store::accounts::MAX_FAILURES_PER_ACCOUNT`/`_PER_ADDRESS` (the module is private):
+/// Mirrors `store::accounts::FREE_TRIES`, `MAX_FAILURES_PER_ACCOUNT`/`_PER_ADDRESS` and
+/// `MAX_SIGN_UPS_PER_ADDRESS` (the module is private):
 /// if those change, these tests fail loudly rather than quietly testing something else.
-const MAX_FAILURES_PER_ACCOUNT: usize = 5;
+const FREE_TRIES: usize = 5;
+const MAX_FAILURES_PER_ACCOUNT: usize = 50;
 const MAX_FAILURES_PER_ADDRESS: usize = 20;
+const MAX_SIGN_UPS_PER_ADDRESS: usize = 10;
 /// The failure window is 15 minutes: nobody is told to wait longer than that.
 const WINDOW_SECS: u64 = 15 * 60;
 
@@ -20,12 +23,13 @@ async fn sign_up(db: &Db, name: &str, password: &str) -> Result<Viewer, AppError
         user_id: UserId::new(),
         display_name: name.to_string(),
         password: password.to_string(),
+        from_address: format!("test:{name}"),
     };
     db.sign_up(form).await.map(|(viewer, _session)| viewer)
 }
 
 async fn sign_in(db: &Db, name: &str, password: &str, address: &str) -> Result<Viewer, AppError> {
-    db.sign_in(name, password.to_string(), address)
+    db.sign_in(name, password.to_string(), address, None)
         .await
         .map(|(viewer, _session)| viewer)
 }
@@ -50,6 +54,7 @@ on_both_backends! {
                 user_id: UserId::new(),
                 display_name: "Margaret  Hale".into(),
                 password: PASSWORD.into(),
+                from_address: "10.0.0.1".into(),
             })
             .await
             .expect("sign up");
@@ -62,7 +67,7 @@ on_both_backends! {
 
         // People type their name however they remember it; sign-in must still find them.
         let (again, session) = db
-            .sign_in("  margaret HALE ", PASSWORD.into(), "192.0.2.1")
+            .sign_in("  margaret HALE ", PASSWORD.into(), "192.0.2.1", None)
             .await
             .expect("sign in");
         assert_eq!(again, margaret);
@@ -148,31 +153,64 @@ on_both_backends! {
 }
 
 on_both_backends! {
-    async fn too_many_failures_lock_the_account_even_for_the_right_password(backend: Backend) {
+    async fn nobody_can_lock_a_neighbour_out_by_failing_to_sign_in_as_them(backend: Backend) {
         let db = store::testing::fresh_db(backend).await;
         person(&db, "Ada").await;
-        // From a different address each time: the account's own limit must hold regardless,
-        // or a guesser with many addresses could keep trying one person's password.
-        for attempt in 0..MAX_FAILURES_PER_ACCOUNT {
-            let result = sign_in(
-                &db,
-                "Ada",
-                "not her password",
-                &format!("198.51.100.{attempt}"),
-            )
-            .await;
-            assert!(
-                matches!(result, Err(AppError::Invalid(_))),
-                "attempt {attempt}: {result:?}"
-            );
+        // Names are public: someone elsewhere tries Ada's name again and again.
+        for _ in 0..FREE_TRIES + 3 {
+            let _ = sign_in(&db, "Ada", "not her password", "198.51.100.7").await;
         }
-        let result = sign_in(&db, "ADA", PASSWORD, "198.51.100.200").await;
-        assert_locked_out(result, "right password after the account's limit");
-        assert_eq!(
-            count(&db, "sessions").await,
-            1,
-            "no session for a refused sign-in"
+        assert_locked_out(
+            sign_in(&db, "Ada", PASSWORD, "198.51.100.7").await,
+            "the guesser, even with the right password",
         );
+        // Ada, from home, signs in as ever.
+        sign_in(&db, "ADA", PASSWORD, "192.0.2.50").await.expect("Ada is not locked out");
+    }
+}
+
+on_both_backends! {
+    async fn one_address_guessing_one_account_waits_longer_after_each_failure(backend: Backend) {
+        let db = store::testing::fresh_db(backend).await;
+        person(&db, "Ada").await;
+        let guess = || sign_in(&db, "Ada", "not her password", "198.51.100.8");
+        for attempt in 0..FREE_TRIES {
+            assert!(matches!(guess().await, Err(AppError::Invalid(_))), "free try {attempt}");
+        }
+        let wait = |result: Result<Viewer, AppError>| match result {
+            Err(AppError::TooManyAttempts { retry_after_secs }) => retry_after_secs,
+            other => panic!("expected a wait, got {other:?}"),
+        };
+        assert!((1..=30).contains(&wait(guess().await)), "the first wait is half a minute");
+        assert_eq!(count(&db, "sessions").await, 1, "no session for a refused sign-in");
+        // Time travel instead of waiting: half a minute passes.
+        let earlier = |ms: i64| {
+            sqlx::query("UPDATE sign_in_failures SET at_ms = at_ms - $1").bind(ms).execute(db.pool())
+        };
+        earlier(31_000).await.expect("time passes");
+        assert!(matches!(guess().await, Err(AppError::Invalid(_))), "tried again after the wait");
+        let second = wait(guess().await);
+        assert!((31..=60).contains(&second), "the next wait is twice as long: {second} s");
+    }
+}
+
+on_both_backends! {
+    async fn guessing_from_many_addresses_meets_the_accounts_cap_but_not_her_own_device(backend: Backend) {
+        let db = store::testing::fresh_db(backend).await;
+        let ada = person(&db, "Ada").await;
+        for attempt in 0..MAX_FAILURES_PER_ACCOUNT {
+            let address = format!("198.51.{}.{}", attempt / 200, attempt % 200);
+            let result = sign_in(&db, "Ada", "not her password", &address).await;
+            assert!(matches!(result, Err(AppError::Invalid(_))), "attempt {attempt}: {result:?}");
+        }
+        assert_locked_out(
+            sign_in(&db, "Ada", PASSWORD, "203.0.113.77").await,
+            "a new address after the account's cap",
+        );
+        // Her phone, still signed in, confirms her password.
+        db.sign_in("Ada", PASSWORD.into(), "192.0.2.50", Some(&ada.user_id))
+            .await
+            .expect("a device holding her session is never held back");
     }
 }
 
@@ -204,7 +242,7 @@ on_both_backends! {
     async fn a_successful_sign_in_clears_the_accounts_failures(backend: Backend) {
         let db = store::testing::fresh_db(backend).await;
         person(&db, "Li Wei").await;
-        let almost = MAX_FAILURES_PER_ACCOUNT - 1;
+        let almost = FREE_TRIES - 1;
         for _ in 0..almost {
             assert!(sign_in(&db, "Li Wei", "mistyped password", "192.0.2.7")
                 .await
@@ -233,7 +271,7 @@ on_both_backends! {
         let mut guesses = tokio::task::JoinSet::new();
         for i in 0..12 {
             let db = db.clone();
-            guesses.spawn(async move { db.sign_in("Ben", format!("wrong guess {i}"), "10.0.0.9").await });
+            guesses.spawn(async move { db.sign_in("Ben", format!("wrong guess {i}"), "10.0.0.9", None).await });
         }
         let mut refused = 0;
         while let Some(result) = guesses.join_next().await {
@@ -242,5 +280,59 @@ on_both_backends! {
             }
         }
         assert!(refused >= 12 - 5, "only {refused} of 12 parallel guesses were refused");
+    }
+}
+
+on_both_backends! {
+    async fn one_address_makes_only_so_many_accounts(backend: Backend) {
+        let db = store::testing::fresh_db(backend).await;
+        let from = |address: &str, name: &str| SignUp {
+            user_id: UserId::new(),
+            display_name: name.to_string(),
+            password: PASSWORD.into(),
+            from_address: address.to_string(),
+        };
+        for i in 0..MAX_SIGN_UPS_PER_ADDRESS {
+            db.sign_up(from("203.0.113.9", &format!("Neighbour {i}"))).await.expect("within the limit");
+        }
+        let refused = db.sign_up(from("203.0.113.9", "One too many")).await.map(|(v, _)| v);
+        assert_locked_out(refused, "the address's next sign-up");
+        assert_eq!(count(&db, "users").await, MAX_SIGN_UPS_PER_ADDRESS as i64, "nobody was made");
+        // Another address is not held up.
+        db.sign_up(from("198.51.100.4", "Someone else")).await.expect("another address");
+    }
+}
+
+on_both_backends! {
+    async fn with_every_hashing_slot_taken_a_sign_up_is_told_the_server_is_busy(backend: Backend) {
+        let db = store::testing::fresh_db(backend).await;
+        let slots = store::testing::occupy_password_hashing(&db);
+        let busy = sign_up(&db, "Margaret", PASSWORD).await;
+        assert!(matches!(busy, Err(AppError::Busy { .. })), "{busy:?}");
+        assert_eq!(count(&db, "users").await, 0);
+        drop(slots);
+        sign_up(&db, "Margaret", PASSWORD).await.expect("a slot is free again");
+    }
+}
+
+on_both_backends! {
+    async fn a_session_unused_for_a_month_ends_and_one_in_use_carries_on(backend: Backend) {
+        let db = store::testing::fresh_db(backend).await;
+        let (_, token) = story::sign_up(&db, "Ada").await;
+        let days_ago = |days: i64| model::ids::now_ms() - days * 24 * 3600 * 1000;
+        let last_used = |when: i64| {
+            sqlx::query("UPDATE sessions SET last_used_at_ms = $1").bind(when).execute(db.pool())
+        };
+        // Used two days ago: still current, and marked as used today.
+        last_used(days_ago(2)).await.expect("time travel");
+        assert!(db.viewer(&token).await.expect("look up").is_some());
+        let refreshed: i64 = sqlx::query_scalar("SELECT last_used_at_ms FROM sessions")
+            .fetch_one(db.pool())
+            .await
+            .expect("read");
+        assert!(refreshed > days_ago(1), "its use was noted");
+        // Left unused for a month: over.
+        last_used(days_ago(31)).await.expect("time travel");
+        assert_eq!(db.viewer(&token).await.expect("look up"), None);
     }
 }

@@ -5,10 +5,10 @@ use model::refusal::Refusal;
 use model::{
     ids::{BoardId, PostId, Slug},
     views::{BoardFilter, BoardSummary, Viewer},
-    AppError, Category, Outcome, PostKind, Role,
+    AppError, Category, Outcome, PostKind, PostStatus, Role,
 };
 use store::story::{self, act, claim, count, invite_code, join, new_post, person};
-use store::{on_both_backends, Db, NewBoard};
+use store::{on_both_backends, Db, NewBoard, MAX_INVITE_MISSES_PER_ADDRESS};
 
 /// Posts a request on `board` and returns its id.
 async fn request(db: &Db, author: &Viewer, board: &BoardSummary, title: &str) -> PostId {
@@ -109,12 +109,12 @@ on_both_backends! {
             .expect("create");
         let code = invite_code(&db, &asha, &board).await;
         assert_eq!(
-            db.invite_preview(&code).await.expect("preview"),
+            db.invite_preview(&code, "test").await.expect("preview"),
             Some((board.name.clone(), board.streets.clone()))
         );
 
         assert_eq!(
-            db.join_board(&ben, &code, "elm road", "12")
+            db.join_board(&ben, &code, "elm road", "12", "test")
                 .await
                 .expect("join"),
             board.slug
@@ -134,13 +134,13 @@ on_both_backends! {
 
         // Following the link again, or the organiser following her own, changes nothing.
         assert_eq!(
-            db.join_board(&ben, &code, "Elm Road", "12")
+            db.join_board(&ben, &code, "Elm Road", "12", "test")
                 .await
                 .expect("again"),
             board.slug
         );
         assert_eq!(
-            db.join_board(&asha, &code, "Elm Road", "")
+            db.join_board(&asha, &code, "Elm Road", "", "test")
                 .await
                 .expect("own link"),
             board.slug
@@ -151,10 +151,10 @@ on_both_backends! {
             (Role::Organiser, 2)
         );
 
-        let wrong = db.join_board(&ben, "abcdefghjk", "Elm Road", "12").await;
+        let wrong = db.join_board(&ben, "abcdefghjk", "Elm Road", "12", "test").await;
         assert!(matches!(wrong, Err(AppError::Refused(ref r)) if r.status() == 404), "{wrong:?}");
         let wrong_street = db
-            .join_board(&ben, &code, "Oak Lane", "12")
+            .join_board(&ben, &code, "Oak Lane", "12", "test")
             .await
             .expect_err("not a street here");
         assert!(
@@ -175,7 +175,7 @@ on_both_backends! {
             .await
             .expect("create");
         let old = invite_code(&db, &asha, &board).await;
-        db.join_board(&ben, &old, "Elm Road", "")
+        db.join_board(&ben, &old, "Elm Road", "", "test")
             .await
             .expect("join");
 
@@ -187,11 +187,11 @@ on_both_backends! {
         assert_ne!(new, old);
         assert_eq!(invite_code(&db, &asha, &board).await, new);
         assert!(matches!(
-            db.join_board(&cara, &old, "Elm Road", "").await,
+            db.join_board(&cara, &old, "Elm Road", "", "test").await,
             Err(AppError::Refused(Refusal::InviteExpired))
         ));
-        assert_eq!(db.invite_preview(&old).await.expect("preview"), None);
-        db.join_board(&cara, &new, "Elm Road", "")
+        assert_eq!(db.invite_preview(&old, "test").await.expect("preview"), None);
+        db.join_board(&cara, &new, "Elm Road", "", "test")
             .await
             .expect("the new code works");
 
@@ -255,7 +255,7 @@ on_both_backends! {
 }
 
 on_both_backends! {
-    async fn leaving_a_board_removes_access(backend: Backend) {
+    async fn leaving_a_board_removes_access_and_opens_again_what_they_were_helping_with(backend: Backend) {
         let db = store::testing::fresh_db(backend).await;
         let asha = person(&db, "Asha").await;
         let ben = person(&db, "Ben").await;
@@ -268,8 +268,24 @@ on_both_backends! {
         db.post_detail(&ben, &post_id)
             .await
             .expect("a member reads posts");
+        // Ben is helping with Asha's request when he leaves.
+        act(&db, &ben, claim(&post_id)).await.expect("claim");
+        let seq_before: i64 = sqlx::query_scalar("SELECT last_seq FROM boards WHERE id = $1")
+            .bind(board.id.as_str())
+            .fetch_one(db.pool())
+            .await
+            .expect("seq");
 
         db.leave_board(&ben, &board.slug).await.expect("leave");
+        let detail = db.post_detail(&asha, &post_id).await.expect("Asha's request");
+        assert_eq!(detail.card.status, PostStatus::Open, "open again for someone else");
+        assert_eq!(detail.card.claimed_by_name, None);
+        let seq_after: i64 = sqlx::query_scalar("SELECT last_seq FROM boards WHERE id = $1")
+            .bind(board.id.as_str())
+            .fetch_one(db.pool())
+            .await
+            .expect("seq");
+        assert!(seq_after > seq_before, "phones hear the request is open again");
         assert!(db.my_boards(&ben).await.expect("my boards").is_empty());
         let page = db
             .board_page(&ben, &board.slug, &BoardFilter::default())
@@ -288,5 +304,25 @@ on_both_backends! {
             db.leave_board(&ben, &board.slug).await.is_err(),
             "leaving twice is refused, not a crash"
         );
+    }
+}
+
+on_both_backends! {
+    async fn invite_codes_cannot_be_guessed_by_trying(backend: Backend) {
+        let db = store::testing::fresh_db(backend).await;
+        let asha = person(&db, "Asha").await;
+        let ben = person(&db, "Ben").await;
+        let board = db.create_board(&asha, elm_road(&BoardId::new())).await.expect("create");
+        let code = invite_code(&db, &asha, &board).await;
+        for attempt in 0..=MAX_INVITE_MISSES_PER_ADDRESS {
+            let guess = format!("guess{attempt:05}");
+            assert_eq!(db.invite_preview(&guess, "203.0.113.5").await.expect("a miss"), None);
+        }
+        let waits = db.invite_preview(&code, "203.0.113.5").await;
+        assert!(matches!(waits, Err(AppError::TooManyAttempts { .. })), "{waits:?}");
+        let joins = db.join_board(&ben, &code, "Elm Road", "12", "203.0.113.5").await;
+        assert!(matches!(joins, Err(AppError::TooManyAttempts { .. })), "{joins:?}");
+        // A neighbour elsewhere, with the real link, is not held up.
+        db.join_board(&ben, &code, "Elm Road", "12", "198.51.100.20").await.expect("joins");
     }
 }

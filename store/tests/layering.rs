@@ -15,7 +15,18 @@ const LAYERS: &[(&str, &[&str])] = &[
         "base",
         &["error", "url", "password", "live", "db", "write", "testing"],
     ),
-    ("leaves", &["access", "audit", "changes", "rows", "vetting"]),
+    (
+        "leaves",
+        &[
+            "access",
+            "attempts",
+            "audit",
+            "changes",
+            "departure",
+            "rows",
+            "vetting",
+        ],
+    ),
     (
         "features",
         &[

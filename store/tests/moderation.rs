@@ -304,10 +304,10 @@ on_both_backends! {
 
         // No way back in, by the old link or a new one, until an organiser lets her back.
         let code = invite_code(&s.db, &s.asha, &s.board).await;
-        let again = s.db.join_board(&s.cara, &code, "Elm Road", "3").await;
+        let again = s.db.join_board(&s.cara, &code, "Elm Road", "3", "test").await;
         assert!(matches!(again, Err(AppError::Refused(ref r)) if r.status() == 403));
         let code = s.db.new_invite(&s.asha, &s.board.slug).await.expect("new invite");
-        let again = s.db.join_board(&s.cara, &code, "Elm Road", "3").await;
+        let again = s.db.join_board(&s.cara, &code, "Elm Road", "3", "test").await;
         assert!(matches!(again, Err(AppError::Refused(ref r)) if r.status() == 403));
         let page = s.db.moderation_page(&s.asha, &s.board.slug).await.expect("page");
         assert_eq!(page.removed.len(), 1);
@@ -318,8 +318,32 @@ on_both_backends! {
         assert!(page.members.iter().all(|m| m.display_name != "Cara"));
 
         s.applies(&s.asha, allow_back(&s, &s.cara)).await;
-        let slug = s.db.join_board(&s.cara, &code, "Elm Road", "3").await.expect("joins again");
+        let slug = s.db.join_board(&s.cara, &code, "Elm Road", "3", "test").await.expect("joins again");
         assert_eq!(slug, s.board.slug);
+    }
+}
+
+on_both_backends! {
+    async fn a_removal_racing_a_re_join_never_leaves_a_removed_member_on_the_board(backend: Backend) {
+        let s = street(backend).await;
+        let code = invite_code(&s.db, &s.asha, &s.board).await;
+        let mut rounds_removed = 0;
+        for round in 0..8 {
+            // Cara, a member, opens her invite link again as Asha removes her.
+            let (removal, join) = tokio::join!(
+                s.act(&s.asha, remove_member(&s, &s.cara, "")),
+                s.db.join_board(&s.cara, &code, "Elm Road", "3", "test"),
+            );
+            let is_removed = matches!(removal, Ok(Outcome::Applied));
+            let member = s.db.my_boards(&s.cara).await.expect("boards").iter().any(|b| b.id == s.board.id);
+            assert!(!(is_removed && member), "round {round}: removed ({removal:?}) yet a member (join {join:?})");
+            if is_removed {
+                rounds_removed += 1;
+                s.applies(&s.asha, allow_back(&s, &s.cara)).await;
+                s.db.join_board(&s.cara, &code, "Elm Road", "3", "test").await.expect("back");
+            }
+        }
+        assert!(rounds_removed > 0, "the removals went through");
     }
 }
 

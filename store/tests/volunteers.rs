@@ -167,6 +167,11 @@ on_both_backends! {
         let refused = s.act(&s.dev, vetting(&s, &s.cara, &next_year())).await;
         assert!(matches!(refused, Err(AppError::Refused(ref r)) if r.status() == 403), "{refused:?}");
 
+        // Nor of themselves: an organiser cannot vouch for herself.
+        let own = s.act(&s.asha, vetting(&s, &s.asha, &next_year())).await;
+        assert_eq!(own, Err(AppError::Refused(Refusal::CannotVetSelf)));
+        assert_eq!(story::count(&s.db, "vettings").await, 0);
+
         let logged = story::count(&s.db, "audit_log").await;
         s.applies(&s.asha, vetting(&s, &s.cara, &next_year())).await;
         assert_eq!(story::count(&s.db, "audit_log").await, logged + 1, "logged for organisers");

@@ -8,6 +8,9 @@ use model::next_page::safe_next;
 use model::SESSION_DAYS;
 use model::{ids::UserId, views::Viewer, AppError};
 
+/// Where signing out leads: the home page, marked for the service worker (see `sign_out`).
+pub const SIGNED_OUT_PAGE: &str = "/?signed_out=1";
+
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(
     id: UserId,
@@ -17,11 +20,17 @@ pub async fn sign_up(
 ) -> Result<(), AppError> {
     use super::server::*;
     let signing_up = store::SignUp {
+        from_address: client_address(),
         user_id: id,
         display_name,
         password,
     };
-    let (_, token) = respond(store()?.sign_up(signing_up).await)?;
+    let store = store()?;
+    let (_, token) = respond(store.sign_up(signing_up).await)?;
+    // The phone's earlier session (someone else's, on a shared phone) ends here.
+    if let Some(earlier) = session_token() {
+        respond(store.sign_out(&earlier).await)?;
+    }
     set_session_cookie(&token.0, SESSION_DAYS);
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
@@ -34,11 +43,28 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::server::*;
+    let store = store()?;
+    // Whoever this phone is signed in as already: that person confirming their password is
+    // never held back by others' failures, and their old session ends (a new token each time
+    // someone signs in, so an old one cannot linger or be fixed in advance).
+    let earlier = session_token();
+    let signed_in_as = match &earlier {
+        Some(token) => store.viewer(token).await.ok().flatten().map(|v| v.user_id),
+        None => None,
+    };
     let (_, token) = respond(
-        store()?
-            .sign_in(&display_name, password, &client_address())
+        store
+            .sign_in(
+                &display_name,
+                password,
+                &client_address(),
+                signed_in_as.as_ref(),
+            )
             .await,
     )?;
+    if let Some(earlier) = earlier {
+        respond(store.sign_out(&earlier).await)?;
+    }
     set_session_cookie(&token.0, SESSION_DAYS);
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
@@ -52,7 +78,10 @@ pub async fn sign_out() -> Result<(), AppError> {
     }
     clear_session_cookie();
     forget_pages_on_this_phone();
-    leptos_axum::redirect("/");
+    // The mark tells the service worker to forget its stored pages as it fetches this one:
+    // `Clear-Site-Data: "cache"` clears only the browser's HTTP cache, and without JavaScript
+    // the page cannot tell the worker itself.
+    leptos_axum::redirect(SIGNED_OUT_PAGE);
     Ok(())
 }
 

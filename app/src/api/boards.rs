@@ -41,7 +41,9 @@ pub async fn create_board(
 #[server(prefix = "/api", endpoint = "invite_preview")]
 pub async fn invite_preview(code: String) -> Result<Option<(String, Vec<String>)>, AppError> {
     use super::server::*;
-    respond(store()?.invite_preview(&code).await)
+    // The page's address is the invite code: as good as a key to the street's board.
+    keep_off_the_phone();
+    respond(store()?.invite_preview(&code, &client_address()).await)
 }
 
 #[server(prefix = "/api", endpoint = "join_board")]
@@ -54,7 +56,7 @@ pub async fn join_board(
     let viewer = require_viewer().await?;
     let slug = respond(
         store()?
-            .join_board(&viewer, &code, &street, &house_number)
+            .join_board(&viewer, &code, &street, &house_number, &client_address())
             .await,
     )?;
     leptos_axum::redirect(&format!("/b/{slug}"));
@@ -91,7 +93,13 @@ pub async fn load_board(
     use model::views::BoardFilter;
     let viewer = require_viewer().await?;
     let filter = BoardFilter::from_query(kind.as_deref(), category.as_deref(), status.as_deref());
-    respond(store()?.board_page(&viewer, &slug, &filter).await)
+    let page = respond(store()?.board_page(&viewer, &slug, &filter).await)?;
+    // Organisers see the invite code and the posts they have hidden: not for the phone's
+    // pages cache (the phone's own copy in IndexedDB still opens the board offline).
+    if page.invite_code.is_some() {
+        keep_off_the_phone();
+    }
+    Ok(page)
 }
 
 #[server(prefix = "/api", endpoint = "load_profile")]

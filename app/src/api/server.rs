@@ -75,6 +75,11 @@ pub fn fail(error: AppError) -> AppError {
         response.set_status(
             http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::BAD_REQUEST),
         );
+        if let AppError::Busy { retry_after_secs }
+        | AppError::TooManyAttempts { retry_after_secs } = &error
+        {
+            response.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
     }
     error
 }
@@ -146,10 +151,11 @@ pub fn clear_session_cookie() {
     set_cookie(&cookie("", 0));
 }
 
-/// After signing out: the browser drops what it cached of this site, so the next person on a
-/// shared phone cannot open the last one's pages (with JavaScript the page also tells the
-/// service worker to forget its pages; this covers a sign-out without it). Only "cache": the
-/// phone's stored writes of anyone else on it are kept.
+/// After signing out: the browser drops its HTTP cache of this site, so the next person on a
+/// shared phone cannot open the last one's pages from it. The service worker's pages are
+/// forgotten by the page (with JavaScript) and by the worker itself on the signed-out page's
+/// mark (`auth::SIGNED_OUT_PAGE`). Only "cache", not "storage": the phone's stored writes of
+/// anyone else on it are kept.
 pub fn forget_pages_on_this_phone() {
     if let Some(response) = use_context::<ResponseOptions>() {
         response.insert_header(

@@ -13,6 +13,9 @@ pub fn problem(error: &AppError) -> String {
             let unit = if minutes == 1 { "minute" } else { "minutes" };
             format!("Too many attempts. Please try again in {minutes} {unit}.")
         }
+        AppError::Busy { .. } => "Streetboard is very busy just now and nothing was changed. \
+                                  Please try again in a few seconds."
+            .into(),
         AppError::Internal => "Something went wrong on our side and nothing was changed. \
                                Please try again in a moment."
             .into(),

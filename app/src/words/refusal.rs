@@ -25,6 +25,12 @@ pub fn refusal(refusal: &Refusal) -> String {
             "You cannot remove yourself; to leave the board, use Leave on your page.".into()
         }
         Refusal::CannotRemoveOrganiser => "Organisers cannot remove another organiser.".into(),
+        Refusal::NotYourWrites => "These changes were made by someone else on this phone: they \
+                                   are kept until that person signs in again."
+            .into(),
+        Refusal::CannotVetSelf => "Someone else on the board must record your vetting: nobody \
+                                   can vouch for themselves."
+            .into(),
         Refusal::FromAnotherSite => "This came from another website, not from Streetboard, so \
                                      nothing was done. To do it, use Streetboard itself."
             .into(),

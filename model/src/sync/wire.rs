@@ -15,9 +15,16 @@ pub const MAX_PUSH_BATCH: usize = 50;
 /// (64 KiB), so a batch of long posts is split rather than refused as too large.
 pub const MAX_PUSH_BYTES: usize = 48 * 1024;
 
-/// Writes the browser sends, oldest first.
+/// Writes the browser sends, oldest first, and whose they are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRequest {
+    /// The person whose outbox these writes come from. The server refuses the push (409) when
+    /// the session is someone else's (another person signed in on the phone, or the session
+    /// renewed as someone else while the writes waited), so writes are only ever made by the
+    /// person who wrote them; the phone keeps them for that person. Absent from phones
+    /// running a version from before it was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<UserId>,
     pub mutations: Vec<Mutation>,
 }
 
@@ -138,6 +145,7 @@ mod tests {
             r#"{"results":[{"id":"a","outcome":"applied"},{"id":"b","outcome":"rejected","refusal":{"kind":"already_helping","helper":"Sam"},"reason":"Sam is already helping with this."}]}"#
         );
         let request = PushRequest {
+            owner: Some("u".into()),
             mutations: vec![Mutation {
                 id: "m".into(),
                 created_at_ms: 1,

@@ -10,8 +10,9 @@
 //! session and membership are checked again: someone signed out or removed gets a `gone`
 //! event (`{"board_id":"…"}`, or `{}` for the session) and hears nothing more of that board.
 //!
-//! Streams are limited (see `limits`): past a session's or an address's share the answer is
-//! 429, past the process's cap 503, each with `Retry-After`; the page keeps syncing on its timer.
+//! Streams are limited (see `limits`): a person's newest stream ends their oldest past their
+//! share; past an address's share the answer is 429, past the process's cap 503, each with
+//! `Retry-After`; the page keeps syncing on its timer.
 
 use std::{collections::VecDeque, convert::Infallible, time::Duration};
 
@@ -34,15 +35,13 @@ use model::{
     AppError,
 };
 use store::Db;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 use super::{
     hub::Following,
     limits::{StreamPermit, TooMany},
 };
-use crate::{
-    client_address::address_group, signed_in::SignedIn, state::AppState, sync_api::SyncError,
-};
+use crate::{signed_in::SignedIn, state::AppState, sync_api::SyncError};
 
 /// Most boards one stream may follow (people belong to a handful).
 pub const MAX_BOARDS: usize = 50;
@@ -68,15 +67,16 @@ pub async fn events(
         return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
     }
     let SignedIn { viewer, token } = SignedIn::from_headers(&db, session, &headers).await?;
-    let address = address.map(|a| address_group(&a.0 .0)).unwrap_or_default();
-    let permit = match state.streams.open(&token, &address) {
-        Ok(permit) => permit,
-        Err(too_many) => return Ok(refused(too_many)),
-    };
     let board_ids = board_ids(query.as_deref().unwrap_or_default())?;
     for board_id in &board_ids {
         db.membership_by_board_id(&viewer, board_id).await?;
     }
+    // Only a stream that will be served takes a place.
+    let address = address.map(|a| a.0 .0).unwrap_or_default();
+    let permit = match state.streams.open(viewer.user_id.as_str(), &address) {
+        Ok(permit) => permit,
+        Err(too_many) => return Ok(refused(too_many)),
+    };
 
     // Follow first, then read: a change committed in between is in the read or published.
     let mut following: Vec<Follow> = board_ids
@@ -100,7 +100,7 @@ pub async fn events(
     }
 
     let stream = events_stream(Live {
-        _permit: permit,
+        permit,
         db,
         token,
         following,
@@ -119,11 +119,11 @@ pub async fn events(
     Ok(response)
 }
 
-/// The answer to a stream past a limit: 429 for one person's or address's share, 503 when the
-/// server is full; both say when to try again.
+/// The answer to a stream past a limit: 429 for an address's share, 503 when the server is
+/// full; both say when to try again.
 fn refused(too_many: TooMany) -> Response {
     let mut response = match too_many {
-        TooMany::Session | TooMany::Address => SyncError(AppError::TooManyAttempts {
+        TooMany::Address => SyncError(AppError::TooManyAttempts {
             retry_after_secs: RETRY_AFTER_SECS,
         })
         .into_response(),
@@ -184,8 +184,9 @@ struct Follow {
 }
 
 struct Live {
-    /// This stream's place in the limits, given back when the stream ends.
-    _permit: StreamPermit,
+    /// This stream's place in the limits, given back when the stream ends; it also says when
+    /// a newer stream of the same person has taken the place.
+    permit: StreamPermit,
     db: Db,
     token: String,
     following: Vec<Follow>,
@@ -205,16 +206,23 @@ fn events_stream(live: Live) -> impl Stream<Item = Result<Event, Infallible>> + 
             if live.done || live.following.is_empty() {
                 return None;
             }
-            let index = next_change(&mut live.following, &mut live.closing).await?;
+            let index = next_change(
+                &mut live.following,
+                &mut live.closing,
+                &mut live.permit.ended,
+            )
+            .await?;
             live.send_news(index).await;
         }
     })
 }
 
-/// Waits for a followed board to change (its index), or `None` when the server stops.
+/// Waits for a followed board to change (its index), or `None` when the stream is to end: the
+/// server stops, or a newer stream of the same person took this one's place.
 async fn next_change(
     following: &mut [Follow],
     closing: &mut watch::Receiver<bool>,
+    replaced: &mut oneshot::Receiver<()>,
 ) -> Option<usize> {
     let changes = following.iter_mut().enumerate().map(|(index, follow)| {
         Box::pin(async move {
@@ -230,6 +238,7 @@ async fn next_change(
     });
     tokio::select! {
         _ = closing.wait_for(|closing| *closing) => None,
+        _ = replaced => None,
         (index, _, _) = futures_util::future::select_all(changes) => index,
     }
 }

@@ -9,4 +9,4 @@ mod limits;
 
 pub use events::{events, KEEP_ALIVE, MAX_BOARDS};
 pub use hub::{Following, LiveHub};
-pub use limits::{OpenStreams, StreamLimits, StreamPermit, TooMany, PER_ADDRESS, PER_SESSION};
+pub use limits::{OpenStreams, StreamLimits, StreamPermit, TooMany, PER_ADDRESS, PER_PERSON};

@@ -39,6 +39,7 @@ async fn push_all(addr: SocketAddr, token: &str, mutations: &[Mutation]) -> Resu
         .chunks(MAX_PUSH_BATCH)
         .map(|batch| {
             serde_json::to_vec(&PushRequest {
+                owner: None,
                 mutations: batch.to_vec(),
             })
             .map_err(|e| e.to_string())

@@ -36,7 +36,7 @@ async fn start_server(
         .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "warn")
         // One neighbour, from one address, holds every stream the memory figure needs.
-        .env("STREETBOARD_STREAMS_PER_SESSION", STREAMS.to_string())
+        .env("STREETBOARD_STREAMS_PER_PERSON", STREAMS.to_string())
         .env("STREETBOARD_STREAMS_PER_ADDRESS", STREAMS.to_string());
     process::Server::start(
         name,

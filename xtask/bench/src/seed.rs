@@ -17,6 +17,7 @@ pub struct Neighbour {
 pub async fn neighbour(db: &Db, name: &str) -> Result<Neighbour, String> {
     let (viewer, token) = db
         .sign_up(SignUp {
+            from_address: format!("bench:{name}"),
             user_id: UserId::new(),
             display_name: format!("{name} {}", &new_id()[30..]),
             password: "kettle orange bicycle lantern".into(),
@@ -100,7 +101,7 @@ pub async fn join(
         .new_invite(&organiser.viewer, &board.slug)
         .await
         .map_err(|e| format!("an invite to {}: {e}", board.name))?;
-    db.join_board(&person.viewer, &code, "Elm Road", "3")
+    db.join_board(&person.viewer, &code, "Elm Road", "3", "bench")
         .await
         .map(|_| ())
         .map_err(|e| format!("joining {}: {e}", board.name))

@@ -137,6 +137,7 @@ fn push_lua(board_id: &BoardId) -> Result<String, String> {
         *post_id = "POST_ID".into();
     }
     let body = serde_json::to_string(&model::sync::wire::PushRequest {
+        owner: None,
         mutations: vec![mutation],
     })
     .map_err(|e| e.to_string())?;

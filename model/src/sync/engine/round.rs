@@ -114,7 +114,10 @@ impl Engine {
         self.step(Step::Pushing {
             user_id: self.user_id.clone(),
         });
-        self.command(Command::Push(PushRequest { mutations: batch }));
+        self.command(Command::Push(PushRequest {
+            owner: self.user_id.clone(),
+            mutations: batch,
+        }));
     }
 
     pub(super) fn pushed(&mut self, answer: Result<PushResponse, NetError>, env: &Env) {
@@ -257,8 +260,11 @@ impl Engine {
         match error {
             // Back on line, the `online` event runs a round.
             NetError::Unreachable if !env.online => self.set_activity(Activity::Offline),
-            // Signing in again runs a round.
-            NetError::SignedOut => self.set_activity(Activity::SignedOut),
+            // Signing in again runs a round. A session that is someone else's is, for the
+            // writes' owner, as good as signed out: their writes wait until they sign in.
+            NetError::SignedOut | NetError::NotTheirSession => {
+                self.set_activity(Activity::SignedOut)
+            }
             error => {
                 self.command(Command::Log(error.to_string()));
                 self.set_activity(Activity::Failing);

@@ -506,6 +506,34 @@ fn a_lapsed_session_waits_for_the_person_to_sign_in() {
 }
 
 #[test]
+fn each_push_names_whose_writes_it_carries_and_a_session_not_theirs_keeps_them() {
+    let mut phone = Phone::with_boards(&[("b1", 3)]);
+    phone.on(Event::Enqueue(claim("m1")));
+    phone.listed(&["b1"]);
+    let owners: Vec<Option<UserId>> = phone
+        .requests
+        .iter()
+        .filter_map(|r| match r {
+            Command::Push(p) => Some(p.owner.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(owners, [Some(UserId::from("cara"))]);
+    // The cookie the phone holds is someone else's: the server refuses the push whole.
+    phone.answer(Event::Pushed(Err(NetError::from_status(409, ""))));
+    assert_eq!(
+        phone.engine.activity(),
+        Activity::SignedOut,
+        "Cara must sign in again"
+    );
+    assert!(!phone
+        .take()
+        .iter()
+        .any(|c| matches!(c, Command::Schedule { .. })));
+    assert_eq!(phone.outboxes["cara"].waiting(), 1, "kept for Cara");
+}
+
+#[test]
 fn a_live_message_about_one_board_pulls_only_that_board() {
     let mut phone = Phone::with_boards(&[("b1", 3), ("b2", 4)]);
     phone.on(Event::BoardChanged {

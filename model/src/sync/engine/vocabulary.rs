@@ -154,6 +154,8 @@ pub enum NetError {
     SignedOut,
     /// 403/404 on a board: the person is no longer on it.
     Gone,
+    /// 409 on a push: the session is not the writes' owner's. The writes wait for them.
+    NotTheirSession,
     /// Anything else (a 5xx, a refused batch): try again later.
     Failed(String),
 }
@@ -164,6 +166,7 @@ impl NetError {
         match status {
             401 => Self::SignedOut,
             403 | 404 => Self::Gone,
+            409 => Self::NotTheirSession,
             _ => Self::Failed(format!("{status}: {body}")),
         }
     }
@@ -175,6 +178,7 @@ impl std::fmt::Display for NetError {
             Self::Unreachable => f.write_str("the server could not be reached"),
             Self::SignedOut => f.write_str("the session has ended"),
             Self::Gone => f.write_str("no longer on the board"),
+            Self::NotTheirSession => f.write_str("the session is someone else's"),
             Self::Failed(detail) => write!(f, "the server refused: {detail}"),
         }
     }
