@@ -133,6 +133,34 @@ test('offline, a visited page opens from the cache and a new address opens the a
   failOnErrors(problems().filter((problem) => !offlineFetch.test(problem)));
 });
 
+/** The paths stored in the worker's pages caches. */
+async function storedPages(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const names = (await window.caches.keys()).filter((name) => name.startsWith('streetboard-pages-'));
+    const paths: string[] = [];
+    for (const name of names) {
+      for (const request of await (await window.caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+    }
+    return paths;
+  });
+}
+
+test('where signing out leads, the worker forgets every stored page first', async ({ page }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+  await waitForServiceWorker(page);
+  await page.goto('/signin');
+  await waitForHydration(page);
+  // Stored while controlled (the copy is put away as the page arrives).
+  await expect.poll(() => storedPages(page)).toContain('/signin');
+
+  // Signing out (with or without JavaScript) ends on this address.
+  const signedOut = await page.goto('/?signed_out=1');
+  expect(signedOut?.status()).toBe(200);
+  await waitForHydration(page);
+  expect(await storedPages(page), 'nothing of the last person is left to open offline').toEqual([]);
+});
+
 test('the install button appears only when the browser offers, and opens its prompt', async ({ page }) => {
   await page.goto('/');
   await waitForHydration(page);

@@ -30,6 +30,8 @@ pub struct Config {
     /// `main` lowers it to fit the open-files limit), `STREETBOARD_STREAMS_PER_PERSON` (more end
     /// that person's oldest) and `STREETBOARD_STREAMS_PER_ADDRESS` (more answer 429).
     pub streams: StreamLimits,
+    /// `STREETBOARD_SIGN_UPS_PER_ADDRESS`: sign-ups one address may make in 15 minutes.
+    pub sign_ups_per_address: i64,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -96,6 +98,20 @@ impl Config {
             per_address: count("STREETBOARD_STREAMS_PER_ADDRESS", PER_ADDRESS)?,
         };
 
+        let sign_ups_text = get(
+            "STREETBOARD_SIGN_UPS_PER_ADDRESS",
+            &store::MAX_SIGN_UPS_PER_ADDRESS.to_string(),
+        );
+        let sign_ups_per_address = sign_ups_text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| ConfigError {
+                name: "STREETBOARD_SIGN_UPS_PER_ADDRESS",
+                value: sign_ups_text.clone(),
+                reason: "expected a whole number of sign-ups, at least 1".into(),
+            })?;
+
         let flag = |name: &'static str| -> Result<bool, ConfigError> {
             match get(name, "false").to_lowercase().as_str() {
                 "true" | "1" | "yes" => Ok(true),
@@ -118,6 +134,7 @@ impl Config {
             site_root: get("STREETBOARD_SITE_ROOT", DEFAULT_SITE_ROOT),
             max_body_bytes,
             streams,
+            sign_ups_per_address,
         })
     }
 

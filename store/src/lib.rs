@@ -33,7 +33,7 @@ mod volunteers;
 mod write;
 
 pub use access::Membership;
-pub use accounts::{SessionToken, SignUp};
+pub use accounts::{SessionToken, SignUp, MAX_SIGN_UPS_PER_ADDRESS};
 pub use boards::{NewBoard, MAX_INVITE_MISSES_PER_ADDRESS};
 pub use db::Db;
 pub use demo::{DemoRefused, DEMO_BOARD, DEMO_PASSWORD};

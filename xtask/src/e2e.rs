@@ -117,7 +117,9 @@ pub fn run(
             )
             .env("STREETBOARD_SITE_ROOT", crate::root().join("target/site"))
             .env("STREETBOARD_E2E_DATABASE_URL", &own_database_url)
-            .env("STREETBOARD_E2E_SERVER_LOG", &own_log_path),
+            .env("STREETBOARD_E2E_SERVER_LOG", &own_log_path)
+            // For the servers the specs start themselves (own-server.ts passes its env on).
+            .env(SIGN_UPS.0, SIGN_UPS.1),
         count_playwright_line,
         read,
     )?;
@@ -147,6 +149,11 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Every phone in the specs reaches the server from 127.0.0.1, and a run signs up a few
+/// hundred people: the sign-up limit per address is raised for them (it is tested in
+/// `store/tests/accounts.rs`).
+const SIGN_UPS: (&str, &str) = ("STREETBOARD_SIGN_UPS_PER_ADDRESS", "100000");
+
 /// The release server as a child process; stopped (SIGTERM, then SIGKILL) when dropped.
 struct Server(Child);
 
@@ -160,6 +167,7 @@ impl Server {
             .env("DATABASE_URL", database_url)
             // Requests with their timings, so a failure can be read against the server's side.
             .env("RUST_LOG", "info,tower_http=debug")
+            .env(SIGN_UPS.0, SIGN_UPS.1)
             .stdout(Stdio::from(log))
             .stderr(Stdio::from(log_err))
             .spawn()
