@@ -94,7 +94,12 @@ impl Db {
         self.forget_old_attempts(now).await?;
         let attempt_id = self.record_attempt(&[&address_key], now).await?;
         if let Err(refusal) = self
-            .refuse_if_rate_limited(&address_key, self.sign_ups_per_address, now)
+            .refuse_if_rate_limited(
+                &address_key,
+                self.sign_ups_per_address
+                    .unwrap_or(MAX_SIGN_UPS_PER_ADDRESS),
+                now,
+            )
             .await
         {
             self.forget_attempt(&attempt_id).await?;

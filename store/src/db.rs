@@ -36,8 +36,9 @@ pub struct Db {
     pub(crate) health_check: Arc<tokio::sync::Mutex<()>>,
     /// Password hashing slots, shared by every sign-up and sign-in of this process.
     pub(crate) hashing: crate::password::HashingGate,
-    /// Sign-ups one address may make in the window (`with_sign_ups_per_address`).
-    pub(crate) sign_ups_per_address: i64,
+    /// Sign-ups one address may make in the window, when set (`with_sign_ups_per_address`);
+    /// otherwise `accounts::MAX_SIGN_UPS_PER_ADDRESS`.
+    pub(crate) sign_ups_per_address: Option<i64>,
     /// The URL it was opened with, for tests that look at it from a connection of their own.
     #[cfg(feature = "test-support")]
     url: Arc<str>,
@@ -85,7 +86,7 @@ impl Db {
             write_turn: Arc::default(),
             health_check: Arc::default(),
             hashing: crate::password::HashingGate::new(),
-            sign_ups_per_address: crate::accounts::MAX_SIGN_UPS_PER_ADDRESS,
+            sign_ups_per_address: None,
             #[cfg(feature = "test-support")]
             url: url.as_str().into(),
         })
@@ -94,7 +95,7 @@ impl Db {
     /// With at most `most` sign-ups per address in the window (default
     /// `MAX_SIGN_UPS_PER_ADDRESS`): more where many neighbours share one address.
     pub fn with_sign_ups_per_address(mut self, most: i64) -> Self {
-        self.sign_ups_per_address = most;
+        self.sign_ups_per_address = Some(most);
         self
     }
 
