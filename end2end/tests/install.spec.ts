@@ -1,7 +1,7 @@
 // Installing and offline: the manifest and its icons, the service worker and its caches, the offline shell.
 import type { Page } from '@playwright/test';
 import { test, expect, waitForHydration, watchForErrors, failOnErrors } from './fixtures';
-import { loseSignal, regainSignal } from './offline-helpers';
+import { CUT_OFF_ERRORS, loseSignal, regainSignal } from './offline-helpers';
 
 type Icon = { src: string; sizes: string; type: string; purpose?: string };
 
@@ -129,8 +129,7 @@ test('offline, a visited page opens from the cache and a new address opens the a
     await regainSignal(context, signal);
   }
 
-  const offlineFetch = /ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|ERR_CONNECTION_CLOSED|Failed to fetch|NetworkError/;
-  failOnErrors(problems().filter((problem) => !offlineFetch.test(problem)));
+  failOnErrors(problems().filter((problem) => !CUT_OFF_ERRORS.test(problem)));
 });
 
 /** The paths stored in the worker's pages caches. */

@@ -263,3 +263,8 @@ export async function expectLandedOnce(s: Street, title: string): Promise<void> 
   expect(claimed).toHaveLength(1);
   expect(claimed[0]).toMatchObject({ status: 'claimed', claimed_by_name: asha.name });
 }
+
+/** What a page reports when the signal is cut under a request: expected after a cut, never
+ * before one. */
+export const CUT_OFF_ERRORS =
+  /ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|ERR_CONNECTION_CLOSED|Failed to fetch|NetworkError/;

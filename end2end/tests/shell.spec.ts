@@ -1,6 +1,6 @@
 // End-to-end checks of the app shell: SSR without JS, hydration, health check, 404, security headers, text zoom.
-import { test, expect, waitForHydration } from './fixtures';
-import { loseSignal, regainSignal } from './offline-helpers';
+import { test, expect, waitForHydration, watchForErrors, failOnErrors } from './fixtures';
+import { CUT_OFF_ERRORS, loseSignal, regainSignal } from './offline-helpers';
 
 test('home page renders without JavaScript', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -31,16 +31,26 @@ test('home page renders without JavaScript', async ({ browser }) => {
   }
 });
 
-test('home page hydrates with no console errors', async ({ page, context, signal }) => {
+test('home page hydrates with no console errors, and shows the signal going and coming back', async ({
+  context,
+  signal,
+}) => {
+  // Its own watched page: the cut below resets whatever is in flight then (the favicon, which
+  // Chromium asks for late, was once), and only errors the cut causes are expected after it.
+  const page = await context.newPage();
+  const problems = watchForErrors(page);
   await page.goto('/');
   await waitForHydration(page);
-
   const status = page.getByRole('banner').getByRole('status', { name: 'Connection' });
   await expect(status).toHaveText('Online');
+  failOnErrors(problems());
+
+  const beforeTheCut = problems().length;
   await loseSignal(context, signal);
   await expect(status).toHaveText('Offline');
   await regainSignal(context, signal);
   await expect(status).toHaveText('Online');
+  failOnErrors(problems().slice(beforeTheCut).filter((problem) => !CUT_OFF_ERRORS.test(problem)));
 });
 
 test('/healthz answers', async ({ request }) => {
