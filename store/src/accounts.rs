@@ -106,7 +106,14 @@ impl Db {
             return Err(refusal);
         }
 
-        let hash = password::hash(&self.hashing, form.password).await?;
+        let hash = match password::hash(&self.hashing, form.password).await {
+            Ok(hash) => hash,
+            // A sign-up the busy server could not take does not count against the address.
+            Err(error) => {
+                self.forget_attempt(&attempt_id).await?;
+                return Err(error);
+            }
+        };
         let inserted = sqlx::query(
             "INSERT INTO users (id, display_name, name_key, password_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -183,22 +190,37 @@ impl Db {
         let attempt_id = self
             .record_attempt(&[&account_key, &pair_key, &address_key], now)
             .await?;
-        if !own_device {
-            let limited = async {
-                self.refuse_while_backing_off(&pair_key, now).await?;
+        let limited = async {
+            // One account from one address backs off, an own device included: holding a
+            // session must not make guessing its password free.
+            self.refuse_while_backing_off(&pair_key, now).await?;
+            if own_device {
+                return Ok(());
+            }
+            // The caps over all addresses and all names hold only against an address that has
+            // failed for this account already: someone signing in from an address new to these
+            // failures (their home, their phone) is never locked out by another's guessing.
+            if self.attempts_in_window(&pair_key, now).await? > 1 {
                 self.refuse_if_rate_limited(&account_key, MAX_FAILURES_PER_ACCOUNT, now)
                     .await?;
-                self.refuse_if_rate_limited(&address_key, MAX_FAILURES_PER_ADDRESS, now)
-                    .await
-            };
-            if let Err(refusal) = limited.await {
-                // A refused attempt was never checked: it does not extend the wait.
-                self.forget_attempt(&attempt_id).await?;
-                return Err(refusal);
             }
+            self.refuse_if_rate_limited(&address_key, MAX_FAILURES_PER_ADDRESS, now)
+                .await
+        };
+        if let Err(refusal) = limited.await {
+            // A refused attempt was never checked: it does not extend the wait.
+            self.forget_attempt(&attempt_id).await?;
+            return Err(refusal);
         }
 
-        let matches = password::verify(&self.hashing, password, stored_hash).await?;
+        // A check that could not run (the server busy) is no failed attempt.
+        let matches = match password::verify(&self.hashing, password, stored_hash).await {
+            Ok(matches) => matches,
+            Err(error) => {
+                self.forget_attempt(&attempt_id).await?;
+                return Err(error);
+            }
+        };
         match user.filter(|_| matches) {
             Some(viewer) => {
                 sqlx::query("DELETE FROM sign_in_failures WHERE limit_key = $1 OR limit_key = $2")
@@ -286,13 +308,17 @@ impl Db {
             return Ok(None);
         };
         // Kept to the day: at most one small write a day per session, not one per request.
+        // Best effort: a busy database must not fail the request (the next day tries again).
         if now - last_used > DAY_MS {
-            sqlx::query("UPDATE sessions SET last_used_at_ms = $1 WHERE token_hash = $2")
-                .bind(now)
-                .bind(&hash)
-                .execute(self.pool())
-                .await
-                .internal()?;
+            let touched =
+                sqlx::query("UPDATE sessions SET last_used_at_ms = $1 WHERE token_hash = $2")
+                    .bind(now)
+                    .bind(&hash)
+                    .execute(self.pool())
+                    .await;
+            if let Err(error) = touched {
+                tracing::warn!("noting a session's use: {error}");
+            }
         }
         Ok(Some(Viewer {
             user_id: UserId::from(user_id),

@@ -38,6 +38,19 @@ impl Db {
         Ok(attempt_id)
     }
 
+    /// Attempts under `key` in the window, the one being made included.
+    pub(crate) async fn attempts_in_window(&self, key: &str, now: i64) -> Result<i64, AppError> {
+        let count = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sign_in_failures WHERE limit_key = $1 AND at_ms > $2",
+        )
+        .bind(key)
+        .bind(now - FAILURE_WINDOW_MS)
+        .fetch_one(self.pool())
+        .await
+        .internal()?;
+        Ok(count)
+    }
+
     pub(crate) async fn forget_attempt(&self, attempt_id: &str) -> Result<(), AppError> {
         sqlx::query("DELETE FROM sign_in_failures WHERE attempt_id = $1")
             .bind(attempt_id)

@@ -257,7 +257,8 @@ impl Db {
         let now = now_ms();
         let key = format!("invite:{address}");
         self.forget_old_attempts(now).await?;
-        self.refuse_if_rate_limited(&key, MAX_INVITE_MISSES_PER_ADDRESS, now)
+        // Checked before this try is counted: at the limit already, it waits.
+        self.refuse_if_rate_limited(&key, MAX_INVITE_MISSES_PER_ADDRESS - 1, now)
             .await?;
         Ok(key)
     }
@@ -362,6 +363,9 @@ impl Db {
         let moved = self
             .to_the_end(move |db, on_its_own| async move {
                 let mut tx = db.begin_write(&on_its_own).await?;
+                // The board's row first, as a removal and a join take it: the same order
+                // everywhere, so they queue rather than deadlock.
+                lock_board(&mut tx, &board_id).await?;
                 sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
                     .bind(board_id.as_str())
                     .bind(user_id.as_str())

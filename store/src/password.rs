@@ -165,6 +165,7 @@ mod tests {
         )
         .await;
         assert!(gone.is_err(), "the request was dropped");
+        assert_eq!(gate.free(), 0, "the hash it started still holds the slot");
         let back = tokio::time::timeout(Duration::from_secs(30), async {
             while gate.free() < 1 {
                 tokio::time::sleep(Duration::from_millis(10)).await;

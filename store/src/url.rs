@@ -38,7 +38,12 @@ pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let (user, after) = match rest.rsplit_once('@') {
+    // Text before the last `@` is a user part only when it holds `user:password` or is a bare
+    // user name: an `@` inside the query (`?password=se@cret`) is not one.
+    let user_part = rest
+        .rsplit_once('@')
+        .filter(|(userinfo, _)| userinfo.contains(':') || !userinfo.contains(['/', '?']));
+    let (user, after) = match user_part {
         Some((userinfo, after)) => {
             let name = userinfo.split(':').next().unwrap_or_default();
             let hidden = if userinfo.contains(':') { ":***" } else { "" };
@@ -125,6 +130,10 @@ mod tests {
             "sqlite://data/streetboard.db?mode=rwc"
         );
         // Passwords holding the characters that end a URL's parts are hidden whole.
+        assert_eq!(
+            redact("postgres://db/street?password=se@cret"),
+            "postgres://db/street?password=***"
+        );
         for password in ["pa?ss", "pa/ss", "pa#ss", "p@ss", "a?b/c#d@e"] {
             let url = format!("postgres://sb:{password}@db:5432/street");
             assert_eq!(

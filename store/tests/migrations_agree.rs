@@ -15,6 +15,10 @@ const DIALECT_SPECIFIC: &[(&str, &str)] = &[
         "0005_live.sql",
         "PostgreSQL announces changes with a trigger; SQLite's process announces them itself",
     ),
+    (
+        "0006_session_idle.sql",
+        "the clock again: sessions open at the upgrade count as used then",
+    ),
 ];
 
 fn folder(database: &str) -> std::path::PathBuf {

@@ -29,7 +29,10 @@ pub async fn sign_up(
     let (_, token) = respond(store.sign_up(signing_up).await)?;
     // The phone's earlier session (someone else's, on a shared phone) ends here.
     if let Some(earlier) = session_token() {
-        respond(store.sign_out(&earlier).await)?;
+        // The new session stands either way: a failure here must not undo the sign-in.
+        if let Err(error) = store.sign_out(&earlier).await {
+            leptos::logging::warn!("ending the earlier session: {error}");
+        }
     }
     set_session_cookie(&token.0, SESSION_DAYS);
     leptos_axum::redirect(&safe_next(next.as_deref()));
@@ -63,7 +66,10 @@ pub async fn sign_in(
             .await,
     )?;
     if let Some(earlier) = earlier {
-        respond(store.sign_out(&earlier).await)?;
+        // The new session stands either way: a failure here must not undo the sign-in.
+        if let Err(error) = store.sign_out(&earlier).await {
+            leptos::logging::warn!("ending the earlier session: {error}");
+        }
     }
     set_session_cookie(&token.0, SESSION_DAYS);
     leptos_axum::redirect(&safe_next(next.as_deref()));

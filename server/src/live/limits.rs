@@ -85,10 +85,11 @@ impl OpenStreams {
     pub fn open(&self, person: &str, address: &str) -> Result<StreamPermit, TooMany> {
         let mut counts = lock(&self.counts);
         let counts = &mut *counts;
-        let theirs = counts.by_person.entry(person.to_string()).or_default();
-        let oldest = (theirs.len() >= self.limits.per_person)
-            .then(|| theirs.front())
-            .flatten();
+        let oldest = counts
+            .by_person
+            .get(person)
+            .filter(|theirs| theirs.len() >= self.limits.per_person)
+            .and_then(|theirs| theirs.front());
         let frees_one = usize::from(oldest.is_some());
         let frees_here = usize::from(oldest.is_some_and(|o| o.address == address));
         if counts.total + 1 - frees_one > self.limits.total {
@@ -98,6 +99,8 @@ impl OpenStreams {
         if at_address + 1 - frees_here > self.limits.per_address {
             return Err(TooMany::Address);
         }
+        // Only now is the person's entry made, so a refused stream leaves nothing behind.
+        let theirs = counts.by_person.entry(person.to_string()).or_default();
         if frees_one == 1 {
             if let Some(oldest) = theirs.pop_front() {
                 counts.total -= 1;
