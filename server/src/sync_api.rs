@@ -10,19 +10,15 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use model::sync::wire::{BoardHeader, PullRequest, PullResponse, PushRequest, PushResponse};
-use serde::Serialize;
+use model::sync::wire::{
+    BoardHeader, ErrorBody, PullRequest, PullResponse, PushRequest, PushResponse,
+};
 use store::Db;
 
 use crate::signed_in::SignedIn;
 
-/// An error as the sync client reads it: a status and a sentence.
+/// An error as the sync client reads it: a status, a sentence, and the refusal as data.
 pub struct SyncError(pub AppError);
-
-#[derive(Serialize)]
-struct ErrorBody {
-    error: String,
-}
 
 impl IntoResponse for SyncError {
     fn into_response(self) -> Response {
@@ -31,7 +27,11 @@ impl IntoResponse for SyncError {
             AppError::Invalid(fields) => app::words::fields(fields),
             other => app::words::problem(other),
         };
-        (status, Json(ErrorBody { error })).into_response()
+        let refusal = match self.0 {
+            AppError::Refused(refusal) => Some(refusal),
+            _ => None,
+        };
+        (status, Json(ErrorBody { error, refusal })).into_response()
     }
 }
 

@@ -157,6 +157,8 @@ on_both_backends! {
         let (status, body) = push(&w.app, Some(&cara_token), bens("Milk and bread")).await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
         assert!(body.contains("someone else"), "{body}");
+        // And as data, so the phone knows it is this refusal (not any 409).
+        assert!(body.contains(r#""kind":"not_your_writes""#), "{body}");
         assert_eq!(posts(&w.db).await, 0, "nothing was made as Cara");
         // Under Ben's own session the same writes go through.
         let (status, body) = push(&w.app, Some(&w.ben.1), bens("Milk and bread")).await;

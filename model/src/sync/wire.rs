@@ -28,6 +28,15 @@ pub struct PushRequest {
     pub mutations: Vec<Mutation>,
 }
 
+/// The body of a sync endpoint's refusal (any status but 200): the words to show, and the
+/// refusal as data when there is one, so the phone can act on *which* refusal it was.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<crate::Refusal>,
+}
+
 /// What became of each pushed mutation, by its id, in the order sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushResponse {

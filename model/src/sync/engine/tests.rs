@@ -520,7 +520,17 @@ fn each_push_names_whose_writes_it_carries_and_a_session_not_theirs_keeps_them()
         .collect();
     assert_eq!(owners, [Some(UserId::from("cara"))]);
     // The cookie the phone holds is someone else's: the server refuses the push whole.
-    phone.answer(Event::Pushed(Err(NetError::from_status(409, ""))));
+    let body = serde_json::to_string(&crate::sync::wire::ErrorBody {
+        error: "These changes were made by someone else on this phone.".into(),
+        refusal: Some(Refusal::NotYourWrites),
+    })
+    .expect("json");
+    // Another 409 is not this: it is retried like any refusal of a whole request.
+    assert!(matches!(
+        NetError::from_status(409, "{\"error\":\"x\"}"),
+        NetError::Failed(_)
+    ));
+    phone.answer(Event::Pushed(Err(NetError::from_status(409, &body))));
     assert_eq!(
         phone.engine.activity(),
         Activity::SignedOut,

@@ -4,11 +4,11 @@
 use super::super::{
     local::LocalBoard,
     outbox::Outbox,
-    wire::{BoardHeader, PullResponse, PushRequest, PushResponse, PushResult},
+    wire::{BoardHeader, ErrorBody, PullResponse, PushRequest, PushResponse, PushResult},
 };
 use crate::{
     ids::{BoardId, UserId},
-    Mutation,
+    Mutation, Refusal,
 };
 
 /// What the engine is told about the page's surroundings with every event.
@@ -166,10 +166,15 @@ impl NetError {
         match status {
             401 => Self::SignedOut,
             403 | 404 => Self::Gone,
-            409 => Self::NotTheirSession,
+            409 if refused_as(body, &Refusal::NotYourWrites) => Self::NotTheirSession,
             _ => Self::Failed(format!("{status}: {body}")),
         }
     }
+}
+
+/// Whether an error body (`wire::ErrorBody`) carries `refusal`.
+fn refused_as(body: &str, refusal: &Refusal) -> bool {
+    serde_json::from_str::<ErrorBody>(body).is_ok_and(|body| body.refusal.as_ref() == Some(refusal))
 }
 
 impl std::fmt::Display for NetError {
