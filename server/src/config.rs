@@ -67,50 +67,35 @@ impl Config {
             reason: format!("{e}; expected an address and port such as {DEFAULT_ADDR}"),
         })?;
 
-        let body_text = get(
-            "STREETBOARD_MAX_BODY_BYTES",
-            &DEFAULT_MAX_BODY_BYTES.to_string(),
-        );
-        let max_body_bytes = body_text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n >= 1024)
-            .ok_or_else(|| ConfigError {
-                name: "STREETBOARD_MAX_BODY_BYTES",
-                value: body_text.clone(),
-                reason: "expected a whole number of bytes, at least 1024".into(),
-            })?;
-
-        let count = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
+        // A whole number of `unit`, at least `least`, or the setting named as wrong.
+        let number = |name: &'static str, default: usize, least: usize, unit: &str| {
             let text = get(name, &default.to_string());
             text.parse::<usize>()
                 .ok()
-                .filter(|n| *n >= 1)
+                .filter(|n| *n >= least)
                 .ok_or_else(|| ConfigError {
                     name,
                     value: text.clone(),
-                    reason: "expected a whole number of streams, at least 1".into(),
+                    reason: format!("expected a whole number of {unit}, at least {least}"),
                 })
         };
+        let max_body_bytes = number(
+            "STREETBOARD_MAX_BODY_BYTES",
+            DEFAULT_MAX_BODY_BYTES,
+            1024,
+            "bytes",
+        )?;
         let streams = StreamLimits {
-            total: count("STREETBOARD_MAX_STREAMS", DEFAULT_MAX_STREAMS)?,
-            per_person: count("STREETBOARD_STREAMS_PER_PERSON", PER_PERSON)?,
-            per_address: count("STREETBOARD_STREAMS_PER_ADDRESS", PER_ADDRESS)?,
+            total: number("STREETBOARD_MAX_STREAMS", DEFAULT_MAX_STREAMS, 1, "streams")?,
+            per_person: number("STREETBOARD_STREAMS_PER_PERSON", PER_PERSON, 1, "streams")?,
+            per_address: number("STREETBOARD_STREAMS_PER_ADDRESS", PER_ADDRESS, 1, "streams")?,
         };
-
-        let sign_ups_text = get(
+        let sign_ups_per_address = number(
             "STREETBOARD_SIGN_UPS_PER_ADDRESS",
-            &store::MAX_SIGN_UPS_PER_ADDRESS.to_string(),
-        );
-        let sign_ups_per_address = sign_ups_text
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| ConfigError {
-                name: "STREETBOARD_SIGN_UPS_PER_ADDRESS",
-                value: sign_ups_text.clone(),
-                reason: "expected a whole number of sign-ups, at least 1".into(),
-            })?;
+            store::MAX_SIGN_UPS_PER_ADDRESS as usize,
+            1,
+            "sign-ups",
+        )? as i64;
 
         let flag = |name: &'static str| -> Result<bool, ConfigError> {
             match get(name, "false").to_lowercase().as_str() {

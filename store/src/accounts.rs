@@ -91,7 +91,6 @@ impl Db {
         // a refused one does not count. Kept for the window whether or not it succeeds.
         let now = now_ms();
         let address_key = format!("sign-up:{}", form.from_address);
-        self.forget_old_attempts(now).await?;
         let attempt_id = self.record_attempt(&[&address_key], now).await?;
         if let Err(refusal) = self
             .refuse_if_rate_limited(
@@ -184,7 +183,6 @@ impl Db {
         let account_key = format!("name:{}", name_key(display_name));
         let pair_key = format!("{account_key}@{address}");
         let address_key = format!("addr:{address}");
-        self.forget_old_attempts(now).await?;
         // Record the attempt before checking the password, so guesses made in parallel count
         // against each other; a successful sign-in takes it back.
         let attempt_id = self

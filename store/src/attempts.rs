@@ -11,18 +11,15 @@ use crate::{error::OrInternal, Db};
 pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
 impl Db {
-    /// Forgets attempts older than the window, so the table stays small.
-    pub(crate) async fn forget_old_attempts(&self, now: i64) -> Result<(), AppError> {
+    /// Counts one attempt against each of `keys`; its id, to take it back. Attempts older
+    /// than the window are forgotten here, where the table is written anyway, so the table
+    /// stays small and checks (which count only the window) stay reads.
+    pub(crate) async fn record_attempt(&self, keys: &[&str], now: i64) -> Result<String, AppError> {
         sqlx::query("DELETE FROM sign_in_failures WHERE at_ms <= $1")
             .bind(now - FAILURE_WINDOW_MS)
             .execute(self.pool())
             .await
             .internal()?;
-        Ok(())
-    }
-
-    /// Counts one attempt against each of `keys`; its id, to take it back.
-    pub(crate) async fn record_attempt(&self, keys: &[&str], now: i64) -> Result<String, AppError> {
         let attempt_id = model::ids::new_id();
         for key in keys {
             sqlx::query(

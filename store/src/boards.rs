@@ -16,7 +16,7 @@ use crate::{
     access::{is_removed, membership_in, not_a_member_unless, Membership},
     audit::Audit,
     changes::lock_board,
-    departure::reopen_what_they_held,
+    departure::depart,
     error::{is_unique_violation, OrInternal},
     write::OnItsOwn,
     Db,
@@ -256,7 +256,6 @@ impl Db {
     async fn refuse_invite_guessing(&self, address: &str) -> Result<String, AppError> {
         let now = now_ms();
         let key = format!("invite:{address}");
-        self.forget_old_attempts(now).await?;
         // Checked before this try is counted: at the limit already, it waits.
         self.refuse_if_rate_limited(&key, MAX_INVITE_MISSES_PER_ADDRESS - 1, now)
             .await?;
@@ -366,13 +365,7 @@ impl Db {
                 // The board's row first, as a removal and a join take it: the same order
                 // everywhere, so they queue rather than deadlock.
                 lock_board(&mut tx, &board_id).await?;
-                sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
-                    .bind(board_id.as_str())
-                    .bind(user_id.as_str())
-                    .execute(&mut **tx)
-                    .await
-                    .internal()?;
-                let moved = reopen_what_they_held(&mut tx, &board_id, &user_id, now_ms()).await?;
+                let moved = depart(&mut tx, &board_id, &user_id, now_ms()).await?;
                 tx.commit().await?;
                 Ok(moved)
             })

@@ -14,9 +14,26 @@ use crate::{
     error::OrInternal,
 };
 
+/// Ends `member_id`'s membership of `board_id` (the house number kept in it goes with it) and
+/// opens again what they held; the last change number it moved the board to, if it moved it.
+pub(crate) async fn depart(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &BoardId,
+    member_id: &UserId,
+    now: i64,
+) -> Result<Option<Moved>, AppError> {
+    sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
+        .bind(board_id.as_str())
+        .bind(member_id.as_str())
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+    reopen_what_they_held(tx, board_id, member_id, now).await
+}
+
 /// Opens again every post on `board_id` that `member_id` holds; the last change number it
 /// moved the board to, if it moved it.
-pub(crate) async fn reopen_what_they_held(
+async fn reopen_what_they_held(
     tx: &mut Transaction<'static, Any>,
     board_id: &BoardId,
     member_id: &UserId,

@@ -18,7 +18,7 @@ use crate::{
     access::membership_in,
     audit::Audit,
     changes::{bump_sequence, lock_board, rejected, Written},
-    departure::reopen_what_they_held,
+    departure::depart,
     error::{is_unique_violation, OrInternal},
     Db,
 };
@@ -273,12 +273,8 @@ async fn remove_member(
         return Err(AppError::Refused(why));
     }
     let now = now_ms();
-    sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
-        .bind(board_id.as_str())
-        .bind(member_id.as_str())
-        .execute(&mut **tx)
-        .await
-        .internal()?;
+    // The membership goes, and what they were helping with (or taking up) is open again.
+    let moved = depart(tx, board_id, member_id, now).await?;
     sqlx::query(
         "INSERT INTO board_removals (board_id, user_id, removed_by, reason, removed_at_ms) \
          VALUES ($1, $2, $3, $4, $5)",
@@ -291,8 +287,6 @@ async fn remove_member(
     .execute(&mut **tx)
     .await
     .internal()?;
-    // What they were helping with (or taking up) is open again for someone else.
-    let moved = reopen_what_they_held(tx, board_id, member_id, now).await?;
     let audit = Audit {
         board_id,
         actor_id: &viewer.user_id,
