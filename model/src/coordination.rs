@@ -431,6 +431,9 @@ mod tests {
             reply_count: 0,
             needs_vetting: false,
             hidden: false,
+            share_details: false,
+            details_shared: false,
+            handed_back_by_name: None,
         }
     }
 

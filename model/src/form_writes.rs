@@ -20,6 +20,9 @@ pub struct PostForm<'a> {
     pub expires_in_days: Option<&'a str>,
     /// The "needs a vetted volunteer" box: any value when ticked (requests only).
     pub needs_vetting: Option<&'a str>,
+    /// The "share my details with whoever takes this on" box: any value when ticked (requests
+    /// only).
+    pub share_details: Option<&'a str>,
 }
 
 impl PostForm<'_> {
@@ -50,18 +53,24 @@ impl PostForm<'_> {
             details: self.details.to_string(),
             urgency,
             expires_in_days,
-            needs_vetting: post_kind == PostKind::Request
-                && self.needs_vetting.is_some_and(|v| !v.is_empty()),
+            needs_vetting: post_kind == PostKind::Request && ticked(self.needs_vetting),
+            share_details: post_kind == PostKind::Request && ticked(self.share_details),
         })
     }
 }
 
-/// A post's buttons: `claim`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`, and
+/// A box on a form: sent (with any value) only when ticked.
+fn ticked(field: Option<&str>) -> bool {
+    field.is_some_and(|v| !v.is_empty())
+}
+
+/// A post's buttons: `claim`, `share_details`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`, and
 /// (organisers, requests) `needs_vetting` or `no_vetting_needed`.
 pub fn post_action(post_id: &PostId, action: &str) -> Result<MutationKind, AppError> {
     let post_id = post_id.clone();
     Ok(match action {
         "claim" => MutationKind::Claim { post_id },
+        "share_details" => MutationKind::ShareDetails { post_id },
         "release" => MutationKind::Release { post_id },
         "done" => MutationKind::MarkDone { post_id },
         "withdraw" => MutationKind::Withdraw { post_id },
@@ -108,6 +117,7 @@ mod tests {
             urgency: "today",
             expires_in_days: expires,
             needs_vetting: Some("on"),
+            share_details: None,
         }
     }
 

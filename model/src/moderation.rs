@@ -30,7 +30,9 @@ named_values! {
 }
 
 named_values! {
-    /// What an organiser did, as the audit log names it.
+    /// What an organiser did, as the audit log names it; and who took a post on, handed it
+    /// back or agreed to share their details, so organisers can see a member working through
+    /// the street's posts.
     AuditAction {
         HidePost => "hide_post", "Hid a post";
         RestorePost => "restore_post", "Restored a post";
@@ -45,6 +47,10 @@ named_values! {
         MarkNeedsVetting => "mark_needs_vetting", "Marked a request as needing a vetted volunteer";
         UnmarkNeedsVetting => "unmark_needs_vetting", "Marked a request as open to anyone";
         RecordVetting => "record_vetting", "Recorded a vetting";
+        ClaimPost => "claim_post", "Offered to help, or took up an offer";
+        HandBack => "hand_back", "Handed a post back";
+        LetHelperGo => "let_helper_go", "Let the helper go";
+        ShareDetails => "share_details", "Agreed to share how to reach them";
     }
 }
 

@@ -39,9 +39,17 @@ pub enum MutationKind {
         /// Requests: only a vetted volunteer may help (absent in writes made before it existed).
         #[serde(default)]
         needs_vetting: bool,
+        /// Requests: the author agrees beforehand to share how to reach them with whoever
+        /// takes this on, so nobody waits for them to accept.
+        #[serde(default)]
+        share_details: bool,
     },
-    /// Offer to help with a request, or ask to take up an offer. First to the server wins.
+    /// Offer to help with a request, or ask to take up an offer. First to the server wins. The
+    /// one helping learns how to reach the other only once that person agrees (`ShareDetails`).
     Claim { post_id: PostId },
+    /// The person whose details they are (a request's author, or whoever takes up an offer)
+    /// agrees that the other side of the current claim may see how to reach them.
+    ShareDetails { post_id: PostId },
     /// The author lets the helper go, or the helper hands it back: the post is open again.
     Release { post_id: PostId },
     /// Author or helper: the help happened.
@@ -124,6 +132,7 @@ impl MutationKind {
             Self::Volunteer(_) => None,
             Self::CreatePost { post_id, .. }
             | Self::Claim { post_id }
+            | Self::ShareDetails { post_id }
             | Self::Release { post_id }
             | Self::MarkDone { post_id }
             | Self::Withdraw { post_id }
@@ -142,6 +151,7 @@ impl MutationKind {
             Self::Coordinate(c) => c.name(),
             Self::CreatePost { .. } => "create_post",
             Self::Claim { .. } => "claim",
+            Self::ShareDetails { .. } => "share_details",
             Self::Release { .. } => "release",
             Self::MarkDone { .. } => "mark_done",
             Self::Withdraw { .. } => "withdraw",
@@ -217,6 +227,7 @@ mod tests {
                 urgency: Urgency::Today,
                 expires_in_days: None,
                 needs_vetting: false,
+                share_details: false,
             },
         }
     }

@@ -117,6 +117,10 @@ pub enum Refusal {
     IdInUse,
     /// Writes from one person's outbox sent with another person's session.
     NotYourWrites,
+    /// The day's claims and hand-backs are used up (see `store::MAX_CLAIMS_PER_DAY`).
+    TooManyClaims {
+        per_day: i64,
+    },
 
     /// A write sent from a phone has fields to fix (422).
     Invalid {
@@ -155,6 +159,7 @@ pub enum OrganiserAction {
 #[serde(rename_all = "snake_case")]
 pub enum PostAction {
     Claim,
+    ShareDetails,
     LetGo,
     MarkDone,
     Withdraw,
@@ -179,6 +184,7 @@ impl Refusal {
             | Self::InviteExpired
             | Self::NoSuchBoard => 404,
             Self::Invalid { .. } => 422,
+            Self::TooManyClaims { .. } => 429,
             _ => 409,
         }
     }

@@ -18,6 +18,9 @@ pub struct PostFacts<'a> {
     pub needs_vetting: bool,
     /// The viewer holds a current vetting on the post's board.
     pub viewer_vetted: bool,
+    /// The person whose details a claim would show (see `details_owner`) has agreed to it,
+    /// for the current claim.
+    pub details_shared: bool,
 }
 
 impl PostFacts<'_> {
@@ -50,7 +53,22 @@ pub fn permissions(facts: &PostFacts<'_>) -> PostPermissions {
         can_pin: is_organiser && facts.kind == PostKind::Notice && live,
         can_remove: is_organiser,
         can_set_needs_vetting: is_organiser && facts.kind == PostKind::Request && live,
+        can_share_details: claimed && !facts.details_shared && owns_the_details(facts),
     }
+}
+
+/// Whose details a claim on this post would show: a request's author (being helped), or
+/// whoever takes up an offer (being helped by the author). Notices show nobody's.
+fn details_owner<'a>(facts: &PostFacts<'a>) -> Option<&'a UserId> {
+    match facts.kind {
+        PostKind::Request => Some(facts.author_id),
+        PostKind::Offer => facts.claimed_by,
+        PostKind::Notice => None,
+    }
+}
+
+fn owns_the_details(facts: &PostFacts<'_>) -> bool {
+    details_owner(facts) == Some(facts.viewer_id)
 }
 
 /// A request marked "needs a vetted volunteer" is claimed (or assigned) only by someone with
@@ -77,9 +95,10 @@ pub fn sees_vetting_details(role: Role, viewer_id: &UserId, recorded_by: &UserId
 
 /// Whether `viewer` is the one giving help on a claimed post, and so may see how to reach the
 /// person being helped. Requests: the claimant helps the author. Offers: the author helps the
-/// claimant.
+/// claimant. Only once that person has agreed: claiming alone shows nothing, so claiming and
+/// handing back cannot collect a street's phone numbers.
 pub fn sees_contact_of_other_party(facts: &PostFacts<'_>) -> bool {
-    if facts.status != PostStatus::Claimed {
+    if facts.status != PostStatus::Claimed || !facts.details_shared {
         return false;
     }
     match facts.kind {
@@ -114,6 +133,7 @@ mod tests {
             viewer_role: role,
             needs_vetting: false,
             viewer_vetted: false,
+            details_shared: false,
         }
     }
 
@@ -214,16 +234,19 @@ mod tests {
         );
     }
 
+    /// The facts of a claimed post, with the details agreed to or not.
+    fn claimed(kind: PostKind, viewer: &str, shared: bool) -> PostFacts<'static> {
+        let mut facts = facts(kind, PostStatus::Claimed, Some("helper"), viewer, Role::Organiser);
+        facts.details_shared = shared;
+        facts
+    }
+
     #[test]
-    fn contact_goes_only_to_whoever_is_helping_while_claimed() {
+    fn contact_goes_only_to_whoever_is_helping_while_claimed_and_agreed() {
         let request = |viewer, status| {
-            sees_contact_of_other_party(&facts(
-                PostKind::Request,
-                status,
-                Some("helper"),
-                viewer,
-                Role::Organiser,
-            ))
+            let mut facts = claimed(PostKind::Request, viewer, true);
+            facts.status = status;
+            sees_contact_of_other_party(&facts)
         };
         assert!(request("helper", PostStatus::Claimed));
         assert!(!request("author", PostStatus::Claimed));
@@ -235,16 +258,27 @@ mod tests {
             !request("helper", PostStatus::Done),
             "only while the claim is active"
         );
-        let offer = |viewer| {
-            sees_contact_of_other_party(&facts(
-                PostKind::Offer,
-                PostStatus::Claimed,
-                Some("taker"),
-                viewer,
-                Role::Neighbour,
-            ))
-        };
-        assert!(offer("author") && !offer("taker"));
+        let offer = |viewer| sees_contact_of_other_party(&claimed(PostKind::Offer, viewer, true));
+        assert!(offer("author") && !offer("helper"));
+        assert!(
+            !sees_contact_of_other_party(&claimed(PostKind::Request, "helper", false)),
+            "claiming alone shows nothing until the requester agrees"
+        );
+        assert!(!sees_contact_of_other_party(&claimed(PostKind::Offer, "author", false)));
+    }
+
+    #[test]
+    fn only_the_person_whose_details_they_are_may_share_them() {
+        let may = |kind, viewer, shared| permissions(&claimed(kind, viewer, shared)).can_share_details;
+        // A request: the author (being helped) agrees; an offer: whoever took it up.
+        assert!(may(PostKind::Request, "author", false));
+        assert!(!may(PostKind::Request, "helper", false));
+        assert!(may(PostKind::Offer, "helper", false));
+        assert!(!may(PostKind::Offer, "author", false));
+        assert!(!may(PostKind::Request, "someone", false), "not an organiser");
+        assert!(!may(PostKind::Request, "author", true), "once is enough");
+        let open = facts(PostKind::Request, PostStatus::Open, None, "author", Role::Neighbour);
+        assert!(!permissions(&open).can_share_details, "only while claimed");
     }
 
     #[test]

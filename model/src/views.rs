@@ -53,6 +53,17 @@ pub struct PostCard {
     /// on phones before this field existed read as not hidden.)
     #[serde(default)]
     pub hidden: bool,
+    /// Requests: the author agreed beforehand that whoever takes it on may see how to reach
+    /// them.
+    #[serde(default)]
+    pub share_details: bool,
+    /// The current claim: the person being helped has agreed that the helper may see how to
+    /// reach them. Until then the helper waits for them to accept.
+    #[serde(default)]
+    pub details_shared: bool,
+    /// Who last handed the post back (cleared by the next claim), so its author is told.
+    #[serde(default)]
+    pub handed_back_by_name: Option<String>,
 }
 
 /// How to reach the person being helped: only for the one helping, while the claim is active.
@@ -80,6 +91,10 @@ pub struct PostPermissions {
     /// Organisers: mark an open request as needing a vetted volunteer, or not.
     #[serde(default)]
     pub can_set_needs_vetting: bool,
+    /// The person being helped: let the helper see how to reach them (see
+    /// `rules::sees_contact_of_other_party`).
+    #[serde(default)]
+    pub can_share_details: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -32,6 +32,8 @@ pub struct Config {
     pub streams: StreamLimits,
     /// `STREETBOARD_SIGN_UPS_PER_ADDRESS`: sign-ups one address may make in 15 minutes.
     pub sign_ups_per_address: i64,
+    /// `STREETBOARD_CLAIMS_PER_DAY`: claims and hand-backs one member may make in a day.
+    pub claims_per_day: i64,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -96,6 +98,12 @@ impl Config {
             1,
             "sign-ups",
         )? as i64;
+        let claims_per_day = number(
+            "STREETBOARD_CLAIMS_PER_DAY",
+            store::MAX_CLAIMS_PER_DAY as usize,
+            1,
+            "claims",
+        )? as i64;
 
         let flag = |name: &'static str| -> Result<bool, ConfigError> {
             match get(name, "false").to_lowercase().as_str() {
@@ -120,6 +128,7 @@ impl Config {
             max_body_bytes,
             streams,
             sign_ups_per_address,
+            claims_per_day,
         })
     }
 

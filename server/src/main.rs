@@ -40,7 +40,8 @@ async fn run() -> Result<(), String> {
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?
-        .with_sign_ups_per_address(config.sign_ups_per_address);
+        .with_sign_ups_per_address(config.sign_ups_per_address)
+        .with_claims_per_day(config.claims_per_day);
     db.migrate().await.map_err(|e| e.to_string())?;
     tracing::info!(backend = db.backend().name(), "database ready");
     if config.demo

@@ -116,6 +116,7 @@ impl Db {
                 urgency,
                 expires_in_days,
                 needs_vetting,
+                share_details,
             } => {
                 let post = NewPost {
                     post_id,
@@ -127,6 +128,7 @@ impl Db {
                     urgency: *urgency,
                     expires_in_days: *expires_in_days,
                     needs_vetting: *needs_vetting,
+                    share_details: *share_details,
                 };
                 return create_post(tx, viewer, post, now).await;
             }
@@ -137,6 +139,7 @@ impl Db {
                 return self.apply_volunteer(tx, viewer, change, now).await
             }
             MutationKind::Claim { post_id } => (post_id, PostChange::Claim),
+            MutationKind::ShareDetails { post_id } => (post_id, PostChange::ShareDetails),
             MutationKind::Release { post_id } => (post_id, PostChange::Release),
             MutationKind::MarkDone { post_id } => (post_id, PostChange::MarkDone),
             MutationKind::Withdraw { post_id } => (post_id, PostChange::Withdraw),

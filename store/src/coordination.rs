@@ -24,6 +24,7 @@ use sqlx::{Any, Transaction};
 use crate::{
     audit::Audit,
     changes::{rejected, Written},
+    claims::take_on,
     error::OrInternal,
     rows::{PostRow, ProfileRow, POST_COLUMNS, POST_JOINS, PROFILE_COLUMNS},
     vetting::current_vetting,
@@ -274,20 +275,18 @@ impl Db {
                     return Ok(Some(rejected(Refusal::YourVettingLapsed)));
                 }
                 // Compare-and-set, as a claim: if someone claimed it meanwhile, they have it.
-                let updated = sqlx::query(
-                    "UPDATE posts SET status = 'claimed', claimed_by = $1, claimed_at_ms = $2, \
-                     updated_at_ms = $2 WHERE id = $3 AND status = 'open' \
-                     AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
-                )
-                .bind(viewer.user_id.as_str())
-                .bind(now)
-                .bind(post.id.as_str())
-                .execute(&mut **tx)
-                .await
-                .internal()?;
-                if updated.rows_affected() == 0 {
+                if !take_on(tx, &post.id, &viewer.user_id, now).await? {
                     return Ok(Some(rejected(Refusal::SomeoneElseFirst)));
                 }
+                let took_on = Audit {
+                    board_id: &post.board_id,
+                    actor_id: &viewer.user_id,
+                    action: AuditAction::ClaimPost,
+                    post_id: Some(&post.id),
+                    member_id: None,
+                    reason: "",
+                };
+                took_on.record(&mut **tx).await?;
                 settle_assignments(tx, &post.id, &viewer.user_id, now).await?;
             }
             Coordination::Decline { .. } => {

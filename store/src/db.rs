@@ -39,6 +39,9 @@ pub struct Db {
     /// Sign-ups one address may make in the window, when set (`with_sign_ups_per_address`);
     /// otherwise `accounts::MAX_SIGN_UPS_PER_ADDRESS`.
     pub(crate) sign_ups_per_address: Option<i64>,
+    /// Claims and hand-backs one member may make in a day, when set (`with_claims_per_day`);
+    /// otherwise `claims::MAX_CLAIMS_PER_DAY`.
+    pub(crate) claims_per_day: Option<i64>,
     /// The URL it was opened with, for tests that look at it from a connection of their own.
     #[cfg(feature = "test-support")]
     url: Arc<str>,
@@ -87,6 +90,7 @@ impl Db {
             health_check: Arc::default(),
             hashing: crate::password::HashingGate::new(),
             sign_ups_per_address: None,
+            claims_per_day: None,
             #[cfg(feature = "test-support")]
             url: url.as_str().into(),
         })
@@ -96,6 +100,13 @@ impl Db {
     /// `MAX_SIGN_UPS_PER_ADDRESS`): more where many neighbours share one address.
     pub fn with_sign_ups_per_address(mut self, most: i64) -> Self {
         self.sign_ups_per_address = Some(most);
+        self
+    }
+
+    /// With at most `most` claims and hand-backs per member a day (default
+    /// `MAX_CLAIMS_PER_DAY`).
+    pub fn with_claims_per_day(mut self, most: i64) -> Self {
+        self.claims_per_day = Some(most);
         self
     }
 

@@ -100,6 +100,7 @@ impl Db {
                     urgency,
                     expires_in_days: None,
                     needs_vetting: false,
+                    share_details: false,
                 },
             };
             let who = who.clone();
@@ -152,7 +153,19 @@ impl Db {
             &Mutation {
                 id: new_id(),
                 created_at_ms: 0,
-                kind: MutationKind::Claim { post_id: lift },
+                kind: MutationKind::Claim {
+                    post_id: lift.clone(),
+                },
+            },
+        )
+        .await?;
+        // Priya accepts Tom's offer, so he can see how to reach her.
+        self.apply(
+            &priya,
+            &Mutation {
+                id: new_id(),
+                created_at_ms: 0,
+                kind: MutationKind::ShareDetails { post_id: lift },
             },
         )
         .await?;

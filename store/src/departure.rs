@@ -11,6 +11,7 @@ use sqlx::{Any, Transaction};
 
 use crate::{
     changes::{bump_sequence, Moved},
+    claims::REOPENED,
     error::OrInternal,
 };
 
@@ -51,13 +52,15 @@ async fn reopen_what_they_held(
     let mut moved = None;
     for post_id in &held {
         let next = bump_sequence(tx, board_id).await?;
-        sqlx::query(
-            "UPDATE posts SET status = 'open', claimed_by = NULL, claimed_at_ms = NULL, \
-             updated_at_ms = $1, seq = $2 WHERE id = $3",
-        )
+        sqlx::query(&format!(
+            "UPDATE posts SET {REOPENED}, handed_back_by = $4, updated_at_ms = $1, seq = $2 \
+             WHERE id = $3"
+        ))
         .bind(now)
         .bind(next.seq)
         .bind(post_id.as_str())
+        // Their authors are told, as when a helper hands back.
+        .bind(member_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;

@@ -9,6 +9,7 @@ mod attempts;
 mod audit;
 mod boards;
 mod changes;
+mod claims;
 mod coordination;
 mod db;
 mod demo;
@@ -34,6 +35,7 @@ mod write;
 
 pub use access::Membership;
 pub use accounts::{SessionToken, SignUp, MAX_SIGN_UPS_PER_ADDRESS};
+pub use claims::MAX_CLAIMS_PER_DAY;
 pub use boards::{NewBoard, MAX_INVITE_MISSES_PER_ADDRESS};
 pub use db::Db;
 pub use demo::{DemoRefused, DEMO_BOARD, DEMO_PASSWORD};

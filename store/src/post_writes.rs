@@ -4,7 +4,7 @@
 
 use model::refusal::{OrganiserAction, PostAction, Refusal};
 use model::{
-    coordination::Coordination, ids::BoardId, ids::PostId, moderation::AuditAction,
+    coordination::Coordination, ids::BoardId, ids::PostId, ids::UserId, moderation::AuditAction,
     rules::permissions, views::Viewer, AppError, Category, PostKind, PostStatus, Urgency,
 };
 use sqlx::{Any, Transaction};
@@ -13,6 +13,7 @@ use crate::{
     access::membership_in,
     audit::Audit,
     changes::{bump_sequence, rejected, Written},
+    claims::{claims_and_hand_backs_today, take_on, MAX_CLAIMS_PER_DAY, REOPENED},
     coordination::{settle_assignments, Acting},
     error::OrInternal,
     moderation::resolve_reports,
@@ -52,35 +53,53 @@ impl Db {
                     }
                     return Ok(claim_refusal(&post, viewer));
                 }
-                // Compare-and-set on the status: of two claims, the first to commit wins.
-                let updated = sqlx::query(
-                    "UPDATE posts SET status = 'claimed', claimed_by = $1, claimed_at_ms = $2, updated_at_ms = $2 \
-                     WHERE id = $3 AND status = 'open' AND (expires_at_ms IS NULL OR expires_at_ms > $2)",
-                )
-                .bind(viewer.user_id.as_str())
-                .bind(now)
-                .bind(post_id.as_str())
-                .execute(&mut **tx)
-                .await
-                .internal()?;
-                if updated.rows_affected() == 0 {
+                let per_day = self.claims_per_day.unwrap_or(MAX_CLAIMS_PER_DAY);
+                if claims_and_hand_backs_today(tx, &viewer.user_id, now).await? >= per_day {
+                    return Ok(rejected(Refusal::TooManyClaims { per_day }));
+                }
+                if !take_on(tx, post_id, &viewer.user_id, now).await? {
                     let latest = self.post_row(&mut **tx, post_id).await?.ok_or_else(gone)?;
                     return Ok(claim_refusal(&latest, viewer));
                 }
                 settle_assignments(tx, post_id, &viewer.user_id, now).await?;
+                member_did(tx, viewer, &post, AuditAction::ClaimPost).await?;
+                Change::Post
+            }
+            PostChange::ShareDetails => {
+                if !may.can_share_details {
+                    let mut before = post.facts(viewer, membership.role);
+                    before.details_shared = false;
+                    if post.details_shared != 0 && permissions(&before).can_share_details {
+                        // Already agreed (a repeat from another phone): nothing to change.
+                        return Ok(Written::Applied(None));
+                    }
+                    return Ok(not_now(&post, PostAction::ShareDetails));
+                }
+                set_post(tx, post_id, "details_shared = TRUE", now).await?;
+                member_did(tx, viewer, &post, AuditAction::ShareDetails).await?;
                 Change::Post
             }
             PostChange::Release => {
                 if !may.can_release {
                     return Ok(not_now(&post, PostAction::LetGo));
                 }
-                set_post(
-                    tx,
-                    post_id,
-                    "status = 'open', claimed_by = NULL, claimed_at_ms = NULL",
-                    now,
-                )
-                .await?;
+                // The helper handing back is counted (and the author told); the author letting
+                // the helper go is not.
+                let (handed_back_by, action) = if may.is_claimant {
+                    (Some(&viewer.user_id), AuditAction::HandBack)
+                } else {
+                    (None, AuditAction::LetHelperGo)
+                };
+                sqlx::query(&format!(
+                    "UPDATE posts SET {REOPENED}, handed_back_by = $1, updated_at_ms = $2 WHERE id = $3"
+                ))
+                .bind(handed_back_by.map(UserId::as_str))
+                .bind(now)
+                .bind(post_id.as_str())
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+                member_did(tx, viewer, &post, action).await?;
                 Change::Post
             }
             PostChange::MarkDone => {
@@ -120,7 +139,7 @@ impl Db {
                 } else {
                     AuditAction::UnpinPost
                 };
-                organiser_did(tx, viewer, &post, action).await?;
+                member_did(tx, viewer, &post, action).await?;
                 Change::Post
             }
             PostChange::Remove => {
@@ -131,7 +150,7 @@ impl Db {
                 }
                 set_post(tx, post_id, "removed = TRUE", now).await?;
                 resolve_reports(tx, post_id, &viewer.user_id).await?;
-                organiser_did(tx, viewer, &post, AuditAction::RemovePost).await?;
+                member_did(tx, viewer, &post, AuditAction::RemovePost).await?;
                 Change::Post
             }
             PostChange::Coordinate(change) => {
@@ -202,11 +221,13 @@ pub(crate) struct NewPost<'a> {
     pub urgency: Urgency,
     pub expires_in_days: Option<u32>,
     pub needs_vetting: bool,
+    pub share_details: bool,
 }
 
 /// A change to an existing post, as its mutation asks.
 pub(crate) enum PostChange<'a> {
     Claim,
+    ShareDetails,
     Release,
     MarkDone,
     Withdraw,
@@ -260,6 +281,9 @@ pub(crate) async fn create_post(
     .internal()?;
     if post.needs_vetting && post.kind == PostKind::Request {
         set_post(tx, post.post_id, "needs_vetting = TRUE", now).await?;
+    }
+    if post.share_details && post.kind == PostKind::Request {
+        set_post(tx, post.post_id, "share_details = TRUE", now).await?;
     }
     Ok(Written::Applied(Some(moved)))
 }
@@ -317,8 +341,8 @@ async fn set_post(
     Ok(())
 }
 
-/// Writes the audit-log line for an organiser's action on `post`, in the action's transaction.
-async fn organiser_did(
+/// Writes the audit-log line for a member's action on `post`, in the action's transaction.
+async fn member_did(
     tx: &mut Transaction<'static, Any>,
     viewer: &Viewer,
     post: &PostRow,

@@ -21,11 +21,14 @@ pub(crate) const POST_COLUMNS: &str = "\
     p.street, p.author_id, a.display_name AS author_name, p.claimed_by, \
     c.display_name AS claimed_by_name, CASE WHEN p.pinned THEN 1 ELSE 0 END AS pinned, p.created_at_ms, p.expires_at_ms, \
     (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id) AS reply_count, \
-    CASE WHEN p.hidden THEN 1 ELSE 0 END AS hidden";
+    CASE WHEN p.hidden THEN 1 ELSE 0 END AS hidden, \
+    CASE WHEN p.share_details THEN 1 ELSE 0 END AS share_details, \
+    CASE WHEN p.details_shared THEN 1 ELSE 0 END AS details_shared, \
+    hb.display_name AS handed_back_by_name";
 
 pub(crate) const POST_JOINS: &str = "\
     FROM posts p JOIN boards b ON b.id = p.board_id JOIN users a ON a.id = p.author_id \
-    LEFT JOIN users c ON c.id = p.claimed_by";
+    LEFT JOIN users c ON c.id = p.claimed_by LEFT JOIN users hb ON hb.id = p.handed_back_by";
 
 pub(crate) struct PostRow {
     pub id: PostId,
@@ -51,6 +54,11 @@ pub(crate) struct PostRow {
     pub reply_count: i64,
     /// 1 when an organiser has hidden the post (only organisers may see it), else 0.
     pub hidden: i64,
+    /// 1 when a request's author agreed beforehand to share their details, else 0.
+    pub share_details: i64,
+    /// 1 when the current claim's details have been agreed to, else 0.
+    pub details_shared: i64,
+    pub handed_back_by_name: Option<String>,
 }
 
 // Read by hand: ids come out of the database as strings, and the derive has no way to make
@@ -82,6 +90,9 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for PostRow {
             expires_at_ms: row.try_get("expires_at_ms")?,
             reply_count: number("reply_count")?,
             hidden: number("hidden")?,
+            share_details: number("share_details")?,
+            details_shared: number("details_shared")?,
+            handed_back_by_name: row.try_get("handed_back_by_name")?,
         })
     }
 }
@@ -106,6 +117,7 @@ impl PostRow {
             needs_vetting: self.needs_vetting != 0,
             // Unknown here: callers that allow claims say `with_viewer_vetted`.
             viewer_vetted: false,
+            details_shared: self.details_shared != 0,
         }
     }
 
@@ -127,6 +139,9 @@ impl PostRow {
             expires_at_ms: self.expires_at_ms,
             reply_count: self.reply_count,
             hidden: self.hidden != 0,
+            share_details: self.share_details != 0,
+            details_shared: self.details_shared != 0,
+            handed_back_by_name: self.handed_back_by_name.clone(),
         }
     }
 }

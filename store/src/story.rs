@@ -199,6 +199,7 @@ pub fn new_post(
         urgency: Urgency::Today,
         expires_in_days: None,
         needs_vetting: false,
+        share_details: false,
     }
 }
 
@@ -216,6 +217,12 @@ pub fn create_post(board_id: &BoardId, title: &str) -> Mutation {
 
 pub fn claim(post_id: &PostId) -> MutationKind {
     MutationKind::Claim {
+        post_id: post_id.clone(),
+    }
+}
+
+pub fn share_details(post_id: &PostId) -> MutationKind {
+    MutationKind::ShareDetails {
         post_id: post_id.clone(),
     }
 }

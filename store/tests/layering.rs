@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "attempts",
             "audit",
             "changes",
+            "claims",
             "departure",
             "rows",
             "vetting",

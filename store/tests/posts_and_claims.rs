@@ -10,8 +10,8 @@ use model::{
 };
 use store::on_both_backends;
 use store::story::{
-    self, act, backdate_expiry, claim, expiring, mark_done, new_post, pin, release, reply, street,
-    withdraw,
+    self, act, backdate_expiry, claim, expiring, mark_done, new_post, pin, release, reply,
+    share_details, street, withdraw,
 };
 
 /// Posts are ordered by creation time in milliseconds; a short pause keeps two posts made
@@ -41,6 +41,7 @@ on_both_backends! {
             .expect("Ben adds his phone");
         let post_id = s.request(&s.ben, "Milk and bread, please").await;
         s.applies(&s.cara, claim(&post_id)).await;
+        s.applies(&s.ben, share_details(&post_id)).await;
 
         // Ben sees who is coming, but his own address is no news to him.
         let for_ben = s.detail(&s.ben, &post_id).await;
@@ -165,6 +166,12 @@ on_both_backends! {
             .post(&s.cara, PostKind::Offer, Category::Meals, "Spare lasagne")
             .await;
         s.applies(&s.ben, claim(&offer)).await;
+        assert_eq!(
+            s.detail(&s.cara, &offer).await.contact,
+            None,
+            "nothing until Ben agrees"
+        );
+        s.applies(&s.ben, share_details(&offer)).await;
 
         // With an offer it is the author who helps, so the author is told where to go.
         let for_cara = s.detail(&s.cara, &offer).await;

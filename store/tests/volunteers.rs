@@ -11,7 +11,7 @@ use model::{
     AppError, Category, MutationKind, Outcome, PostStatus,
 };
 use store::on_both_backends;
-use store::story::{self, act, claim, mutation, street, Street};
+use store::story::{self, act, claim, mutation, share_details, street, Street};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
@@ -354,6 +354,9 @@ on_both_backends! {
         let seen_by_ben = s.detail(&s.ben, &post_id).await;
         assert_eq!(seen_by_ben.card.status, PostStatus::Claimed);
         assert_eq!(seen_by_ben.card.claimed_by_name.as_deref(), Some("Dev"));
+        // An organiser's ask is not Ben's agreement: Dev sees where to go once Ben accepts him.
+        assert!(s.detail(&s.dev, &post_id).await.contact.is_none(), "not before Ben agrees");
+        s.applies(&s.ben, share_details(&post_id)).await;
         assert!(s.detail(&s.dev, &post_id).await.contact.is_some(), "Dev sees where to go");
         assert!(coordination(&s).await.requests.is_empty(), "no longer open");
         assert!(s.db.my_tasks(&s.dev).await.expect("tasks").is_empty());

@@ -160,6 +160,7 @@ impl LocalBoard {
             viewer_role: self.board.role,
             needs_vetting: post.card.needs_vetting,
             viewer_vetted: self.me.vetted,
+            details_shared: post.card.details_shared,
         };
         let detail = PostDetail {
             permissions: permissions(&facts),
@@ -335,6 +336,7 @@ mod tests {
             urgency: Urgency::Whenever,
             expires_in_days: None,
             needs_vetting: false,
+            share_details: false,
         }];
         let shown = local
             .post_detail(&"new".into(), &pending, 0)

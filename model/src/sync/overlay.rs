@@ -89,6 +89,7 @@ pub fn new_post_card(kind: &MutationKind, board_slug: &Slug, me: &Me<'_>) -> Opt
         title,
         urgency,
         needs_vetting,
+        share_details,
         ..
     } = kind
     else {
@@ -111,6 +112,9 @@ pub fn new_post_card(kind: &MutationKind, board_slug: &Slug, me: &Me<'_>) -> Opt
         expires_at_ms: None,
         reply_count: 0,
         hidden: false,
+        share_details: *share_details,
+        details_shared: false,
+        handed_back_by_name: None,
     })
 }
 
@@ -120,10 +124,14 @@ pub fn apply_to_card(card: &mut PostCard, kind: &MutationKind, me: &Me<'_>) {
         MutationKind::Claim { .. } => {
             card.status = PostStatus::Claimed;
             card.claimed_by_name = Some(me.name.to_string());
+            card.details_shared = card.share_details;
+            card.handed_back_by_name = None;
         }
+        MutationKind::ShareDetails { .. } => card.details_shared = true,
         MutationKind::Release { .. } => {
             card.status = PostStatus::Open;
             card.claimed_by_name = None;
+            card.details_shared = false;
         }
         MutationKind::MarkDone { .. } => card.status = PostStatus::Done,
         MutationKind::Withdraw { .. } => card.status = PostStatus::Withdrawn,
@@ -189,6 +197,7 @@ mod tests {
             urgency: Urgency::Whenever,
             expires_in_days: None,
             needs_vetting: false,
+            share_details: false,
         }];
         let shown = on_elm_road(vec![card("p1")], &pending);
         assert_eq!(shown[0].card.id, "new");
