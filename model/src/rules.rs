@@ -236,7 +236,13 @@ mod tests {
 
     /// The facts of a claimed post, with the details agreed to or not.
     fn claimed(kind: PostKind, viewer: &str, shared: bool) -> PostFacts<'static> {
-        let mut facts = facts(kind, PostStatus::Claimed, Some("helper"), viewer, Role::Organiser);
+        let mut facts = facts(
+            kind,
+            PostStatus::Claimed,
+            Some("helper"),
+            viewer,
+            Role::Organiser,
+        );
         facts.details_shared = shared;
         facts
     }
@@ -264,20 +270,34 @@ mod tests {
             !sees_contact_of_other_party(&claimed(PostKind::Request, "helper", false)),
             "claiming alone shows nothing until the requester agrees"
         );
-        assert!(!sees_contact_of_other_party(&claimed(PostKind::Offer, "author", false)));
+        assert!(!sees_contact_of_other_party(&claimed(
+            PostKind::Offer,
+            "author",
+            false
+        )));
     }
 
     #[test]
     fn only_the_person_whose_details_they_are_may_share_them() {
-        let may = |kind, viewer, shared| permissions(&claimed(kind, viewer, shared)).can_share_details;
+        let may =
+            |kind, viewer, shared| permissions(&claimed(kind, viewer, shared)).can_share_details;
         // A request: the author (being helped) agrees; an offer: whoever took it up.
         assert!(may(PostKind::Request, "author", false));
         assert!(!may(PostKind::Request, "helper", false));
         assert!(may(PostKind::Offer, "helper", false));
         assert!(!may(PostKind::Offer, "author", false));
-        assert!(!may(PostKind::Request, "someone", false), "not an organiser");
+        assert!(
+            !may(PostKind::Request, "someone", false),
+            "not an organiser"
+        );
         assert!(!may(PostKind::Request, "author", true), "once is enough");
-        let open = facts(PostKind::Request, PostStatus::Open, None, "author", Role::Neighbour);
+        let open = facts(
+            PostKind::Request,
+            PostStatus::Open,
+            None,
+            "author",
+            Role::Neighbour,
+        );
         assert!(!permissions(&open).can_share_details, "only while claimed");
     }
 

@@ -28,12 +28,25 @@ on_both_backends! {
         let board = elm_road(&db, &ben, "12").await;
         let (cara, cara_token) = sign_up(&db, "Cara").await;
         story::join(&db, &ben, &board, &cara, "3").await;
-        // Ben asks; Cara helps, and so sees how to reach Ben at number 12.
+        // Ben asks; Cara offers to help.
         let create = create_post(&board.id, "Milk and bread");
         let post_id = create.kind.post_id().expect("a new post names its id").clone();
         db.apply(&ben, &create).await.expect("post");
         story::act(&db, &cara, story::claim(&post_id)).await.expect("claim");
         let post = format!("/p/{post_id}");
+        // Until Ben accepts her, Cara's page of the post has nothing of his on it.
+        let waiting = send(&app, page(&post, &cara_token)).await;
+        assert_eq!(waiting.headers().get(header::CACHE_CONTROL), None, "storable while waiting");
+        let html = support::body_text(waiting).await;
+        assert!(html.contains("Waiting for Ben to accept") && !html.contains("How to reach"));
+        // Ben accepts with the page's own button, without JavaScript: now she sees how to
+        // reach him at number 12.
+        let fields = [("id", model::ids::new_id()), ("post_id", post_id.to_string()), ("action", "share_details".into())];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let accepted = send(&app, form_post("/api/post_action", &fields, Some(&ben_token), Some(&post))).await;
+        assert!(accepted.status().is_redirection(), "{}", accepted.status());
+        let html = support::body_text(send(&app, page(&post, &cara_token)).await).await;
+        assert!(html.contains("How to reach") && html.contains("12 Elm Road"), "{html}");
         let slug = &board.slug;
 
         let code = story::invite_code(&db, &ben, &board).await;

@@ -35,8 +35,8 @@ mod write;
 
 pub use access::Membership;
 pub use accounts::{SessionToken, SignUp, MAX_SIGN_UPS_PER_ADDRESS};
-pub use claims::MAX_CLAIMS_PER_DAY;
 pub use boards::{NewBoard, MAX_INVITE_MISSES_PER_ADDRESS};
+pub use claims::MAX_CLAIMS_PER_DAY;
 pub use db::Db;
 pub use demo::{DemoRefused, DEMO_BOARD, DEMO_PASSWORD};
 pub use error::StorageError;

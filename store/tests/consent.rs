@@ -28,7 +28,10 @@ async fn sees_contact(s: &Street, who: &Viewer, post_id: &model::ids::PostId) ->
 
 /// The board's log as (who, what), oldest first.
 async fn log(s: &Street) -> Vec<(String, AuditAction)> {
-    let page = s.db.moderation_page(&s.asha, &s.board.slug).await.expect("page");
+    let page =
+        s.db.moderation_page(&s.asha, &s.board.slug)
+            .await
+            .expect("page");
     let mut log: Vec<_> = page
         .log
         .into_iter()

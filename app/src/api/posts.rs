@@ -63,6 +63,7 @@ pub async fn create_post(
     urgency: String,
     expires_in_days: Option<String>,
     needs_vetting: Option<String>,
+    share_details: Option<String>,
 ) -> Result<(), AppError> {
     use super::server::fail;
     use model::form_writes::PostForm;
@@ -76,6 +77,7 @@ pub async fn create_post(
         urgency: &urgency,
         expires_in_days: expires_in_days.as_deref(),
         needs_vetting: needs_vetting.as_deref(),
+        share_details: share_details.as_deref(),
     }
     .to_mutation()
     .map_err(fail)?;
@@ -84,7 +86,7 @@ pub async fn create_post(
     Ok(())
 }
 
-/// The buttons on a post: `claim`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`.
+/// The buttons on a post: `claim`, `share_details`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`.
 #[server(prefix = "/api", endpoint = "post_action")]
 pub async fn post_action(id: String, post_id: PostId, action: String) -> Result<(), AppError> {
     use super::server::fail;

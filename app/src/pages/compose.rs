@@ -82,6 +82,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
             urgency: &fields.get("urgency"),
             expires_in_days: Some(&fields.get("expires_in_days")),
             needs_vetting: Some(&fields.get("needs_vetting")),
+            share_details: Some(&fields.get("share_details")),
         }
         .to_mutation()?;
         Ok(Mutation {
@@ -205,6 +206,20 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
             <p class="hint" id="needs_vetting-hint">
                 "For requests where the helper should have been checked, for example with a DBS "
                 "check: only a vetted volunteer will be able to help."
+            </p>
+            <div class="choice">
+                <input
+                    type="checkbox"
+                    id="share_details"
+                    name="share_details"
+                    aria-describedby="share_details-hint"
+                    checked=!typed("share_details").is_empty()
+                />
+                <label for="share_details">"Share my details with whoever takes this on"</label>
+            </div>
+            <p class="hint" id="share_details-hint">
+                "For requests. Otherwise you accept each helper first: until you do, they see "
+                "only your street, never your house number or phone."
             </p>
             <div class="field">
                 <label for="expires_in_days">"Expires"</label>

@@ -170,7 +170,8 @@ fn PostContents(
             && !d.permissions.can_claim
             && !d.permissions.is_author;
         let paragraphs = split_paragraphs(&d.details);
-        (d.card.clone(), s.waiting, paragraphs, vetting_note)
+        let consent = consent_line(d);
+        (d.card.clone(), s.waiting, paragraphs, vetting_note, consent)
     });
     let contact = part(shown, |s| s.detail.contact.clone());
     let board_name = part(shown, |s| s.detail.board_name.clone());
@@ -191,8 +192,8 @@ fn PostContents(
             <A href=format!("/b/{board_slug}")>"Back to " {board_name}</A>
         </p>
         {move || {
-            let (card, waiting, paragraphs, vetting_note) = article.get();
-            view! { <PostArticle card waiting paragraphs vetting_note /> }
+            let (card, waiting, paragraphs, vetting_note, consent) = article.get();
+            view! { <PostArticle card waiting paragraphs vetting_note consent /> }
         }}
         {move || contact.get().map(|contact| view! { <ContactBox contact /> })}
         <ActionButtons buttons post_id=post_id.clone() board_slug action=post_action />
@@ -212,6 +213,8 @@ fn PostArticle(
     waiting: bool,
     paragraphs: Vec<String>,
     vetting_note: bool,
+    /// Where the agreement to share contact details stands, for the two people it concerns.
+    consent: Option<String>,
 ) -> impl IntoView {
     let claimed = claimed_line(&card);
     view! {
@@ -233,6 +236,7 @@ fn PostArticle(
                 .map(|paragraph| view! { <p class="post-details">{paragraph}</p> })
                 .collect_view()}
             {claimed.map(|line| view! { <p class="post-claimed">{line}</p> })}
+            {consent.map(|line| view! { <p class="post-consent" role="status">{line}</p> })}
             {vetting_note
                 .then(|| {
                     view! {
@@ -266,6 +270,38 @@ fn claimed_line(card: &PostCard) -> Option<String> {
         PostKind::Request => Some(format!("{name} is helping")),
         PostKind::Offer => Some(format!("{name} is taking this up")),
         PostKind::Notice => None,
+    }
+}
+
+/// Where the agreement to share contact details stands, said to the helper and the person being
+/// helped (nobody else): who waits for whom, and, to a request's author, who handed it back.
+fn consent_line(detail: &PostDetail) -> Option<String> {
+    let (card, can) = (&detail.card, &detail.permissions);
+    if card.status == PostStatus::Open && can.is_author {
+        let name = card.handed_back_by_name.as_deref()?;
+        return Some(format!("{name} handed this back, so it is open again."));
+    }
+    if card.status != PostStatus::Claimed || card.details_shared {
+        return None;
+    }
+    let helper = card.claimed_by_name.as_deref().unwrap_or("Someone");
+    let author = &card.author_name;
+    match (card.kind, can.is_author, can.is_claimant) {
+        (PostKind::Request, true, _) => Some(format!(
+            "{helper} offered to help. Accept to let them see how to reach you, or release the \
+             claim. You can reply below first."
+        )),
+        (PostKind::Request, _, true) => Some(format!(
+            "Waiting for {author} to accept your offer. Until then you see only their street; \
+             you can reply below."
+        )),
+        (PostKind::Offer, true, _) => Some(format!(
+            "Waiting for {helper} to share how to reach them. You can reply below meanwhile."
+        )),
+        (PostKind::Offer, _, true) => Some(format!(
+            "{author} will see how to reach you once you share it. You can reply below first."
+        )),
+        _ => None,
     }
 }
 
@@ -308,6 +344,14 @@ fn available_actions(detail: &PostDetail) -> Vec<(&'static str, &'static str)> {
     [
         (can.can_claim && !offer, ("claim", "I can help")),
         (can.can_claim && offer, ("claim", "I'd like this")),
+        (
+            can.can_share_details && !offer,
+            ("share_details", "Accept and share my details"),
+        ),
+        (
+            can.can_share_details && offer,
+            ("share_details", "Share how to reach me"),
+        ),
         (can.can_mark_done, ("done", "Mark as done")),
         (
             can.can_release && can.is_claimant,
@@ -338,7 +382,7 @@ fn available_actions(detail: &PostDetail) -> Vec<(&'static str, &'static str)> {
 /// The way forward stands out; taking a post off the board is marked as such.
 fn button_class(action: &str) -> &'static str {
     match action {
-        "claim" | "done" => "button",
+        "claim" | "share_details" | "done" => "button",
         "remove" => "button button-danger",
         _ => "button button-secondary",
     }

@@ -17,6 +17,7 @@ pub fn not_sent(kind: &MutationKind, title: Option<&str>, reason: &Refusal) -> S
     let what = match kind {
         MutationKind::CreatePost { .. } => about("your post"),
         MutationKind::Claim { .. } => about("your offer to help with"),
+        MutationKind::ShareDetails { .. } => about("sharing how to reach you for"),
         MutationKind::Release { .. } => about("handing back"),
         MutationKind::MarkDone { .. } => about("marking as done"),
         MutationKind::Withdraw { .. } => about("withdrawing"),
@@ -76,6 +77,7 @@ mod tests {
             urgency: Urgency::Today,
             expires_in_days: None,
             needs_vetting: false,
+            share_details: false,
         };
         assert_eq!(
             not_sent(&create, None, &Refusal::MembersOnly),

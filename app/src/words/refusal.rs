@@ -28,6 +28,10 @@ pub fn refusal(refusal: &Refusal) -> String {
         Refusal::NotYourWrites => "These changes were made by someone else on this phone: they \
                                    are kept until that person signs in again."
             .into(),
+        Refusal::TooManyClaims { per_day } => format!(
+            "You have offered to help or handed back {per_day} times today, the most one person \
+             can in a day. Please try again tomorrow, or reply on the post to say you can help."
+        ),
         Refusal::CannotVetSelf => "Someone else on the board must record your vetting: nobody \
                                    can vouch for themselves."
             .into(),
@@ -132,6 +136,11 @@ fn organisers_only(action: OrganiserAction) -> String {
 
 fn not_now(action: PostAction, status: PostStatus) -> String {
     let action = match action {
+        PostAction::ShareDetails => {
+            return "Only the person being helped can share how to reach them, and only while \
+                    someone is helping."
+                .into()
+        }
         PostAction::Claim => "claim",
         PostAction::LetGo => "let go of",
         PostAction::MarkDone => "mark as done",
