@@ -45,11 +45,21 @@ for (const js of [true, false]) {
     const title = `Milk and bread ${tag}`;
     await askForHelp(ben, title);
 
-    // Cara offers to help and, as the helper, sees how to reach Ben.
+    // Cara offers to help; until Ben accepts her she sees only his street.
     await joinBoard(cara, invite, 'Elm Road', '3', board);
     await openPost(cara, boardPath, title);
     await expect(cara.page.getByText('Ash Grove').first()).toBeVisible();
     await cara.page.getByRole('button', { name: 'I can help' }).click();
+    await expect(cara.page.getByText(`Waiting for ${ben.name} to accept your offer`)).toBeVisible();
+    await expect(cara.page.getByRole('region', { name: /How to reach/ })).toHaveCount(0);
+    await expect(cara.page.locator('body')).not.toContainText('07700');
+
+    // Ben accepts her with one tap; only then, as the helper, does she see how to reach him.
+    await openPost(ben, boardPath, title);
+    await expect(ben.page.getByText(`${cara.name} offered to help`)).toBeVisible();
+    await ben.page.getByRole('button', { name: 'Accept and share my details' }).click();
+    await expect(ben.page.getByText(`${cara.name} offered to help`)).toHaveCount(0);
+    await openPost(cara, boardPath, title);
     const contact = cara.page.getByRole('region', { name: /How to reach/ });
     await expect(contact).toBeVisible();
     await expect(contact).toContainText('07700 900123');

@@ -40,6 +40,8 @@ for (const js of [true, false]) {
     await ben.page.getByLabel('Category').selectOption('shopping');
     await ben.page.getByLabel('Title').fill(title);
     await ben.page.getByLabel('This week').check();
+    // Ben agrees beforehand that whoever takes it on may see how to reach him.
+    await ben.page.getByLabel('Share my details with whoever takes this on').check();
     await ben.page.getByRole('button', { name: /^Post to / }).click();
     await expect(ben.page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 

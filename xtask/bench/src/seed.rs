@@ -67,6 +67,7 @@ pub fn post_mutation(board_id: &BoardId, n: usize) -> Mutation {
             urgency: urgencies[n % urgencies.len()],
             expires_in_days: None,
             needs_vetting: false,
+            share_details: false,
         },
     }
 }
