@@ -280,6 +280,8 @@ on_both_backends! {
         let detail = db.post_detail(&asha, &post_id).await.expect("Asha's request");
         assert_eq!(detail.card.status, PostStatus::Open, "open again for someone else");
         assert_eq!(detail.card.claimed_by_name, None);
+        // Asha is told, as when a helper hands back.
+        assert_eq!(detail.card.handed_back_by_name.as_deref(), Some("Ben"));
         let seq_after: i64 = sqlx::query_scalar("SELECT last_seq FROM boards WHERE id = $1")
             .bind(board.id.as_str())
             .fetch_one(db.pool())

@@ -284,6 +284,7 @@ on_both_backends! {
         let soup = s.post(&s.dev, PostKind::Offer, Category::Meals, "Spare soup").await;
         s.applies(&s.cara, claim(&milk)).await;
         s.applies(&s.cara, claim(&soup)).await;
+        s.applies(&s.ben, story::share_details(&milk)).await;
         let before = s.last_seq().await;
 
         s.applies(&s.asha, remove_member(&s, &s.cara, "Rude to neighbours")).await;
@@ -298,6 +299,8 @@ on_both_backends! {
         for post_id in [&milk, &soup] {
             let card = s.detail(&s.ben, post_id).await.card;
             assert_eq!((card.status, card.claimed_by_name), (PostStatus::Open, None));
+            // The agreement went with her claim: the next helper is accepted afresh.
+            assert!(!card.details_shared);
         }
         let (changed, _) = pulled(&s, &s.ben, before).await;
         assert_eq!(changed.len(), 2);

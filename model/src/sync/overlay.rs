@@ -230,6 +230,31 @@ mod tests {
     }
 
     #[test]
+    fn accepting_a_helper_offline_shows_at_once_and_a_hand_back_ends_it() {
+        let mut claimed = card("p1");
+        claimed.status = PostStatus::Claimed;
+        claimed.claimed_by_name = Some("Sam".into());
+        let accept = [MutationKind::ShareDetails {
+            post_id: "p1".into(),
+        }];
+        let shown = on_elm_road(vec![claimed.clone()], &accept);
+        assert!(shown[0].card.details_shared && shown[0].waiting);
+        // A release after it: the agreement went with the claim.
+        let release = MutationKind::Release {
+            post_id: "p1".into(),
+        };
+        let shown = on_elm_road(vec![claimed], &[accept[0].clone(), release]);
+        assert!(!shown[0].card.details_shared);
+        // A claim on a request whose author agreed beforehand is agreed at once.
+        let mut open = card("p2");
+        open.share_details = true;
+        let claim = [MutationKind::Claim {
+            post_id: "p2".into(),
+        }];
+        assert!(on_elm_road(vec![open], &claim)[0].card.details_shared);
+    }
+
+    #[test]
     fn later_writes_win_over_earlier_ones() {
         let pending = [
             MutationKind::Claim {
