@@ -51,6 +51,7 @@ named_values! {
         HandBack => "hand_back", "Handed a post back";
         LetHelperGo => "let_helper_go", "Let the helper go";
         ShareDetails => "share_details", "Agreed to share how to reach them";
+        DeleteAccount => "delete_account", "Deleted their account";
     }
 }
 

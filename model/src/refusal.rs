@@ -117,6 +117,10 @@ pub enum Refusal {
     IdInUse,
     /// Writes from one person's outbox sent with another person's session.
     NotYourWrites,
+    /// The post has as many replies as one post takes (`validate::REPLIES_PER_POST_MAX`).
+    RepliesFull {
+        most: i64,
+    },
     /// The day's claims and hand-backs are used up (see `store::MAX_CLAIMS_PER_DAY`).
     TooManyClaims {
         per_day: i64,

@@ -16,6 +16,9 @@ pub const STREET_NAME_MAX: usize = 60;
 pub const TITLE_MAX: usize = 80;
 pub const DETAILS_MAX: usize = 1000;
 pub const REPLY_MAX: usize = 500;
+/// The most replies one post takes: a thread stays readable on a phone, and no member can make
+/// one post megabytes long for every phone to fetch.
+pub const REPLIES_PER_POST_MAX: i64 = 100;
 pub const HOUSE_NUMBER_MAX: usize = 20;
 pub const EMAIL_MAX: usize = 254;
 

@@ -34,6 +34,8 @@ pub struct Config {
     pub sign_ups_per_address: i64,
     /// `STREETBOARD_CLAIMS_PER_DAY`: claims and hand-backs one member may make in a day.
     pub claims_per_day: i64,
+    /// `STREETBOARD_WRITES_PER_MINUTE`: writes one member may make in a minute.
+    pub writes_per_minute: i64,
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -104,6 +106,12 @@ impl Config {
             1,
             "claims",
         )? as i64;
+        let writes_per_minute = number(
+            "STREETBOARD_WRITES_PER_MINUTE",
+            store::MAX_WRITES_PER_MINUTE as usize,
+            1,
+            "writes",
+        )? as i64;
 
         let flag = |name: &'static str| -> Result<bool, ConfigError> {
             match get(name, "false").to_lowercase().as_str() {
@@ -129,6 +137,7 @@ impl Config {
             streams,
             sign_ups_per_address,
             claims_per_day,
+            writes_per_minute,
         })
     }
 

@@ -6,6 +6,7 @@ pub mod client_address;
 pub mod config;
 pub mod export;
 pub mod health;
+pub mod housekeeping;
 pub mod live;
 pub mod open_files;
 pub mod plain_forms;

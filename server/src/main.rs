@@ -3,7 +3,9 @@
 
 use std::process::ExitCode;
 
-use server::{config::Config, open_files, router, shutdown::shutdown_signal, AppState};
+use server::{
+    config::Config, housekeeping, open_files, router, shutdown::shutdown_signal, AppState,
+};
 use store::Db;
 use tracing_subscriber::EnvFilter;
 
@@ -41,7 +43,8 @@ async fn run() -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?
         .with_sign_ups_per_address(config.sign_ups_per_address)
-        .with_claims_per_day(config.claims_per_day);
+        .with_claims_per_day(config.claims_per_day)
+        .with_writes_per_minute(config.writes_per_minute);
     db.migrate().await.map_err(|e| e.to_string())?;
     tracing::info!(backend = db.backend().name(), "database ready");
     if config.demo
@@ -56,6 +59,7 @@ async fn run() -> Result<(), String> {
         );
     }
 
+    let housekeeping = housekeeping::clear_old_records(db.clone());
     let state = AppState::new(db.clone(), config.leptos_options());
     let live = state.live.clone();
     let app = router(state, &config);
@@ -76,6 +80,7 @@ async fn run() -> Result<(), String> {
     .await
     .map_err(|e| format!("server stopped with an error: {e}"))?;
 
+    housekeeping.abort();
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

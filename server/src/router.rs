@@ -72,6 +72,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/sync/pull", get(sync_api::pull))
         .route("/sync/boards", get(sync_api::boards))
         .route("/b/{slug}/export.csv", get(export::requests_csv))
+        .route("/me/data.json", get(export::my_data))
         .route("/sync/events", get(live::events))
         .merge(static_files::pkg_routes(
             std::path::Path::new(&*state.leptos_options.site_root),

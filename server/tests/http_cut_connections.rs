@@ -156,7 +156,9 @@ async fn rows_with(db: &Db, table: &str, column: &str, value: &str) -> i64 {
 
 on_both_backends! {
     async fn pushes_cut_off_mid_way_leave_every_write_working_and_each_post_once(backend: Backend) {
-        let db = testing::fresh_db(backend).await;
+        // Every phone here is Ben, pushing as fast as it can: past the limit on writes a
+        // minute, which has a test of its own (`store/tests/write_flood.rs`).
+        let db = testing::fresh_db(backend).await.with_writes_per_minute(1_000_000);
         let (ben, token) = sign_up(&db, "Ben").await;
         let board = elm_road(&db, &ben, "12").await;
         let address = serve(db.clone()).await;

@@ -59,7 +59,7 @@ fn backoff_ms(earlier: i64) -> i64 {
     (FIRST_BACKOFF_MS << doublings).min(FAILURE_WINDOW_MS)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

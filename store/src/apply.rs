@@ -14,6 +14,13 @@ use crate::{
     Backend, Db,
 };
 
+/// Writes one member may make in a minute, unless the server is told otherwise
+/// (`Db::with_writes_per_minute`). A phone back from a day offline sends what it kept in one go,
+/// so this is well above what a person taps, and well below a flood.
+pub const MAX_WRITES_PER_MINUTE: i64 = 60;
+
+const MINUTE_MS: i64 = 60_000;
+
 impl Db {
     /// Applies `mutation` for `viewer`. `Ok(Rejected)` is a refusal the person must be told
     /// about (someone else claimed first); `Err` is a request that was not allowed or not
@@ -39,8 +46,15 @@ impl Db {
         mutation: &Mutation,
     ) -> Result<Outcome, AppError> {
         let mut tx = self.begin_write(on_its_own).await?;
+        let per_minute = self.writes_per_minute.unwrap_or(MAX_WRITES_PER_MINUTE);
         match take_turn(&mut tx, self.backend(), viewer, &mutation.id).await {
-            Ok(None) => {}
+            // A repeat of a recorded write is answered above, free: only new writes count.
+            Ok(None) => {
+                if let Err(e) = within_write_limit(&mut tx, viewer, per_minute).await {
+                    tx.rollback().await;
+                    return Err(e);
+                }
+            }
             Ok(Some(outcome)) => {
                 tx.rollback().await;
                 return Ok(outcome);
@@ -216,4 +230,31 @@ async fn take_turn(
             .internal()?;
     }
     recorded_outcome_in(&mut **tx, viewer, id).await
+}
+
+/// Refuses, for now, a write beyond `per_minute` of the member's in the last minute, saying
+/// when the oldest of them leaves the window. Counted in the write's transaction: on SQLite
+/// writes take turns, so the count is exact; on PostgreSQL two at once may both pass, which a
+/// flood limit can allow. The phone keeps a refused push's writes and sends them again later.
+async fn within_write_limit(
+    tx: &mut Transaction<'static, Any>,
+    viewer: &Viewer,
+    per_minute: i64,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(applied_at_ms) FROM mutations WHERE user_id = $1 AND applied_at_ms > $2",
+    )
+    .bind(viewer.user_id.as_str())
+    .bind(now - MINUTE_MS)
+    .fetch_one(&mut **tx)
+    .await
+    .internal()?;
+    if count < per_minute {
+        return Ok(());
+    }
+    let wait_ms = oldest.map_or(MINUTE_MS, |oldest| oldest + MINUTE_MS - now);
+    Err(AppError::TooManyAttempts {
+        retry_after_secs: (wait_ms.max(1) as u64).div_ceil(1000),
+    })
 }

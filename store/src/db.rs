@@ -42,6 +42,9 @@ pub struct Db {
     /// Claims and hand-backs one member may make in a day, when set (`with_claims_per_day`);
     /// otherwise `claims::MAX_CLAIMS_PER_DAY`.
     pub(crate) claims_per_day: Option<i64>,
+    /// Writes one member may make in a minute, when set (`with_writes_per_minute`); otherwise
+    /// `apply::MAX_WRITES_PER_MINUTE`.
+    pub(crate) writes_per_minute: Option<i64>,
     /// The URL it was opened with, for tests that look at it from a connection of their own.
     #[cfg(feature = "test-support")]
     url: Arc<str>,
@@ -91,6 +94,7 @@ impl Db {
             hashing: crate::password::HashingGate::new(),
             sign_ups_per_address: None,
             claims_per_day: None,
+            writes_per_minute: None,
             #[cfg(feature = "test-support")]
             url: url.as_str().into(),
         })
@@ -107,6 +111,12 @@ impl Db {
     /// `MAX_CLAIMS_PER_DAY`).
     pub fn with_claims_per_day(mut self, most: i64) -> Self {
         self.claims_per_day = Some(most);
+        self
+    }
+
+    /// With at most `most` writes per member a minute (default `MAX_WRITES_PER_MINUTE`).
+    pub fn with_writes_per_minute(mut self, most: i64) -> Self {
+        self.writes_per_minute = Some(most);
         self
     }
 

@@ -5,7 +5,8 @@
 use model::refusal::{OrganiserAction, PostAction, Refusal};
 use model::{
     coordination::Coordination, ids::BoardId, ids::PostId, ids::UserId, moderation::AuditAction,
-    rules::permissions, views::Viewer, AppError, Category, PostKind, PostStatus, Urgency,
+    rules::permissions, validate::REPLIES_PER_POST_MAX, views::Viewer, AppError, Category,
+    PostKind, PostStatus, Urgency,
 };
 use sqlx::{Any, Transaction};
 
@@ -176,6 +177,11 @@ impl Db {
                         .internal()?;
                 if exists.is_some() {
                     return Ok(rejected(Refusal::ReplyAlreadySent));
+                }
+                if post.reply_count >= REPLIES_PER_POST_MAX {
+                    return Ok(rejected(Refusal::RepliesFull {
+                        most: REPLIES_PER_POST_MAX,
+                    }));
                 }
                 Change::Reply { reply_id, body }
             }

@@ -12,7 +12,7 @@ use model::{
 };
 
 use model::sync::wire::{
-    BoardHeader, PullResponse, PushResult, SyncedPost, MAX_PUSH_BATCH, PULL_PAGE,
+    BoardHeader, PullResponse, PushResult, SyncedPost, MAX_PUSH_BATCH, PULL_PAGE, PULL_REPLIES,
 };
 
 use crate::{error::OrInternal, rows::PostRow, Db};
@@ -152,10 +152,14 @@ impl Db {
             return Ok(by_post);
         }
         let placeholders: Vec<String> = (1..=rows.len()).map(|n| format!("${n}")).collect();
+        // The newest `PULL_REPLIES` of each post, oldest first: a long thread costs every
+        // phone the same small page, again and again; the card's count says how many there are.
         let sql = format!(
-            "SELECT r.post_id, r.id, u.display_name, r.body, r.created_at_ms FROM replies r \
-             JOIN users u ON u.id = r.author_id WHERE r.post_id IN ({}) \
-             ORDER BY r.created_at_ms, r.id",
+            "SELECT post_id, id, display_name, body, created_at_ms FROM (\
+             SELECT r.post_id, r.id, u.display_name, r.body, r.created_at_ms, \
+             ROW_NUMBER() OVER (PARTITION BY r.post_id ORDER BY r.created_at_ms DESC, r.id DESC) AS newest \
+             FROM replies r JOIN users u ON u.id = r.author_id WHERE r.post_id IN ({})) t \
+             WHERE newest <= {PULL_REPLIES} ORDER BY created_at_ms, id",
             placeholders.join(", ")
         );
         let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(&sql);

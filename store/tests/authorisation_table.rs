@@ -182,9 +182,10 @@ fn classify(result: &Result<Outcome, AppError>) -> Option<Expect> {
 on_both_backends! {
     async fn every_role_gets_the_expected_answer_for_every_action(backend: Backend) {
         let mut street = street(backend).await;
-        // Cara claims a fresh post for every cell that needs one: far past the daily limit on
-        // claims, which has a test of its own (`claims`).
-        street.db = street.db.clone().with_claims_per_day(1_000);
+        // Cara claims a fresh post for every cell that needs one, and Ben writes one: far past
+        // the limits on claims a day and writes a minute, which have tests of their own
+        // (`consent.rs`, `write_flood.rs`).
+        street.db = street.db.clone().with_claims_per_day(1_000).with_writes_per_minute(1_000_000);
         let stranger = person(&street.db, "Stranger").await;
         let cast = Cast { street, stranger };
 

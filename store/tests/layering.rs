@@ -32,6 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "features",
         &[
             "accounts",
+            "own_account",
             "boards",
             "posts",
             "moderation",
@@ -41,6 +42,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "sync",
             "export",
             "moderation_page",
+            "my_data",
             "demo",
         ],
     ),

@@ -96,3 +96,57 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     super::server::respond(super::server::viewer().await)
 }
+
+/// Changes the password, given the current one; every other device is signed out.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    let token = session_token().ok_or(AppError::NotSignedIn)?;
+    respond(
+        store()?
+            .change_password(&viewer, &token, current_password, new_password)
+            .await,
+    )?;
+    leptos_axum::redirect(PASSWORD_CHANGED_PAGE);
+    Ok(())
+}
+
+/// Where a changed password leads: Me, saying so.
+pub const PASSWORD_CHANGED_PAGE: &str = "/me?password_changed=1";
+
+/// Signs this person out on every device, this one included.
+#[server(prefix = "/api", endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    respond(store()?.sign_out_everywhere(&viewer.user_id).await)?;
+    clear_session_cookie();
+    forget_pages_on_this_phone();
+    leptos_axum::redirect(SIGNED_OUT_PAGE);
+    Ok(())
+}
+
+/// Deletes the account, given the password; `remove_posts` (a ticked box) takes its posts and
+/// replies too. Every session ends; the phone forgets what it kept.
+#[server(prefix = "/api", endpoint = "delete_account")]
+pub async fn delete_account(
+    password: String,
+    remove_posts: Option<String>,
+) -> Result<(), AppError> {
+    use super::server::*;
+    let viewer = require_viewer().await?;
+    let remove_posts = remove_posts.is_some_and(|v| !v.is_empty());
+    respond(
+        store()?
+            .delete_account(&viewer, password, remove_posts)
+            .await,
+    )?;
+    clear_session_cookie();
+    forget_pages_on_this_phone();
+    leptos_axum::redirect(SIGNED_OUT_PAGE);
+    Ok(())
+}

@@ -91,6 +91,6 @@ pub fn SignInPage() -> impl IntoView {
 }
 
 /// The password rules as the browser can check them (the server also checks the name).
-fn password_check(password: &str) -> Result<(), String> {
+pub(super) fn password_check(password: &str) -> Result<(), String> {
     validate::password(password, "")
 }

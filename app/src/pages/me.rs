@@ -51,6 +51,7 @@ pub fn MePage() -> impl IntoView {
                                 <Activity activity=activity />
                                 <ContactForm phone=profile.phone email=profile.email />
                                 <MyBoards boards=boards />
+                                <super::me_account::YourAccount />
                                 <SignOutButton />
                             }
                                 .into_any()

@@ -9,6 +9,7 @@ mod coordinate;
 mod home;
 mod join;
 mod me;
+mod me_account;
 mod moderate;
 mod moderate_members;
 mod not_found;

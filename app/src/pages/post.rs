@@ -83,14 +83,17 @@ pub fn PostScreen() -> impl IntoView {
             match local {
                 Some(local) => {
                     let mut detail = local.detail;
-                    // Contact details come only from the server, and only for the helper: shown
-                    // while the phone's copy says this person is still the one helping.
                     if let Some(Ok(from_server)) = server {
-                        if detail.card.status == PostStatus::Claimed
-                            && detail.permissions.is_claimant
-                        {
+                        // Contact details come only from the server, and only for the helper
+                        // (a request's claimant, an offer's author): shown while the phone's
+                        // copy says this claim is still on.
+                        let helping =
+                            detail.permissions.is_claimant || detail.permissions.is_author;
+                        if detail.card.status == PostStatus::Claimed && helping {
                             detail.contact = from_server.contact;
                         }
+                        // The phone keeps a post's newest replies; the server has them all.
+                        with_every_reply(&mut detail, from_server.replies, &local.waiting_replies);
                     }
                     Some(Ok(ShownPost {
                         detail,
@@ -129,6 +132,20 @@ pub fn PostScreen() -> impl IntoView {
             }}
         </Transition>
     }
+}
+
+/// The server's replies in place of the phone's when it has more (the phone keeps only the
+/// newest `PULL_REPLIES` of a post), with the replies not sent yet after them.
+fn with_every_reply(detail: &mut PostDetail, from_server: Vec<ReplyView>, waiting: &[String]) {
+    let (unsent, sent): (Vec<ReplyView>, Vec<ReplyView>) = std::mem::take(&mut detail.replies)
+        .into_iter()
+        .partition(|reply| waiting.contains(&reply.id));
+    detail.replies = if from_server.len() > sent.len() {
+        from_server
+    } else {
+        sent
+    };
+    detail.replies.extend(unsent);
 }
 
 /// What a post's page shows: the post, and which parts of it have not reached the server.
@@ -175,6 +192,11 @@ fn PostContents(
     });
     let contact = part(shown, |s| s.detail.contact.clone());
     let board_name = part(shown, |s| s.detail.board_name.clone());
+    // Replies the phone does not hold (it keeps a post's newest), said rather than hidden.
+    let earlier = part(shown, |s| {
+        let d = &s.detail;
+        (d.card.reply_count - d.replies.len() as i64).max(0)
+    });
     let replies = part(shown, |s| {
         let d = &s.detail;
         let waiting = |r: &ReplyView| s.waiting_replies.contains(&r.id);
@@ -198,7 +220,7 @@ fn PostContents(
         {move || contact.get().map(|contact| view! { <ContactBox contact /> })}
         <ActionButtons buttons post_id=post_id.clone() board_slug action=post_action />
         <PostModeration card permissions />
-        <Replies replies post_id action=reply />
+        <Replies replies earlier post_id action=reply />
     }
     // A type of its own: the whole page's view type is otherwise too deep for the server
     // build to lay out ("queries overflow the depth limit").

@@ -23,6 +23,8 @@ use model::{
 pub(super) fn Replies(
     /// Oldest first, each with whether it is still waiting to send.
     replies: Memo<Vec<(ReplyView, bool)>>,
+    /// How many earlier replies are not on this phone (it keeps a post's newest).
+    earlier: Memo<i64>,
     post_id: PostId,
     action: ServerAction<Reply>,
 ) -> impl IntoView {
@@ -77,6 +79,18 @@ pub(super) fn Replies(
     view! {
         <section id="replies" class="replies" aria-labelledby="replies-heading">
             <h2 id="replies-heading">"Replies"</h2>
+            {move || {
+                let earlier = earlier.get();
+                (earlier > 0)
+                    .then(|| {
+                        let noun = if earlier == 1 { "reply" } else { "replies" };
+                        view! {
+                            <p class="hint">
+                                {format!("{earlier} earlier {noun} will show when you are online.")}
+                            </p>
+                        }
+                    })
+            }}
             {list}
             <OutboxForm
                 action={<Reply as ServerFn>::PATH}

@@ -28,6 +28,9 @@ pub fn refusal(refusal: &Refusal) -> String {
         Refusal::NotYourWrites => "These changes were made by someone else on this phone: they \
                                    are kept until that person signs in again."
             .into(),
+        Refusal::RepliesFull { most } => format!(
+            "This post has {most} replies, as many as one post takes. Start a new post to go on."
+        ),
         Refusal::TooManyClaims { per_day } => format!(
             "You have offered to help or handed back {per_day} times today, the most one person \
              can in a day. Please try again tomorrow, or reply on the post to say you can help."

@@ -87,6 +87,10 @@ pub struct PullRequest {
 /// The most changes one pull returns; the client pulls again while `more` is true.
 pub const PULL_PAGE: i64 = 200;
 
+/// The most replies a pulled post carries: its newest ones (the card's `reply_count` says how
+/// many there are; the post's page online shows them all).
+pub const PULL_REPLIES: i64 = 20;
+
 /// One post as the browser keeps it to show the board and the post's page with no signal:
 /// what every member may see (never contact details), plus the ids the permission rules need.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,7 +99,7 @@ pub struct SyncedPost {
     pub author_id: UserId,
     pub claimed_by_id: Option<UserId>,
     pub details: String,
-    /// Oldest first.
+    /// The newest `PULL_REPLIES`, oldest first.
     pub replies: Vec<ReplyView>,
 }
 

@@ -461,6 +461,27 @@ fn a_push_whose_answer_is_lost_is_sent_again_under_the_same_ids() {
 }
 
 #[test]
+fn a_push_refused_for_too_many_writes_keeps_them_and_sends_them_again_later() {
+    let mut phone = Phone::with_boards(&[("b1", 3)]);
+    phone.on(Event::Enqueue(claim("m1")));
+    phone.listed(&["b1"]);
+    let body = r#"{"error":"Too many attempts. Please try again in 1 minute."}"#;
+    phone.answer(Event::Pushed(Err(NetError::from_status(429, body))));
+    assert_eq!(phone.engine.activity(), Activity::Failing);
+    assert_eq!(
+        phone.engine.outbox().waiting(),
+        1,
+        "nothing dropped, nothing refused"
+    );
+    assert!(phone.said(&Command::Schedule {
+        delay_ms: retry_delay_ms(0, phone.env.jitter)
+    }));
+    phone.on(Event::Timer);
+    phone.listed(&["b1"]);
+    assert_eq!(phone.sent_ids(), [["m1"]]);
+}
+
+#[test]
 fn offline_nothing_is_sent_and_the_signal_coming_back_sends_it() {
     let mut phone = Phone::with_boards(&[("b1", 3)]);
     phone.env.online = false;

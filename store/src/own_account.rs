@@ -1,0 +1,259 @@
+//! A person's hold on their own account: change the password (every other device is signed
+//! out), sign out everywhere, and the clearing away of what is kept only for a while (ended
+//! sessions, old sign-in attempts, the record of writes once no phone can send them again).
+
+use model::{
+    ids::{now_ms, BoardId, UserId},
+    moderation::AuditAction,
+    validate,
+    views::Viewer,
+    AppError, FieldErrors,
+};
+use sqlx::{Any, Transaction};
+
+use crate::{
+    accounts::token_hash,
+    audit::Audit,
+    changes::{bump_sequence, lock_board, Moved},
+    departure::depart,
+    error::OrInternal,
+    password, Db,
+};
+
+/// What a deleted account's posts and replies are shown under.
+pub const FORMER_NEIGHBOUR: &str = "A former neighbour";
+
+/// Wrong current passwords one account may give in the window before it waits: a stolen
+/// session must not become a free way to guess the password.
+const WRONG_CURRENT_PASSWORDS: i64 = 5;
+
+/// The longest a phone may stay offline and still send what it kept: its writes are answered
+/// from the record of writes until then. Records older than this are cleared.
+pub const OFFLINE_DAYS: i64 = 90;
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// What was cleared by one `purge`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: u64,
+    pub attempts: u64,
+    pub write_records: u64,
+}
+
+impl Db {
+    /// Changes the viewer's password, given the current one, and signs out every other device
+    /// (the one asking, holding `current_token`, stays signed in).
+    pub async fn change_password(
+        &self,
+        viewer: &Viewer,
+        current_token: &str,
+        current: String,
+        new: String,
+    ) -> Result<(), AppError> {
+        let mut errors = FieldErrors::new();
+        errors.check(
+            "new_password",
+            validate::password(&new, &viewer.display_name),
+        );
+        errors.into_result()?;
+
+        self.confirm_password(viewer, current, "current_password")
+            .await?;
+        let hash = password::hash(&self.hashing, new).await?;
+        // One transaction, carried to its end even if the phone goes: the new password and
+        // the other devices signed out, or neither.
+        let (user_id, keep) = (viewer.user_id.clone(), token_hash(current_token));
+        self.to_the_end(move |db, on_its_own| async move {
+            let mut tx = db.begin_write(&on_its_own).await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(&hash.0)
+                .bind(user_id.as_str())
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(user_id.as_str())
+                .bind(&keep)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Checks `password` is the viewer's own, counting a wrong one against a small limit (a
+    /// stolen session must not become a free way to guess it); `field` names the form's box.
+    async fn confirm_password(
+        &self,
+        viewer: &Viewer,
+        password: String,
+        field: &str,
+    ) -> Result<(), AppError> {
+        let now = now_ms();
+        let key = format!("confirm-password:{}", viewer.user_id);
+        self.refuse_if_rate_limited(&key, WRONG_CURRENT_PASSWORDS - 1, now)
+            .await?;
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(viewer.user_id.as_str())
+                .fetch_optional(self.pool())
+                .await
+                .internal()?;
+        if !password::verify(&self.hashing, password, stored).await? {
+            self.record_attempt(&[&key], now).await?;
+            return Err(AppError::field(field, "That is not your password."));
+        }
+        Ok(())
+    }
+
+    /// Deletes the viewer's account, given their password. At once: their contact details,
+    /// house numbers, volunteering and vetting go, what they were helping with opens again,
+    /// every session ends, and their name becomes "a former neighbour" (`FORMER_NEIGHBOUR`).
+    /// Their posts and replies stay for the street under that name, unless `remove_posts`:
+    /// then their posts leave every board and their replies are deleted. Each board's log
+    /// records the deletion, under no name.
+    pub async fn delete_account(
+        &self,
+        viewer: &Viewer,
+        password: String,
+        remove_posts: bool,
+    ) -> Result<(), AppError> {
+        self.confirm_password(viewer, password, "password").await?;
+        let user_id = viewer.user_id.clone();
+        let moved = self
+            .to_the_end(move |db, on_its_own| async move {
+                let mut tx = db.begin_write(&on_its_own).await?;
+                let now = now_ms();
+                let boards: Vec<String> = sqlx::query_scalar(
+                    "SELECT board_id FROM memberships WHERE user_id = $1 ORDER BY board_id",
+                )
+                .bind(user_id.as_str())
+                .fetch_all(&mut **tx)
+                .await
+                .internal()?;
+                let mut moved = Vec::new();
+                for board_id in boards.into_iter().map(BoardId::from) {
+                    // The board's row first, as a join, a removal and leaving do.
+                    lock_board(&mut tx, &board_id).await?;
+                    let deleted = Audit {
+                        board_id: &board_id,
+                        actor_id: &user_id,
+                        action: AuditAction::DeleteAccount,
+                        post_id: None,
+                        member_id: None,
+                        reason: "",
+                    };
+                    deleted.record(&mut **tx).await?;
+                    moved.extend(depart(&mut tx, &board_id, &user_id, now).await?);
+                    if remove_posts {
+                        moved.extend(take_down_their_writing(&mut tx, &board_id, &user_id).await?);
+                    }
+                }
+                sqlx::query(
+                    "UPDATE users SET display_name = $1, name_key = $2, password_hash = '', \
+                     phone = '', email = '' WHERE id = $3",
+                )
+                .bind(FORMER_NEIGHBOUR)
+                // Nobody can sign in as, or sign up over, a deleted account's key.
+                .bind(format!("deleted:{user_id}"))
+                .bind(user_id.as_str())
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id.as_str())
+                    .execute(&mut **tx)
+                    .await
+                    .internal()?;
+                tx.commit().await?;
+                Ok(moved)
+            })
+            .await?;
+        for moved in moved {
+            self.announce(moved);
+        }
+        Ok(())
+    }
+
+    /// Ends every session of `user_id`, on every device, this one included.
+    pub async fn sign_out_everywhere(&self, user_id: &UserId) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id.as_str())
+            .execute(self.pool())
+            .await
+            .internal()?;
+        Ok(())
+    }
+
+    /// Clears what is kept only for a while, as of `now`: sessions past their end or unused
+    /// for `SESSION_IDLE_DAYS`, attempts past their window, and records of writes older than
+    /// `OFFLINE_DAYS` (a phone offline longer than that sends its writes as new, and each is
+    /// checked again: a post that exists already is refused, not doubled).
+    pub async fn purge(&self, now: i64) -> Result<Purged, AppError> {
+        let sessions =
+            sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1 OR last_used_at_ms <= $2")
+                .bind(now)
+                .bind(now - model::SESSION_IDLE_DAYS * DAY_MS)
+                .execute(self.pool())
+                .await
+                .internal()?;
+        let attempts = sqlx::query("DELETE FROM sign_in_failures WHERE at_ms <= $1")
+            .bind(now - crate::attempts::FAILURE_WINDOW_MS)
+            .execute(self.pool())
+            .await
+            .internal()?;
+        let write_records = sqlx::query("DELETE FROM mutations WHERE applied_at_ms <= $1")
+            .bind(now - OFFLINE_DAYS * DAY_MS)
+            .execute(self.pool())
+            .await
+            .internal()?;
+        Ok(Purged {
+            sessions: sessions.rows_affected(),
+            attempts: attempts.rows_affected(),
+            write_records: write_records.rows_affected(),
+        })
+    }
+}
+
+/// Takes `user_id`'s posts on `board_id` off the board and deletes their replies there, each
+/// post changed under a new board number so phones hear of it (a removed post reaches them as
+/// a tombstone, a post that lost a reply as its new self).
+async fn take_down_their_writing(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &BoardId,
+    user_id: &UserId,
+) -> Result<Option<Moved>, AppError> {
+    let touched: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM posts WHERE board_id = $1 AND (author_id = $2 OR id IN \
+         (SELECT post_id FROM replies WHERE board_id = $1 AND author_id = $2)) ORDER BY id",
+    )
+    .bind(board_id.as_str())
+    .bind(user_id.as_str())
+    .fetch_all(&mut **tx)
+    .await
+    .internal()?;
+    sqlx::query("DELETE FROM replies WHERE board_id = $1 AND author_id = $2")
+        .bind(board_id.as_str())
+        .bind(user_id.as_str())
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+    let mut moved = None;
+    for post_id in touched {
+        let next = bump_sequence(tx, board_id).await?;
+        sqlx::query(
+            "UPDATE posts SET seq = $1, removed = (removed OR author_id = $2) WHERE id = $3",
+        )
+        .bind(next.seq)
+        .bind(user_id.as_str())
+        .bind(&post_id)
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+        moved = Some(next);
+    }
+    Ok(moved)
+}
