@@ -11,9 +11,24 @@ use model::{
 };
 use sqlx::{any::AnyRow, Row as _};
 
+/// SQL that is true when another member of board `$board` has a name that looks like the name
+/// of `$person` (an alias of `users`): the same `name_likeness` (`model::names::likeness`). An
+/// account not yet given one (made by an older server still running) matches nobody until the
+/// next start gives it one.
+macro_rules! looks_alike_on_board {
+    ($person:literal, $board:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM users alike JOIN memberships alike_m ON alike_m.user_id = alike.id \
+             WHERE alike_m.board_id = ", $board, " AND alike.name_likeness = ", $person,
+            ".name_likeness AND alike.id <> ", $person, ".id AND ", $person, ".name_likeness <> '')"
+        )
+    };
+}
+pub(crate) use looks_alike_on_board;
+
 /// Columns for a `PostRow`. `$1` is always "now", so expiry is applied as posts are read:
 /// an open post past its expiry reads as expired, with no background job needed.
-pub(crate) const POST_COLUMNS: &str = "\
+pub(crate) const POST_COLUMNS: &str = concat!("\
     p.id, b.slug AS board_slug, p.board_id, p.kind, p.category, p.title, p.details, p.urgency, \
     CASE WHEN p.needs_vetting THEN 1 ELSE 0 END AS needs_vetting, \
     CASE WHEN p.status = 'open' AND p.expires_at_ms IS NOT NULL AND p.expires_at_ms <= $1 \
@@ -21,7 +36,11 @@ pub(crate) const POST_COLUMNS: &str = "\
     p.street, p.author_id, a.display_name AS author_name, p.claimed_by, \
     c.display_name AS claimed_by_name, CASE WHEN p.pinned THEN 1 ELSE 0 END AS pinned, p.created_at_ms, p.expires_at_ms, \
     (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id) AS reply_count, \
-    CASE WHEN p.hidden THEN 1 ELSE 0 END AS hidden";
+    CASE WHEN p.hidden THEN 1 ELSE 0 END AS hidden, \
+    CASE WHEN ", looks_alike_on_board!("a", "p.board_id"), " THEN p.street END AS author_mark, \
+    CASE WHEN ", looks_alike_on_board!("c", "p.board_id"), " THEN (SELECT cm.street \
+         FROM memberships cm WHERE cm.board_id = p.board_id AND cm.user_id = p.claimed_by) \
+         END AS claimed_by_mark");
 
 pub(crate) const POST_JOINS: &str = "\
     FROM posts p JOIN boards b ON b.id = p.board_id JOIN users a ON a.id = p.author_id \
@@ -44,6 +63,11 @@ pub(crate) struct PostRow {
     pub author_name: String,
     pub claimed_by: Option<UserId>,
     pub claimed_by_name: Option<String>,
+    /// The author's street, when another member's name looks like theirs (`NameMark`). The
+    /// post's street: the author's when they wrote it, and still there if they have left.
+    pub author_mark: Option<String>,
+    /// The claimant's street on the board, when another member's name looks like theirs.
+    pub claimed_by_mark: Option<String>,
     /// 1 or 0: sqlx's `Any` driver cannot read SQLite's BOOLEAN columns (sqlx#2778).
     pub pinned: i64,
     pub created_at_ms: i64,
@@ -77,6 +101,8 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for PostRow {
                 .try_get::<Option<String>, _>("claimed_by")?
                 .map(UserId::from),
             claimed_by_name: row.try_get("claimed_by_name")?,
+            author_mark: row.try_get("author_mark")?,
+            claimed_by_mark: row.try_get("claimed_by_mark")?,
             pinned: number("pinned")?,
             created_at_ms: number("created_at_ms")?,
             expires_at_ms: row.try_get("expires_at_ms")?,
@@ -121,7 +147,9 @@ impl PostRow {
             status: self.status(),
             street: self.street.clone(),
             author_name: self.author_name.clone(),
+            author_mark: self.author_mark.clone(),
             claimed_by_name: self.claimed_by_name.clone(),
+            claimed_by_mark: self.claimed_by_mark.clone(),
             pinned: self.pinned != 0,
             created_at_ms: self.created_at_ms,
             expires_at_ms: self.expires_at_ms,

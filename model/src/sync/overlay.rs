@@ -105,7 +105,9 @@ pub fn new_post_card(kind: &MutationKind, board_slug: &Slug, me: &Me<'_>) -> Opt
         status: PostStatus::Open,
         street: me.street.to_string(),
         author_name: me.name.to_string(),
+        author_mark: None,
         claimed_by_name: None,
+        claimed_by_mark: None,
         pinned: false,
         created_at_ms: i64::MAX, // newest: not yet on the server
         expires_at_ms: None,
@@ -120,10 +122,13 @@ pub fn apply_to_card(card: &mut PostCard, kind: &MutationKind, me: &Me<'_>) {
         MutationKind::Claim { .. } => {
             card.status = PostStatus::Claimed;
             card.claimed_by_name = Some(me.name.to_string());
+            // Whether my name looks like another member's is the server's to say.
+            card.claimed_by_mark = None;
         }
         MutationKind::Release { .. } => {
             card.status = PostStatus::Open;
             card.claimed_by_name = None;
+            card.claimed_by_mark = None;
         }
         MutationKind::MarkDone { .. } => card.status = PostStatus::Done,
         MutationKind::Withdraw { .. } => card.status = PostStatus::Withdrawn,
