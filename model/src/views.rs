@@ -98,6 +98,9 @@ pub struct PostPermissions {
 pub struct ReplyView {
     pub id: String,
     pub author_name: String,
+    /// The author's `NameMark`: their street, when another member's name looks like theirs.
+    #[serde(default)]
+    pub author_mark: NameMark,
     pub body: String,
     pub created_at_ms: i64,
 }

@@ -1,7 +1,7 @@
 //! Names that impersonate (issue 11, item 4) through the whole router, on SQLite and
 //! PostgreSQL: the sign-up page says which invisible character to take out, and where two
-//! members' names look alike, the pages people read (the board, a post with who is helping,
-//! the organisers' members) put each one's street beside the name.
+//! members' names look alike, the pages people read (the board, a post with who is helping
+//! and who replied, the organisers' members) put each one's street beside the name.
 
 mod support;
 
@@ -10,7 +10,7 @@ use axum::{
     http::{Request, StatusCode},
 };
 use store::on_both_backends;
-use store::story::{self, account_from_before, claim, street, PASSWORD};
+use store::story::{self, account_from_before, claim, reply, street, PASSWORD};
 use support::{app_on, body_text, default_config, form_post, send, with_session};
 
 /// The mark as the pages draw it: the street in a tag after the name.
@@ -42,6 +42,7 @@ on_both_backends! {
             .expect("join");
         let milk = s.request(&s.ben, "Milk, please").await;
         s.applies(&other_ben, claim(&milk)).await;
+        s.applies(&other_ben, reply(&milk, "On my way")).await;
         s.request(&s.cara, "A lift to the surgery").await;
 
         let app = app_on(s.db.clone(), &default_config());
@@ -54,7 +55,7 @@ on_both_backends! {
 
         let post = page(format!("/p/{milk}")).await;
         assert!(post.contains(&marked("Elm Road")), "Ben, the author: {post}");
-        assert!(post.contains(&marked("Ash Grove")), "Bеn, who is helping: {post}");
+        assert_eq!(post.matches(&marked("Ash Grove")).count(), 2, "Bеn helping, and replying: {post}");
         let board = page(format!("/b/{}", s.board.slug)).await;
         assert!(board.contains(&marked("Elm Road")), "{board}");
         assert_eq!(board.matches("name-mark").count(), 1, "Cara's post is not marked: {board}");

@@ -5,7 +5,7 @@
 use model::{
     ids::{BoardId, PostId, Slug, UserId},
     rules::PostFacts,
-    views::{PostCard, Viewer},
+    views::{PostCard, ReplyView, Viewer},
     volunteer::{Availability, VolunteerProfile},
     Category, PostKind, PostStatus, Role, Urgency,
 };
@@ -155,6 +155,41 @@ impl PostRow {
             expires_at_ms: self.expires_at_ms,
             reply_count: self.reply_count,
             hidden: self.hidden != 0,
+        }
+    }
+}
+
+/// Selects `ReplyRow`s: replies with their authors' names and marks (`NameMark`: the
+/// author's street on the post's board, where another member's name looks like theirs).
+pub(crate) const REPLY_SELECT: &str = concat!(
+    "SELECT r.post_id, r.id, u.display_name AS author_name, r.body, r.created_at_ms, \
+     CASE WHEN ",
+    looks_alike_on_board!("u", "p.board_id"),
+    " THEN (SELECT rm.street FROM memberships rm WHERE rm.board_id = p.board_id \
+     AND rm.user_id = u.id) END AS author_mark \
+     FROM replies r JOIN users u ON u.id = r.author_id JOIN posts p ON p.id = r.post_id"
+);
+
+/// A reply as `REPLY_SELECT` reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReplyRow {
+    #[sqlx(try_from = "String")]
+    pub post_id: PostId,
+    id: String,
+    author_name: String,
+    body: String,
+    created_at_ms: i64,
+    author_mark: Option<String>,
+}
+
+impl ReplyRow {
+    pub(crate) fn view(self) -> ReplyView {
+        ReplyView {
+            id: self.id,
+            author_name: self.author_name,
+            author_mark: self.author_mark,
+            body: self.body,
+            created_at_ms: self.created_at_ms,
         }
     }
 }

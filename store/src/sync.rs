@@ -15,7 +15,11 @@ use model::sync::wire::{
     BoardHeader, PullResponse, PushResult, SyncedPost, MAX_PUSH_BATCH, PULL_PAGE,
 };
 
-use crate::{error::OrInternal, rows::PostRow, Db};
+use crate::{
+    error::OrInternal,
+    rows::{PostRow, ReplyRow, REPLY_SELECT},
+    Db,
+};
 
 #[derive(sqlx::FromRow)]
 struct PullRow {
@@ -153,24 +157,18 @@ impl Db {
         }
         let placeholders: Vec<String> = (1..=rows.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
-            "SELECT r.post_id, r.id, u.display_name, r.body, r.created_at_ms FROM replies r \
-             JOIN users u ON u.id = r.author_id WHERE r.post_id IN ({}) \
-             ORDER BY r.created_at_ms, r.id",
+            "{REPLY_SELECT} WHERE r.post_id IN ({}) ORDER BY r.created_at_ms, r.id",
             placeholders.join(", ")
         );
-        let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(&sql);
+        let mut query = sqlx::query_as::<_, ReplyRow>(&sql);
         for row in rows {
             query = query.bind(row.post.id.as_str());
         }
-        for (post_id, id, author_name, body, created_at_ms) in
-            query.fetch_all(self.pool()).await.internal()?
-        {
-            by_post.entry(post_id.into()).or_default().push(ReplyView {
-                id,
-                author_name,
-                body,
-                created_at_ms,
-            });
+        for reply in query.fetch_all(self.pool()).await.internal()? {
+            by_post
+                .entry(reply.post_id.clone())
+                .or_default()
+                .push(reply.view());
         }
         Ok(by_post)
     }

@@ -2,11 +2,11 @@
 //! with invisible or direction characters, names that are taken once case and full-width
 //! letters are set aside, and names made to look like someone's; accounts from before are
 //! keyed anew at start-up without anyone losing the way in; and where two members of a board
-//! have names that look alike, their posts, claims and the organisers' list of members mark
-//! each with their street.
+//! have names that look alike, their posts, claims, replies and the organisers' list of members
+//! mark each with their street.
 
 use model::{ids::UserId, views::Viewer, AppError};
-use store::story::{self, account_from_before, claim, count, person, street, PASSWORD};
+use store::story::{self, account_from_before, claim, count, person, reply, street, PASSWORD};
 use store::{on_both_backends, Db};
 
 async fn sign_up(db: &Db, name: &str) -> Result<Viewer, AppError> {
@@ -134,10 +134,16 @@ on_both_backends! {
             .await
             .expect("join");
         s.applies(&other_ben, claim(&bens_request)).await;
+        s.applies(&other_ben, reply(&bens_request, "On my way")).await;
+        s.applies(&s.cara, reply(&bens_request, "Thank you")).await;
 
-        let card = s.detail(&s.dev, &bens_request).await.card;
+        let detail = s.detail(&s.dev, &bens_request).await;
+        let card = detail.card;
         assert_eq!(card.author_mark.as_deref(), Some("Elm Road"));
         assert_eq!(card.claimed_by_mark.as_deref(), Some("Ash Grove"));
+        let reply_marks: Vec<Option<&str>> =
+            detail.replies.iter().map(|r| r.author_mark.as_deref()).collect();
+        assert_eq!(reply_marks, [Some("Ash Grove"), None]);
         let page = s
             .db
             .board_page(&s.dev, &s.board.slug, &Default::default())
@@ -150,6 +156,7 @@ on_both_backends! {
         let pulled = s.db.pull(&s.dev, &s.board.id, 0).await.expect("pull");
         let bens = pulled.posts.iter().find(|p| p.card.id == bens_request).expect("pulled");
         assert_eq!(bens.card.author_mark.as_deref(), Some("Elm Road"));
+        assert_eq!(bens.replies[0].author_mark.as_deref(), Some("Ash Grove"));
 
         let moderation = s.db.moderation_page(&s.asha, &s.board.slug).await.expect("page");
         let marks: Vec<(&str, Option<&str>)> = moderation
