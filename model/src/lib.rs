@@ -10,6 +10,7 @@ pub mod form_writes;
 pub mod ids;
 pub mod moderation;
 pub mod mutation;
+pub mod names;
 pub mod next_page;
 pub mod post;
 pub mod refusal;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     ids::{is_valid_id, BoardId, PostId, UserId},
     post::named_values,
-    views::BoardSummary,
+    views::{BoardSummary, NameMark},
     AppError, FieldErrors, PostKind, Role,
 };
 
@@ -317,6 +317,8 @@ pub struct HiddenPost {
 pub struct MemberView {
     pub user_id: UserId,
     pub display_name: String,
+    /// Set when another member's name looks like theirs (see `views::NameMark`).
+    pub name_mark: NameMark,
     pub role: Role,
     pub street: String,
     pub joined_at_ms: i64,

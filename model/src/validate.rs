@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::{self, Unshowable};
+
 /// The most common passwords (SecLists' "10-million-password-list-top-1000", MIT licence),
 /// refused at sign-up because they are guessed first.
 const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
@@ -109,14 +111,46 @@ fn no_control_characters(text: &str, what: &str) -> Result<(), String> {
     }
 }
 
-/// A name neighbours will see, such as "Margaret" or "Sam K.".
+/// A name neighbours will see, such as "Margaret" or "Sam K.": nothing in it that hides or
+/// turns text around (`names::unshowable`), so it cannot pass for someone else's.
 pub fn display_name(name: &str) -> Result<(), String> {
     let name = name.trim();
     length(name, "Your name", 2, DISPLAY_NAME_MAX)?;
     if name.contains('\n') {
         return Err("Your name must fit on one line.".into());
     }
-    no_control_characters(name, "Your name")
+    let Some((c, why)) = names::first_unshowable(name) else {
+        return Ok(());
+    };
+    // Named by its code point: it cannot be seen, so there is nothing else to point at.
+    let code = format!("U+{:04X}", c as u32);
+    Err(match why {
+        Unshowable::Direction => format!(
+            "Your name contains a character that turns text around ({code}), which could make it read as someone else's. Please type your name again without it."
+        ),
+        Unshowable::Invisible => format!(
+            "Your name contains an invisible character ({code}), which could make it look like someone else's. Please type your name again without it."
+        ),
+        Unshowable::NotShown => format!(
+            "Your name contains a character that cannot be shown ({code}). Please type your name again without it."
+        ),
+    })
+}
+
+/// Sign-up's answer when someone already goes by `name`, compared by `names::name_key`
+/// ("MARGARET" and "Ｍargaret" are "Margaret").
+pub fn name_taken(name: &str) -> String {
+    format!(
+        "Someone here already uses the name \u{201c}{name}\u{201d}. Add an initial or your street, for example \u{201c}{name} K.\u{201d}"
+    )
+}
+
+/// Sign-up's answer when `name` looks like one someone already goes by (`names::looks_alike`,
+/// such as "Margaret" written with a Cyrillic "а"). Which name it looks like is not said.
+pub fn name_looks_taken(name: &str) -> String {
+    format!(
+        "\u{201c}{name}\u{201d} looks too like a name someone here already uses, so neighbours could mix you up. Add an initial or your street, for example \u{201c}{name} K.\u{201d}"
+    )
 }
 
 /// A password: long enough, and not one of the most common.
@@ -329,6 +363,23 @@ mod tests {
         assert!(streets("12a Elm Road").is_err());
         assert!(streets("Flat 3, Ash Court").is_err());
         assert!(streets(" , ").unwrap_err().contains("at least one street"));
+    }
+
+    #[test]
+    fn names_that_hide_or_turn_text_around_are_refused_with_what_to_fix() {
+        let zero_width = display_name("Margaret\u{200B}").unwrap_err();
+        assert!(
+            zero_width.contains("invisible character (U+200B)"),
+            "{zero_width}"
+        );
+        let override_ = display_name("\u{202E}teragraM").unwrap_err();
+        assert!(
+            override_.contains("turns text around (U+202E)"),
+            "{override_}"
+        );
+        let private = display_name("Sam\u{E000}").unwrap_err();
+        assert!(private.contains("cannot be shown (U+E000)"), "{private}");
+        assert!(display_name("Nguyễn Thị").is_ok());
     }
 
     #[test]

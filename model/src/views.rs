@@ -8,6 +8,12 @@ use super::{
     Category, PostKind, PostStatus, Role, Urgency,
 };
 
+/// Set only where another member of the same board has a name that looks like this person's
+/// (`names::looks_alike`, kept in `users.name_likeness`): their street on the board, shown
+/// beside the name so neighbours can tell the two apart. A phone's copy of a post takes it as
+/// the post was last pulled; it changes there when the post next changes.
+pub type NameMark = Option<String>;
+
 /// The person signed in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
@@ -43,8 +49,14 @@ pub struct PostCard {
     /// The author's street: never the house number.
     pub street: String,
     pub author_name: String,
+    /// The author's `NameMark`: set when another member's name looks like theirs.
+    #[serde(default)]
+    pub author_mark: NameMark,
     /// Requests: who is helping. Offers: who is taking it up.
     pub claimed_by_name: Option<String>,
+    /// The `NameMark` of whoever is helping or taking it up.
+    #[serde(default)]
+    pub claimed_by_mark: NameMark,
     pub pinned: bool,
     pub created_at_ms: i64,
     pub expires_at_ms: Option<i64>,
@@ -101,6 +113,9 @@ pub struct PostPermissions {
 pub struct ReplyView {
     pub id: String,
     pub author_name: String,
+    /// The author's `NameMark`: their street, when another member's name looks like theirs.
+    #[serde(default)]
+    pub author_mark: NameMark,
     pub body: String,
     pub created_at_ms: i64,
 }

@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use model::{
     ids::{now_ms, UserId},
-    validate,
+    names, validate,
     views::Viewer,
     AppError, FieldErrors, SESSION_DAYS, SESSION_IDLE_DAYS,
 };
@@ -43,12 +43,37 @@ pub struct SignUp {
     pub from_address: String,
 }
 
-fn name_key(display_name: &str) -> String {
+/// The key names had before `model::names::name_key` (lower case, runs of spaces made one).
+/// An account whose new key another already held kept this one (`schema::rekeying`), and is
+/// found by it when its owner types their name as before.
+pub(crate) fn key_before_unicode_names(display_name: &str) -> String {
     display_name
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// An account sign-in found by a name.
+#[derive(sqlx::FromRow)]
+struct Found {
+    id: String,
+    display_name: String,
+    name_key: String,
+    password_hash: String,
+}
+
+/// Of the accounts that the new key and the old key of what was typed find (at most one each),
+/// the one meant: whoever's name it matches as names were matched before, so the holder of a
+/// kept old key is not sent to the account that took the new one; else the new key's.
+fn the_one_meant(mut found: Vec<Found>, typed: &str) -> Option<Found> {
+    let old_key = key_before_unicode_names(typed);
+    let typed_as_before = found
+        .iter()
+        .position(|f| key_before_unicode_names(&f.display_name) == old_key);
+    let new_key = names::name_key(typed);
+    let at = typed_as_before.or_else(|| found.iter().position(|f| f.name_key == new_key))?;
+    Some(found.swap_remove(at))
 }
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -105,6 +130,36 @@ impl Db {
             return Err(refusal);
         }
 
+        // Asked before the slow hash; the unique key still settles a race between two.
+        let (key, likeness) = (
+            names::name_key(&display_name),
+            names::likeness(&display_name),
+        );
+        let in_use: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(CASE WHEN name_key = $1 THEN 1 ELSE 0 END) FROM users \
+             WHERE name_key = $1 OR name_likeness = $2",
+        )
+        .bind(&key)
+        .bind(&likeness)
+        .fetch_one(self.pool())
+        .await
+        .internal()?;
+        match in_use {
+            Some(1) => {
+                return Err(AppError::field(
+                    "display_name",
+                    validate::name_taken(&display_name),
+                ))
+            }
+            Some(_) => {
+                return Err(AppError::field(
+                    "display_name",
+                    validate::name_looks_taken(&display_name),
+                ))
+            }
+            None => {}
+        }
+
         let hash = match password::hash(&self.hashing, form.password).await {
             Ok(hash) => hash,
             // A sign-up the busy server could not take does not count against the address.
@@ -114,11 +169,13 @@ impl Db {
             }
         };
         let inserted = sqlx::query(
-            "INSERT INTO users (id, display_name, name_key, password_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO users (id, display_name, name_key, name_likeness, password_hash, \
+             created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(form.user_id.as_str())
         .bind(&display_name)
-        .bind(name_key(&display_name))
+        .bind(&key)
+        .bind(&likeness)
         .bind(&hash.0)
         .bind(now_ms())
         .execute(self.pool())
@@ -128,9 +185,7 @@ impl Db {
             Err(e) if is_unique_violation(&e) => {
                 return Err(AppError::field(
                     "display_name",
-                    format!(
-                        "Someone here already uses the name \u{201c}{display_name}\u{201d}. Add an initial or your street, for example \u{201c}{display_name} K.\u{201d}"
-                    ),
+                    validate::name_taken(&display_name),
                 ))
             }
             Err(e) => return Err(e).internal(),
@@ -160,18 +215,22 @@ impl Db {
         signed_in_as: Option<&UserId>,
     ) -> Result<(Viewer, SessionToken), AppError> {
         let now = now_ms();
-        let found: Option<(String, String, String)> =
-            sqlx::query_as("SELECT id, display_name, password_hash FROM users WHERE name_key = $1")
-                .bind(name_key(display_name))
-                .fetch_optional(self.pool())
-                .await
-                .internal()?;
-        let (stored_hash, user) = match found {
-            Some((id, name, hash)) => (
-                Some(hash),
+        let key = names::name_key(display_name);
+        let found: Vec<Found> = sqlx::query_as(
+            "SELECT id, display_name, name_key, password_hash FROM users \
+             WHERE name_key = $1 OR name_key = $2",
+        )
+        .bind(&key)
+        .bind(key_before_unicode_names(display_name))
+        .fetch_all(self.pool())
+        .await
+        .internal()?;
+        let (stored_hash, user) = match the_one_meant(found, display_name) {
+            Some(found) => (
+                Some(found.password_hash),
                 Some(Viewer {
-                    user_id: UserId::from(id),
-                    display_name: name,
+                    user_id: UserId::from(found.id),
+                    display_name: found.display_name,
                 }),
             ),
             None => (None, None),
@@ -180,7 +239,7 @@ impl Db {
             .as_ref()
             .is_some_and(|user| Some(&user.user_id) == signed_in_as);
 
-        let account_key = format!("name:{}", name_key(display_name));
+        let account_key = format!("name:{key}");
         let pair_key = format!("{account_key}@{address}");
         let address_key = format!("addr:{address}");
         // Record the attempt before checking the password, so guesses made in parallel count

@@ -5,7 +5,6 @@ use std::{sync::Arc, time::Duration};
 
 use sqlx::{
     any::{AnyPoolOptions, AnyQueryResult},
-    migrate::Migrator,
     AnyPool, Executor,
 };
 
@@ -14,9 +13,6 @@ use crate::{
     live::Announcer,
     url::{self, redact, Backend},
 };
-
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// How long start-up and requests wait for a database connection before giving up.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -118,16 +114,6 @@ impl Db {
     pub fn with_writes_per_minute(mut self, most: i64) -> Self {
         self.writes_per_minute = Some(most);
         self
-    }
-
-    /// Applies every migration not yet applied, in order, each in its own transaction.
-    pub async fn migrate(&self) -> Result<(), StorageError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await?;
-        Ok(())
     }
 
     /// Checks the database answers, for `/healthz`.

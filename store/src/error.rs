@@ -41,6 +41,8 @@ pub enum StorageError {
     Connect { url: String, source: sqlx::Error },
     #[error("the database could not be brought up to date (migrations failed), so the server will not start: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the names of accounts made before this version could not be keyed anew (the database failed: see the error logged above), so the server will not start")]
+    RekeyNames,
     #[error("database query failed: {0}")]
     Query(#[from] sqlx::Error),
 }

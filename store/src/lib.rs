@@ -25,6 +25,7 @@ mod password;
 mod post_writes;
 mod posts;
 mod rows;
+mod schema;
 #[cfg(feature = "test-support")]
 pub mod story;
 mod sync;

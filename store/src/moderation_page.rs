@@ -13,7 +13,7 @@ use model::{
     AppError, PostKind, Role,
 };
 
-use crate::{error::OrInternal, Db};
+use crate::{error::OrInternal, rows::looks_alike_on_board, Db};
 
 /// The most log lines the page shows, newest first.
 const LOG_LIMIT: i64 = 200;
@@ -53,6 +53,7 @@ struct MemberRow {
     display_name: String,
     role: String,
     street: String,
+    name_mark: Option<String>,
     joined_at_ms: i64,
 }
 
@@ -176,11 +177,14 @@ impl Db {
         viewer_role: Role,
         board_id: &BoardId,
     ) -> Result<Vec<MemberView>, AppError> {
-        let rows: Vec<MemberRow> = sqlx::query_as(
-            "SELECT m.user_id, u.display_name, m.role, m.street, m.joined_at_ms \
+        let rows: Vec<MemberRow> = sqlx::query_as(concat!(
+            "SELECT m.user_id, u.display_name, m.role, m.street, m.joined_at_ms, \
+             CASE WHEN ",
+            looks_alike_on_board!("u", "m.board_id"),
+            " THEN m.street END AS name_mark \
              FROM memberships m JOIN users u ON u.id = m.user_id \
              WHERE m.board_id = $1 ORDER BY u.name_key",
-        )
+        ))
         .bind(board_id.as_str())
         .fetch_all(self.pool())
         .await
@@ -194,6 +198,7 @@ impl Db {
                     can_remove: removal_refusal(actor, (&row.user_id, role)).is_none(),
                     user_id: row.user_id,
                     display_name: row.display_name,
+                    name_mark: row.name_mark,
                     role,
                     street: row.street,
                     joined_at_ms: row.joined_at_ms,

@@ -17,7 +17,9 @@ use crate::{
     changes::{bump_sequence, lock_board, Moved},
     departure::depart,
     error::OrInternal,
-    password, Db,
+    password,
+    schema::DELETED_KEY_PREFIX,
+    Db,
 };
 
 /// What a deleted account's posts and replies are shown under.
@@ -152,13 +154,13 @@ impl Db {
                         moved.extend(take_down_their_writing(&mut tx, &board_id, &user_id).await?);
                     }
                 }
+                // The name goes, and with it what it looked like: the name is free again.
                 sqlx::query(
-                    "UPDATE users SET display_name = $1, name_key = $2, password_hash = '', \
-                     phone = '', email = '' WHERE id = $3",
+                    "UPDATE users SET display_name = $1, name_key = $2, name_likeness = '', \
+                     password_hash = '', phone = '', email = '' WHERE id = $3",
                 )
                 .bind(FORMER_NEIGHBOUR)
-                // Nobody can sign in as, or sign up over, a deleted account's key.
-                .bind(format!("deleted:{user_id}"))
+                .bind(format!("{DELETED_KEY_PREFIX}{user_id}"))
                 .bind(user_id.as_str())
                 .execute(&mut **tx)
                 .await

@@ -6,10 +6,7 @@ use model::{
     ids::{now_ms, BoardId, PostId, Slug, UserId},
     moderation::sees_hidden_posts,
     rules::{permissions, sees_contact_of_other_party},
-    views::{
-        BoardFilter, BoardMember, BoardPage, ContactDetails, PostCard, PostDetail, ReplyView,
-        Viewer,
-    },
+    views::{BoardFilter, BoardMember, BoardPage, ContactDetails, PostCard, PostDetail, Viewer},
     AppError, PostKind,
 };
 
@@ -18,7 +15,7 @@ use sqlx::{Any, Transaction};
 use crate::{
     access::{membership_in, Membership},
     error::OrInternal,
-    rows::{PostRow, POST_COLUMNS, POST_JOINS},
+    rows::{PostRow, ReplyRow, POST_COLUMNS, POST_JOINS, REPLY_SELECT},
     Db,
 };
 
@@ -183,10 +180,9 @@ impl Db {
         } else {
             None
         };
-        let replies: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT r.id, u.display_name, r.body, r.created_at_ms FROM replies r \
-             JOIN users u ON u.id = r.author_id WHERE r.post_id = $1 ORDER BY r.created_at_ms, r.id",
-        )
+        let replies: Vec<ReplyRow> = sqlx::query_as(&format!(
+            "{REPLY_SELECT} WHERE r.post_id = $1 ORDER BY r.created_at_ms, r.id"
+        ))
         .bind(row.id.as_str())
         .fetch_all(self.pool())
         .await
@@ -202,15 +198,7 @@ impl Db {
             card: row.card(),
             board_name,
             details: row.details.clone(),
-            replies: replies
-                .into_iter()
-                .map(|(id, author_name, body, created_at_ms)| ReplyView {
-                    id,
-                    author_name,
-                    body,
-                    created_at_ms,
-                })
-                .collect(),
+            replies: replies.into_iter().map(ReplyRow::view).collect(),
             contact,
         })
     }

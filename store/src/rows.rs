@@ -5,15 +5,30 @@
 use model::{
     ids::{BoardId, PostId, Slug, UserId},
     rules::PostFacts,
-    views::{PostCard, Viewer},
+    views::{PostCard, ReplyView, Viewer},
     volunteer::{Availability, VolunteerProfile},
     Category, PostKind, PostStatus, Role, Urgency,
 };
 use sqlx::{any::AnyRow, Row as _};
 
+/// SQL that is true when another member of board `$board` has a name that looks like the name
+/// of `$person` (an alias of `users`): the same `name_likeness` (`model::names::likeness`). An
+/// account not yet given one (made by an older server still running) matches nobody until the
+/// next start gives it one.
+macro_rules! looks_alike_on_board {
+    ($person:literal, $board:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM users alike JOIN memberships alike_m ON alike_m.user_id = alike.id \
+             WHERE alike_m.board_id = ", $board, " AND alike.name_likeness = ", $person,
+            ".name_likeness AND alike.id <> ", $person, ".id AND ", $person, ".name_likeness <> '')"
+        )
+    };
+}
+pub(crate) use looks_alike_on_board;
+
 /// Columns for a `PostRow`. `$1` is always "now", so expiry is applied as posts are read:
 /// an open post past its expiry reads as expired, with no background job needed.
-pub(crate) const POST_COLUMNS: &str = "\
+pub(crate) const POST_COLUMNS: &str = concat!("\
     p.id, b.slug AS board_slug, p.board_id, p.kind, p.category, p.title, p.details, p.urgency, \
     CASE WHEN p.needs_vetting THEN 1 ELSE 0 END AS needs_vetting, \
     CASE WHEN p.status = 'open' AND p.expires_at_ms IS NOT NULL AND p.expires_at_ms <= $1 \
@@ -24,7 +39,11 @@ pub(crate) const POST_COLUMNS: &str = "\
     CASE WHEN p.hidden THEN 1 ELSE 0 END AS hidden, \
     CASE WHEN p.share_details THEN 1 ELSE 0 END AS share_details, \
     CASE WHEN p.details_shared THEN 1 ELSE 0 END AS details_shared, \
-    hb.display_name AS handed_back_by_name";
+    hb.display_name AS handed_back_by_name, \
+    CASE WHEN ", looks_alike_on_board!("a", "p.board_id"), " THEN p.street END AS author_mark, \
+    CASE WHEN ", looks_alike_on_board!("c", "p.board_id"), " THEN (SELECT cm.street \
+         FROM memberships cm WHERE cm.board_id = p.board_id AND cm.user_id = p.claimed_by) \
+         END AS claimed_by_mark");
 
 pub(crate) const POST_JOINS: &str = "\
     FROM posts p JOIN boards b ON b.id = p.board_id JOIN users a ON a.id = p.author_id \
@@ -47,6 +66,11 @@ pub(crate) struct PostRow {
     pub author_name: String,
     pub claimed_by: Option<UserId>,
     pub claimed_by_name: Option<String>,
+    /// The author's street, when another member's name looks like theirs (`NameMark`). The
+    /// post's street: the author's when they wrote it, and still there if they have left.
+    pub author_mark: Option<String>,
+    /// The claimant's street on the board, when another member's name looks like theirs.
+    pub claimed_by_mark: Option<String>,
     /// 1 or 0: sqlx's `Any` driver cannot read SQLite's BOOLEAN columns (sqlx#2778).
     pub pinned: i64,
     pub created_at_ms: i64,
@@ -85,6 +109,8 @@ impl<'r> sqlx::FromRow<'r, AnyRow> for PostRow {
                 .try_get::<Option<String>, _>("claimed_by")?
                 .map(UserId::from),
             claimed_by_name: row.try_get("claimed_by_name")?,
+            author_mark: row.try_get("author_mark")?,
+            claimed_by_mark: row.try_get("claimed_by_mark")?,
             pinned: number("pinned")?,
             created_at_ms: number("created_at_ms")?,
             expires_at_ms: row.try_get("expires_at_ms")?,
@@ -133,7 +159,9 @@ impl PostRow {
             status: self.status(),
             street: self.street.clone(),
             author_name: self.author_name.clone(),
+            author_mark: self.author_mark.clone(),
             claimed_by_name: self.claimed_by_name.clone(),
+            claimed_by_mark: self.claimed_by_mark.clone(),
             pinned: self.pinned != 0,
             created_at_ms: self.created_at_ms,
             expires_at_ms: self.expires_at_ms,
@@ -142,6 +170,41 @@ impl PostRow {
             share_details: self.share_details != 0,
             details_shared: self.details_shared != 0,
             handed_back_by_name: self.handed_back_by_name.clone(),
+        }
+    }
+}
+
+/// Selects `ReplyRow`s: replies with their authors' names and marks (`NameMark`: the
+/// author's street on the post's board, where another member's name looks like theirs).
+pub(crate) const REPLY_SELECT: &str = concat!(
+    "SELECT r.post_id, r.id, u.display_name AS author_name, r.body, r.created_at_ms, \
+     CASE WHEN ",
+    looks_alike_on_board!("u", "p.board_id"),
+    " THEN (SELECT rm.street FROM memberships rm WHERE rm.board_id = p.board_id \
+     AND rm.user_id = u.id) END AS author_mark \
+     FROM replies r JOIN users u ON u.id = r.author_id JOIN posts p ON p.id = r.post_id"
+);
+
+/// A reply as `REPLY_SELECT` reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReplyRow {
+    #[sqlx(try_from = "String")]
+    pub post_id: PostId,
+    id: String,
+    author_name: String,
+    body: String,
+    created_at_ms: i64,
+    author_mark: Option<String>,
+}
+
+impl ReplyRow {
+    pub(crate) fn view(self) -> ReplyView {
+        ReplyView {
+            id: self.id,
+            author_name: self.author_name,
+            author_mark: self.author_mark,
+            body: self.body,
+            created_at_ms: self.created_at_ms,
         }
     }
 }

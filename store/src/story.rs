@@ -28,9 +28,48 @@ pub async fn sign_up(db: &Db, name: &str) -> (Viewer, String) {
     (viewer, session.0)
 }
 
+/// Tries to sign `name` up with `password`, from an address of the name's own: for tests of
+/// what sign-up refuses.
+pub async fn try_sign_up(db: &Db, name: &str, password: &str) -> Result<Viewer, AppError> {
+    let form = SignUp {
+        user_id: UserId::new(),
+        display_name: name.to_string(),
+        password: password.to_string(),
+        from_address: format!("test:{name}"),
+    };
+    db.sign_up(form).await.map(|(viewer, _session)| viewer)
+}
+
 /// Signs someone up, for tests that act as them straight through the store.
 pub async fn person(db: &Db, name: &str) -> Viewer {
     sign_up(db, name).await.0
+}
+
+/// An account as a server from before `model::names` left it: its name stored as typed, even
+/// with characters sign-up now refuses or one that looks like another's, under the old key
+/// (lower case, spaces made one) and with no likeness yet. Running `Db::migrate` again, as the
+/// next start does, keys it anew. Its password is `PASSWORD`.
+pub async fn account_from_before(db: &Db, name: &str) -> Viewer {
+    let viewer = Viewer {
+        user_id: UserId::new(),
+        display_name: name.split_whitespace().collect::<Vec<_>>().join(" "),
+    };
+    let hash = crate::password::hash(&db.hashing, PASSWORD.into())
+        .await
+        .expect("hash");
+    sqlx::query(
+        "INSERT INTO users (id, display_name, name_key, password_hash, created_at_ms) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(viewer.user_id.as_str())
+    .bind(&viewer.display_name)
+    .bind(crate::accounts::key_before_unicode_names(name))
+    .bind(&hash.0)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .expect("an account from before");
+    viewer
 }
 
 /// Elm Road, one street, started by `organiser`, who lives at `house_number`.

@@ -15,7 +15,11 @@ use model::sync::wire::{
     BoardHeader, PullResponse, PushResult, SyncedPost, MAX_PUSH_BATCH, PULL_PAGE, PULL_REPLIES,
 };
 
-use crate::{error::OrInternal, rows::PostRow, Db};
+use crate::{
+    error::OrInternal,
+    rows::{PostRow, ReplyRow, REPLY_SELECT},
+    Db,
+};
 
 #[derive(sqlx::FromRow)]
 struct PullRow {
@@ -155,26 +159,22 @@ impl Db {
         // The newest `PULL_REPLIES` of each post, oldest first: a long thread costs every
         // phone the same small page, again and again; the card's count says how many there are.
         let sql = format!(
-            "SELECT post_id, id, display_name, body, created_at_ms FROM (\
-             SELECT r.post_id, r.id, u.display_name, r.body, r.created_at_ms, \
-             ROW_NUMBER() OVER (PARTITION BY r.post_id ORDER BY r.created_at_ms DESC, r.id DESC) AS newest \
-             FROM replies r JOIN users u ON u.id = r.author_id WHERE r.post_id IN ({})) t \
+            "SELECT post_id, id, author_name, body, created_at_ms, author_mark FROM (\
+             SELECT t.*, ROW_NUMBER() OVER \
+             (PARTITION BY t.post_id ORDER BY t.created_at_ms DESC, t.id DESC) AS newest \
+             FROM ({REPLY_SELECT} WHERE r.post_id IN ({})) t) w \
              WHERE newest <= {PULL_REPLIES} ORDER BY created_at_ms, id",
             placeholders.join(", ")
         );
-        let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(&sql);
+        let mut query = sqlx::query_as::<_, ReplyRow>(&sql);
         for row in rows {
             query = query.bind(row.post.id.as_str());
         }
-        for (post_id, id, author_name, body, created_at_ms) in
-            query.fetch_all(self.pool()).await.internal()?
-        {
-            by_post.entry(post_id.into()).or_default().push(ReplyView {
-                id,
-                author_name,
-                body,
-                created_at_ms,
-            });
+        for reply in query.fetch_all(self.pool()).await.internal()? {
+            by_post
+                .entry(reply.post_id.clone())
+                .or_default()
+                .push(reply.view());
         }
         Ok(by_post)
     }

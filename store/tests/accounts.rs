@@ -18,15 +18,7 @@ const MAX_SIGN_UPS_PER_ADDRESS: usize = 10;
 /// The failure window is 15 minutes: nobody is told to wait longer than that.
 const WINDOW_SECS: u64 = 15 * 60;
 
-async fn sign_up(db: &Db, name: &str, password: &str) -> Result<Viewer, AppError> {
-    let form = SignUp {
-        user_id: UserId::new(),
-        display_name: name.to_string(),
-        password: password.to_string(),
-        from_address: format!("test:{name}"),
-    };
-    db.sign_up(form).await.map(|(viewer, _session)| viewer)
-}
+use story::try_sign_up as sign_up;
 
 async fn sign_in(db: &Db, name: &str, password: &str, address: &str) -> Result<Viewer, AppError> {
     db.sign_in(name, password.to_string(), address, None)

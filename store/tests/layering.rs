@@ -13,7 +13,9 @@ use std::{collections::HashMap, fs, path::Path};
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "base",
-        &["error", "url", "password", "live", "db", "write", "testing"],
+        &[
+            "error", "url", "password", "live", "db", "write", "schema", "testing",
+        ],
     ),
     (
         "leaves",

@@ -145,7 +145,15 @@ on_both_backends! {
             .expect("count");
         assert_eq!(sessions, 0);
         assert!(s.db.sign_in("Cara", PASSWORD.into(), "192.0.2.9", None).await.is_err());
-        // The name is free for a new neighbour.
+        // The name is free for a new neighbour, and stays free after a restart (which keys
+        // names anew, but not a deleted account's).
+        s.db.migrate().await.expect("start again");
+        let key: String = sqlx::query_scalar("SELECT name_key FROM users WHERE id = $1")
+            .bind(s.cara.user_id.as_str())
+            .fetch_one(s.db.pool())
+            .await
+            .expect("key");
+        assert!(key.starts_with("deleted:"), "a restart gives a deleted account no name: {key}");
         sign_up(&s.db, "Cara").await;
         // The board's log has the deletion, under no name.
         let page = s.db.moderation_page(&s.asha, &s.board.slug).await.expect("page");

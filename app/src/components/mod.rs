@@ -1,4 +1,4 @@
-//! Building blocks shared by pages: the page chrome, forms, post badges and dates, why a
+//! Building blocks shared by pages: the page chrome, forms, post badges and dates, the mark on look-alike names, why a
 //! page could not load, and the organisers' hide and restore forms. A piece two pages use lives here, never in one of the pages.
 
 mod bottom_nav;
@@ -7,6 +7,7 @@ pub mod form;
 mod install_button;
 mod load_problem;
 pub mod moderation_forms;
+pub mod name_mark;
 pub mod outbox_form;
 pub mod post_badges;
 mod site_header;

@@ -10,6 +10,7 @@ use leptos_router::{
 
 use crate::components::{
     form::{problem_text, successes},
+    name_mark::AuthorAndStreet,
     post_badges::{status_text, PostBadges, PostDate, WaitingBadge},
     LoadProblem,
 };
@@ -360,7 +361,12 @@ fn PostCardItem(card: PostCard, waiting: bool) -> impl IntoView {
                         view! { <p class="badge badge-hidden">"Hidden: only organisers see it"</p> }
                     })}
                 <p class="post-meta">
-                    {card.author_name} " · " {card.street} " · "
+                    <AuthorAndStreet
+                        name=card.author_name
+                        mark=card.author_mark
+                        street=card.street
+                    />
+                    " · "
                     <PostDate ms=card.created_at_ms />
                 </p>
                 <p class="post-meta">

@@ -9,6 +9,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::components::{
     form::problem_text,
+    name_mark::AuthorAndStreet,
     post_badges::{day_and_month, PostBadges},
     LoadProblem,
 };
@@ -183,8 +184,14 @@ fn QueuedRequest(
                 <PostBadges kind=card.kind urgency=card.urgency needs_vetting=card.needs_vetting />
                 {overdue.then(|| view! { <p class="badge badge-overdue">"Overdue"</p> })}
                 <p class="post-meta">
-                    {card.category.label()} " · " {card.author_name.clone()} " · "
-                    {card.street.clone()} " · " {waited(now_ms - card.created_at_ms)}
+                    {card.category.label()} " · "
+                    <AuthorAndStreet
+                        name=card.author_name.clone()
+                        mark=card.author_mark.clone()
+                        street=card.street.clone()
+                    />
+                    " · "
+                    {waited(now_ms - card.created_at_ms)}
                 </p>
                 {asked.map(|line| view! { <p class="asked-line">{line}</p> })}
                 {if suggestions.is_empty() {

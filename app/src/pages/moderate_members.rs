@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::post_badges::day_and_month;
+use crate::components::{name_mark::MarkedName, post_badges::day_and_month};
 use crate::{api::moderation::ModerateMember, components::form::HiddenId};
 use model::{
     moderation::{MemberView, RemovedMember, MODERATION_REASON_MAX},
@@ -22,11 +22,17 @@ pub(super) fn Members(
         let remove = member.can_remove.then(
             || view! { <RemoveMemberForm member=member.clone() board=board.clone() action id /> },
         );
+        // A marked name carries the street in its mark; said once is enough.
+        let street = member.name_mark.is_none().then(|| view! { " · " {member.street.clone()} });
         view! {
             <li class="moderation-row">
                 <p>
-                    <strong>{member.display_name.clone()}</strong>
-                    " · " {role_label(member.role)} " · " {member.street.clone()}
+                    <strong>
+                        <MarkedName name=member.display_name.clone() mark=member.name_mark.clone() />
+                    </strong>
+                    " · "
+                    {role_label(member.role)}
+                    {street}
                 </p>
                 {remove}
             </li>
@@ -63,7 +69,11 @@ fn RemoveMemberForm(
     id: Signal<String>,
 ) -> impl IntoView {
     let field = format!("remove-reason-{}", member.user_id);
-    let name = member.display_name;
+    // Two members whose names look alike must not be two "Remove Ben" buttons.
+    let name = match member.name_mark {
+        Some(street) => format!("{} of {street}", member.display_name),
+        None => member.display_name,
+    };
     view! {
         <details class="remove-member">
             <summary>"Remove " {name.clone()} "…"</summary>

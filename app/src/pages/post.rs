@@ -11,6 +11,7 @@ use leptos_router::{
 use super::{post_moderation::PostModeration, post_replies::Replies};
 use crate::components::{
     form::problem_text,
+    name_mark::{AuthorAndStreet, MarkedName},
     post_badges::{PostBadges, PostDate, WaitingBadge},
     LoadProblem,
 };
@@ -26,7 +27,7 @@ use crate::{
 use model::{
     form_writes::post_action,
     ids::{new_id, now_ms, PostId, Slug},
-    views::{ContactDetails, PostCard, PostDetail, ReplyView},
+    views::{ContactDetails, NameMark, PostCard, PostDetail, ReplyView},
     AppError, Mutation, MutationKind, PostKind, PostStatus,
 };
 
@@ -239,6 +240,14 @@ fn PostArticle(
     consent: Option<String>,
 ) -> impl IntoView {
     let claimed = claimed_line(&card);
+    let claimed = claimed.map(|(name, mark, what)| {
+        view! {
+            <p class="post-claimed">
+                <MarkedName name mark />
+                {what}
+            </p>
+        }
+    });
     view! {
         <article class="post">
             <h1>{card.title.clone()}</h1>
@@ -250,14 +259,16 @@ fn PostArticle(
                 needs_vetting=card.needs_vetting
             />
             <p class="post-meta">
-                {card.author_name} " · " {card.street} " · " <PostDate ms=card.created_at_ms />
+                <AuthorAndStreet name=card.author_name mark=card.author_mark street=card.street />
+                " · "
+                <PostDate ms=card.created_at_ms />
             </p>
             {waiting.then(|| view! { <WaitingBadge /> })}
             {paragraphs
                 .into_iter()
                 .map(|paragraph| view! { <p class="post-details">{paragraph}</p> })
                 .collect_view()}
-            {claimed.map(|line| view! { <p class="post-claimed">{line}</p> })}
+            {claimed}
             {consent.map(|line| view! { <p class="post-consent" role="status">{line}</p> })}
             {vetting_note
                 .then(|| {
@@ -284,15 +295,17 @@ fn split_paragraphs(details: &str) -> Vec<String> {
         .collect()
 }
 
-/// "Sam is helping" on a claimed request, "Sam is taking this up" on a claimed offer.
-fn claimed_line(card: &PostCard) -> Option<String> {
+/// "Sam is helping" on a claimed request, "Sam is taking this up" on a claimed offer: who,
+/// their mark (`NameMark`), and what they are doing.
+fn claimed_line(card: &PostCard) -> Option<(String, NameMark, &'static str)> {
     let claimed = card.status == PostStatus::Claimed;
-    let name = card.claimed_by_name.as_deref().filter(|_| claimed)?;
-    match card.kind {
-        PostKind::Request => Some(format!("{name} is helping")),
-        PostKind::Offer => Some(format!("{name} is taking this up")),
-        PostKind::Notice => None,
-    }
+    let name = card.claimed_by_name.clone().filter(|_| claimed)?;
+    let what = match card.kind {
+        PostKind::Request => " is helping",
+        PostKind::Offer => " is taking this up",
+        PostKind::Notice => return None,
+    };
+    Some((name, card.claimed_by_mark.clone(), what))
 }
 
 /// Where the agreement to share contact details stands, said to the helper and the person being
@@ -514,9 +527,15 @@ mod tests {
 
     #[test]
     fn the_claim_is_named_for_the_kind_of_post() {
-        let claimed = |kind| claimed_line(&detail(kind, &[]).card).unwrap_or_default();
-        assert_eq!(claimed(PostKind::Request), "Sam is helping");
-        assert_eq!(claimed(PostKind::Offer), "Sam is taking this up");
+        let claimed = |kind| {
+            let (name, mark, what) = claimed_line(&detail(kind, &[]).card).expect("claimed");
+            (format!("{name}{what}"), mark)
+        };
+        assert_eq!(claimed(PostKind::Request), ("Sam is helping".into(), None));
+        assert_eq!(
+            claimed(PostKind::Offer),
+            ("Sam is taking this up".into(), None)
+        );
         assert_eq!(dialable("+44 (0)7700 900123"), "+4407700900123");
     }
 }

@@ -7,6 +7,7 @@ use crate::{
     api::posts::Reply,
     components::{
         form::{invalid, outbox_form_error, typed_value, ErrorSummary, FieldMessage, HiddenId},
+        name_mark::MarkedName,
         outbox_form::{AfterQueued, OutboxForm, ReadForm},
         post_badges::{PostDate, WaitingBadge},
     },
@@ -46,7 +47,9 @@ pub(super) fn Replies(
                         view! {
                             <li class="reply">
                                 <p class="post-meta">
-                                    <strong>{reply.author_name}</strong>
+                                    <strong>
+                                        <MarkedName name=reply.author_name mark=reply.author_mark />
+                                    </strong>
                                     {(!waiting)
                                         .then(|| view! { " · " <PostDate ms=reply.created_at_ms /> })}
                                 </p>

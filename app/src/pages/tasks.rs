@@ -7,6 +7,7 @@ use leptos_router::components::A;
 
 use crate::components::{
     form::problem_text,
+    name_mark::AuthorAndStreet,
     post_badges::{day_and_month, PostBadges},
     LoadProblem,
 };
@@ -95,7 +96,13 @@ fn TaskItem(task: Task, action: ServerAction<AnswerTask>) -> impl IntoView {
                 </h2>
                 <PostBadges kind=card.kind urgency=card.urgency needs_vetting=card.needs_vetting />
                 <p class="post-meta">
-                    {card.category.label()} " · " {card.author_name} " · " {card.street} " · "
+                    {card.category.label()} " · "
+                    <AuthorAndStreet
+                        name=card.author_name
+                        mark=card.author_mark
+                        street=card.street
+                    />
+                    " · "
                     {board_name}
                 </p>
                 <p class="post-meta">

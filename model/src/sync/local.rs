@@ -142,6 +142,7 @@ impl LocalBoard {
                     post.replies.push(ReplyView {
                         id: reply_id.clone(),
                         author_name: me.name.to_string(),
+                        author_mark: None,
                         body: body.trim().to_string(),
                         created_at_ms: i64::MAX,
                     });

@@ -106,7 +106,9 @@ pub fn new_post_card(kind: &MutationKind, board_slug: &Slug, me: &Me<'_>) -> Opt
         status: PostStatus::Open,
         street: me.street.to_string(),
         author_name: me.name.to_string(),
+        author_mark: None,
         claimed_by_name: None,
+        claimed_by_mark: None,
         pinned: false,
         created_at_ms: i64::MAX, // newest: not yet on the server
         expires_at_ms: None,
@@ -126,12 +128,15 @@ pub fn apply_to_card(card: &mut PostCard, kind: &MutationKind, me: &Me<'_>) {
             card.claimed_by_name = Some(me.name.to_string());
             card.details_shared = card.share_details;
             card.handed_back_by_name = None;
+            // Whether my name looks like another member's is the server's to say.
+            card.claimed_by_mark = None;
         }
         MutationKind::ShareDetails { .. } => card.details_shared = true,
         MutationKind::Release { .. } => {
             card.status = PostStatus::Open;
             card.claimed_by_name = None;
             card.details_shared = false;
+            card.claimed_by_mark = None;
         }
         MutationKind::MarkDone { .. } => card.status = PostStatus::Done,
         MutationKind::Withdraw { .. } => card.status = PostStatus::Withdrawn,
