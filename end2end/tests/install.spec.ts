@@ -1,6 +1,6 @@
 // Installing and offline: the manifest and its icons, the service worker and its caches, the offline shell.
 import type { Page } from '@playwright/test';
-import { test, expect, waitForHydration, watchForErrors, failOnErrors } from './fixtures';
+import { test, expect, runTag, waitForHydration, watchForErrors, failOnErrors } from './fixtures';
 import { CUT_OFF_ERRORS, loseSignal, regainSignal } from './offline-helpers';
 
 type Icon = { src: string; sizes: string; type: string; purpose?: string };
@@ -158,6 +158,28 @@ test('where signing out leads, the worker forgets every stored page first', asyn
   expect(signedOut?.status()).toBe(200);
   await waitForHydration(page);
   expect(await storedPages(page), 'nothing of the last person is left to open offline').toEqual([]);
+});
+
+test('when someone else signs in on the phone, the last person's stored pages are forgotten', async ({ page }) => {
+  const tag = runTag();
+  const join = (name: string) =>
+    page.request.post('/api/sign_up', {
+      form: { id: crypto.randomUUID(), display_name: name, password: 'kettle orange bicycle' },
+      maxRedirects: 0,
+    });
+  await page.goto('/');
+  await waitForHydration(page);
+  await waitForServiceWorker(page);
+  expect((await join(`Ann ${tag}`)).status()).toBeLessThan(400);
+  await page.goto('/signin');
+  await waitForHydration(page);
+  await expect.poll(() => storedPages(page)).toContain('/signin');
+
+  // Bob signs in over Ann's session: no signing out, so nothing said "forget" on the way.
+  expect((await join(`Bob ${tag}`)).status()).toBeLessThan(400);
+  await page.goto('/');
+  await waitForHydration(page);
+  await expect.poll(() => storedPages(page), 'only Bob's own page is kept').toEqual(['/']);
 });
 
 test('the install button appears only when the browser offers, and opens its prompt', async ({ page }) => {

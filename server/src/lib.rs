@@ -9,6 +9,7 @@ pub mod health;
 pub mod housekeeping;
 pub mod live;
 pub mod open_files;
+pub mod page_owner;
 pub mod plain_forms;
 pub mod request_log;
 pub mod router;

@@ -28,7 +28,7 @@ use crate::{
     health::healthz,
     live,
     plain_forms::{self, PlainForms},
-    request_log, same_site, security_headers,
+    page_owner, request_log, same_site, security_headers,
     service_worker::ServiceWorker,
     state::AppState,
     static_files, sync_api,
@@ -57,6 +57,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         streams: live::OpenStreams::new(config.streams),
         ..state
     };
+    let session = state.session;
     let page_context = page_context(state.clone());
 
     // Made once, from this build's asset names; see `service_worker`.
@@ -96,7 +97,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
             },
             plain_forms::rerender_failures,
         ))
-        .layer(axum::middleware::from_fn(same_site::refuse_cross_site));
+        .layer(axum::middleware::from_fn(same_site::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            session,
+            page_owner::mark,
+        ));
 
     for layer in security_headers::layers(config.secure_cookies) {
         router = router.layer(layer);

@@ -9,6 +9,10 @@ const PRECACHE = __STREETBOARD_PRECACHE__;
 const PREFIX = 'streetboard-';
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 const PAGES_CACHE = `${PREFIX}pages-${VERSION}`;
+// Whose pages the pages cache holds: the tag every page carries (server/src/page_owner.rs).
+const OWNER_CACHE = `${PREFIX}page-owner`;
+const OWNER_KEY = '/__page-owner';
+const PAGE_OWNER_HEADER = 'x-streetboard-person';
 const OFFLINE_PAGE = '/offline';
 // Patchy signal: after this long a page falls back to its cached copy (still stored if it
 // arrives later).
@@ -38,7 +42,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      const keep = new Set([SHELL_CACHE, PAGES_CACHE]);
+      const keep = new Set([SHELL_CACHE, PAGES_CACHE, OWNER_CACHE]);
       const names = await caches.keys();
       await Promise.all(
         names.filter((name) => name.startsWith(PREFIX) && !keep.has(name)).map((name) => caches.delete(name)),
@@ -61,6 +65,18 @@ self.addEventListener('message', (event) => {
 async function forgetPages() {
   const names = await caches.keys();
   await Promise.all(names.filter((name) => name.startsWith(`${PREFIX}pages-`)).map((name) => caches.delete(name)));
+}
+
+// Stored pages belong to one person at a time. A page from someone else (another person signed
+// in on this phone, even over the last one's session) first clears the last person's pages.
+async function keepPagesOf(response) {
+  const owner = response.headers.get(PAGE_OWNER_HEADER);
+  if (!owner) return;
+  const cache = await caches.open(OWNER_CACHE);
+  const known = await cache.match(OWNER_KEY);
+  if (known && (await known.text()) === owner) return;
+  await forgetPages();
+  await cache.put(OWNER_KEY, new Response(owner));
 }
 
 self.addEventListener('fetch', (event) => {
@@ -104,7 +120,8 @@ async function navigate(event) {
   // alive by waitUntil, so a late answer is still stored.
   event.waitUntil(
     network
-      .then((response) => {
+      .then(async (response) => {
+        await keepPagesOf(response);
         if (!storablePage(response)) return undefined;
         const copy = response.clone();
         return caches.open(PAGES_CACHE).then((cache) => cache.put(request.url, copy));

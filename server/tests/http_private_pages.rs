@@ -80,3 +80,23 @@ on_both_backends! {
         assert_eq!(cleared.and_then(|v| v.to_str().ok()), Some("\"cache\""));
     }
 }
+
+on_both_backends! {
+    async fn every_page_says_whose_it_is_so_the_phone_keeps_one_persons_pages(backend: Backend) {
+        let db = testing::fresh_db(backend).await;
+        let app = app_on(db.clone(), &default_config());
+        let (_, ben_token) = sign_up(&db, "Ben").await;
+        let (_, cara_token) = sign_up(&db, "Cara").await;
+        let owner = |response: &axum::http::Response<axum::body::Body>| {
+            response.headers().get("x-streetboard-person").map(|v| v.to_str().expect("ascii").to_string())
+        };
+        let signed_out = send(&app, Request::get("/signin").header(header::ACCEPT, "text/html").body(axum::body::Body::empty()).expect("request")).await;
+        assert_eq!(owner(&signed_out).as_deref(), Some("none"));
+        let bens = owner(&send(&app, page("/signin", &ben_token)).await).expect("a tag");
+        let again = owner(&send(&app, page("/", &ben_token)).await).expect("a tag");
+        let caras = owner(&send(&app, page("/signin", &cara_token)).await).expect("a tag");
+        assert_eq!(bens, again, "one session, one tag");
+        assert_ne!(bens, caras, "another person, another tag");
+        assert!(!bens.contains(&ben_token) && bens.len() == 16, "opaque: {bens}");
+    }
+}

@@ -84,6 +84,13 @@ fn backoff_ms(earlier: i64) -> i64 {
     (FIRST_BACKOFF_MS << doublings).min(FAILURE_WINDOW_MS)
 }
 
+/// An opaque tag of the session `token` holds, for the service worker to tell one person's
+/// stored pages from the next one's on a shared phone (`x-streetboard-person`). Derived apart
+/// from `token_hash`, so it says nothing about the stored hash either.
+pub fn page_owner_tag(token: &str) -> String {
+    token_hash(&format!("page-owner:{token}"))[..16].to_string()
+}
+
 pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()

@@ -37,7 +37,7 @@ mod volunteers;
 mod write;
 
 pub use access::Membership;
-pub use accounts::{SessionToken, SignUp, MAX_SIGN_UPS_PER_ADDRESS};
+pub use accounts::{page_owner_tag, SessionToken, SignUp, MAX_SIGN_UPS_PER_ADDRESS};
 pub use apply::MAX_WRITES_PER_MINUTE;
 pub use boards::{NewBoard, MAX_INVITE_MISSES_PER_ADDRESS};
 pub use claims::MAX_CLAIMS_PER_DAY;
