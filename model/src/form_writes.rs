@@ -4,7 +4,7 @@
 
 use super::{
     coordination::Coordination,
-    ids::{BoardId, PostId},
+    ids::{BoardId, PostId, UserId},
     AppError, Category, MutationKind, PostKind, Urgency,
 };
 
@@ -65,12 +65,20 @@ fn ticked(field: Option<&str>) -> bool {
 }
 
 /// A post's buttons: `claim`, `share_details`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`, and
-/// (organisers, requests) `needs_vetting` or `no_vetting_needed`.
-pub fn post_action(post_id: &PostId, action: &str) -> Result<MutationKind, AppError> {
+/// (organisers, requests) `needs_vetting` or `no_vetting_needed`. `claimant` is who held the
+/// claim when the page was drawn (empty when nobody did): agreeing to share details names them.
+pub fn post_action(
+    post_id: &PostId,
+    action: &str,
+    claimant: &str,
+) -> Result<MutationKind, AppError> {
     let post_id = post_id.clone();
     Ok(match action {
         "claim" => MutationKind::Claim { post_id },
-        "share_details" => MutationKind::ShareDetails { post_id },
+        "share_details" if !claimant.trim().is_empty() => MutationKind::ShareDetails {
+            post_id,
+            claimant: UserId::from(claimant.trim()),
+        },
         "release" => MutationKind::Release { post_id },
         "done" => MutationKind::MarkDone { post_id },
         "withdraw" => MutationKind::Withdraw { post_id },
@@ -146,9 +154,16 @@ mod tests {
     #[test]
     fn buttons_read_into_mutations() {
         assert!(matches!(
-            post_action(&IDS.0, "unpin"),
+            post_action(&IDS.0, "unpin", ""),
             Ok(MutationKind::SetPinned { pinned: false, .. })
         ));
-        assert!(post_action(&IDS.0, "delete everything").is_err());
+        assert!(post_action(&IDS.0, "delete everything", "").is_err());
+        // Agreeing to share details names the claim the page showed; with none, it is not a
+        // button anyone was offered.
+        assert!(matches!(
+            post_action(&IDS.0, "share_details", "sam"),
+            Ok(MutationKind::ShareDetails { claimant, .. }) if claimant == "sam"
+        ));
+        assert!(post_action(&IDS.0, "share_details", "").is_err());
     }
 }

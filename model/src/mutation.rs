@@ -6,7 +6,7 @@ use crate::Refusal;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ids::{is_valid_id, BoardId, PostId},
+    ids::{is_valid_id, BoardId, PostId, UserId},
     moderation::Moderation,
     validate, Category, FieldErrors, PostKind, Urgency,
 };
@@ -48,8 +48,11 @@ pub enum MutationKind {
     /// one helping learns how to reach the other only once that person agrees (`ShareDetails`).
     Claim { post_id: PostId },
     /// The person whose details they are (a request's author, or whoever takes up an offer)
-    /// agrees that the other side of the current claim may see how to reach them.
-    ShareDetails { post_id: PostId },
+    /// agrees to share how to reach them on the claim they saw, `claimant`'s (on a request, the
+    /// helper; on an offer, themselves). Bound to that claim: if it has passed to someone else
+    /// meanwhile (a write kept offline, an old page), it is refused, never given to whoever
+    /// holds the claim now.
+    ShareDetails { post_id: PostId, claimant: UserId },
     /// The author lets the helper go, or the helper hands it back: the post is open again.
     Release { post_id: PostId },
     /// Author or helper: the help happened.
@@ -132,7 +135,7 @@ impl MutationKind {
             Self::Volunteer(_) => None,
             Self::CreatePost { post_id, .. }
             | Self::Claim { post_id }
-            | Self::ShareDetails { post_id }
+            | Self::ShareDetails { post_id, .. }
             | Self::Release { post_id }
             | Self::MarkDone { post_id }
             | Self::Withdraw { post_id }
@@ -196,6 +199,9 @@ impl Mutation {
             MutationKind::Reply { reply_id, body, .. } => {
                 errors.check("reply_id", id(reply_id));
                 errors.check("body", validate::reply(body));
+            }
+            MutationKind::ShareDetails { claimant, .. } => {
+                errors.check("claimant", id(claimant.as_str()));
             }
             MutationKind::Coordinate(c) => {
                 if let Some(volunteer_id) = c.volunteer_id() {

@@ -53,6 +53,8 @@ const INVISIBLE: &[(char, char)] = &[
     ('\u{115F}', '\u{1160}'),
     ('\u{3164}', '\u{3164}'),
     ('\u{FFA0}', '\u{FFA0}'),
+    // The blank braille pattern: a letter-like character that draws nothing.
+    ('\u{2800}', '\u{2800}'),
 ];
 
 /// The bidi controls (all format characters too): marks, embeddings, overrides, isolates.
@@ -168,6 +170,10 @@ mod tests {
             Some(('\u{3164}', Unshowable::Invisible))
         );
         assert_eq!(
+            first_unshowable("\u{2800}\u{2800}"),
+            Some(('\u{2800}', Unshowable::Invisible))
+        );
+        assert_eq!(
             first_unshowable("Sam\u{E000}"),
             Some(('\u{E000}', Unshowable::NotShown))
         );
@@ -195,7 +201,8 @@ mod tests {
     #[test]
     fn the_format_characters_are_unicodes_own() {
         use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
-        let fillers = ['\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}'];
+        // Drawn blank, though Unicode calls them letters or symbols.
+        let fillers = ['\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}', '\u{2800}'];
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let format = c.general_category() == GeneralCategory::Format;
             let listed = within(c, INVISIBLE) || within(c, DIRECTION);

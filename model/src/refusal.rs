@@ -117,6 +117,15 @@ pub enum Refusal {
     IdInUse,
     /// Writes from one person's outbox sent with another person's session.
     NotYourWrites,
+    /// Agreeing to share details with a helper who no longer holds the claim (it passed to
+    /// someone else, or ended, before the agreement arrived).
+    HelperChanged {
+        helper: Option<String>,
+    },
+    /// This member has made as many replies on the post as one member may.
+    YourRepliesFull {
+        most: i64,
+    },
     /// The post has as many replies as one post takes (`validate::REPLIES_PER_POST_MAX`).
     RepliesFull {
         most: i64,

@@ -18,9 +18,14 @@ pub const STREET_NAME_MAX: usize = 60;
 pub const TITLE_MAX: usize = 80;
 pub const DETAILS_MAX: usize = 1000;
 pub const REPLY_MAX: usize = 500;
-/// The most replies one post takes: a thread stays readable on a phone, and no member can make
-/// one post megabytes long for every phone to fetch.
+/// The most replies one post takes from the street: a thread stays readable on a phone, and no
+/// member can make one post megabytes long for every phone to fetch.
 pub const REPLIES_PER_POST_MAX: i64 = 100;
+/// The most replies one member other than the two the post is between (its author and whoever
+/// took it on) may make on it: nobody can fill a post alone.
+pub const REPLIES_PER_MEMBER_MAX: i64 = 20;
+/// The two the post is between may go on talking past `REPLIES_PER_POST_MAX`, up to this.
+pub const REPLIES_PER_POST_HARD_MAX: i64 = 300;
 pub const HOUSE_NUMBER_MAX: usize = 20;
 pub const EMAIL_MAX: usize = 254;
 

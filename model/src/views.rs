@@ -130,6 +130,9 @@ pub struct PostDetail {
     pub permissions: PostPermissions,
     /// Filled only for the helper of an active claim (see `ContactDetails`).
     pub contact: Option<ContactDetails>,
+    /// Who holds the claim (the one a person agrees to share their details with).
+    #[serde(default)]
+    pub claimed_by_id: Option<UserId>,
 }
 
 /// Filters on the board page (all optional).

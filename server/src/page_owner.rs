@@ -16,7 +16,11 @@ pub const PAGE_OWNER_HEADER: HeaderName = HeaderName::from_static("x-streetboard
 
 /// Adds the tag to every HTML answer. Only the cookie is read: no database, so a page costs
 /// nothing more, and a session that has ended still has a tag of its own.
-pub async fn mark(State(settings): State<SessionSettings>, request: Request, next: Next) -> Response {
+pub async fn mark(
+    State(settings): State<SessionSettings>,
+    request: Request,
+    next: Next,
+) -> Response {
     let tag = session_token_in(request.headers(), settings)
         .map_or_else(|| "none".to_string(), |token| store::page_owner_tag(&token));
     let mut response = next.run(request).await;

@@ -41,7 +41,13 @@ on_both_backends! {
         assert!(html.contains("Waiting for Ben to accept") && !html.contains("How to reach"));
         // Ben accepts with the page's own button, without JavaScript: now she sees how to
         // reach him at number 12.
-        let fields = [("id", model::ids::new_id()), ("post_id", post_id.to_string()), ("action", "share_details".into())];
+        let fields = [
+            ("id", model::ids::new_id()),
+            ("post_id", post_id.to_string()),
+            ("action", "share_details".into()),
+            // The claim the page showed: Cara's.
+            ("claimant", cara.user_id.to_string()),
+        ];
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let accepted = send(&app, form_post("/api/post_action", &fields, Some(&ben_token), Some(&post))).await;
         assert!(accepted.status().is_redirection(), "{}", accepted.status());

@@ -153,7 +153,9 @@ impl Db {
                 return self.apply_volunteer(tx, viewer, change, now).await
             }
             MutationKind::Claim { post_id } => (post_id, PostChange::Claim),
-            MutationKind::ShareDetails { post_id } => (post_id, PostChange::ShareDetails),
+            MutationKind::ShareDetails { post_id, claimant } => {
+                (post_id, PostChange::ShareDetails { claimant })
+            }
             MutationKind::Release { post_id } => (post_id, PostChange::Release),
             MutationKind::MarkDone { post_id } => (post_id, PostChange::MarkDone),
             MutationKind::Withdraw { post_id } => (post_id, PostChange::Withdraw),
@@ -223,19 +225,24 @@ async fn take_turn(
     id: &str,
 ) -> Result<Option<Outcome>, AppError> {
     if backend == Backend::Postgres {
-        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS turn")
-            .bind(id)
-            .execute(&mut **tx)
-            .await
-            .internal()?;
+        // The member's turn, then the write's: a member's writes take turns, so their limits
+        // (writes a minute, claims a day) count exactly on PostgreSQL as on SQLite, where all
+        // writes take turns. Always in this order, so two writes cannot wait on each other.
+        for turn in [format!("member:{}", viewer.user_id), id.to_string()] {
+            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS turn")
+                .bind(turn)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+        }
     }
     recorded_outcome_in(&mut **tx, viewer, id).await
 }
 
 /// Refuses, for now, a write beyond `per_minute` of the member's in the last minute, saying
-/// when the oldest of them leaves the window. Counted in the write's transaction: on SQLite
-/// writes take turns, so the count is exact; on PostgreSQL two at once may both pass, which a
-/// flood limit can allow. The phone keeps a refused push's writes and sends them again later.
+/// when the oldest of them leaves the window. Counted in the write's transaction, during the
+/// member's turn (`take_turn`), so the count is exact on both databases. The phone keeps a
+/// refused push's writes and sends them again later.
 async fn within_write_limit(
     tx: &mut Transaction<'static, Any>,
     viewer: &Viewer,

@@ -165,7 +165,10 @@ impl Db {
             &Mutation {
                 id: new_id(),
                 created_at_ms: 0,
-                kind: MutationKind::ShareDetails { post_id: lift },
+                kind: MutationKind::ShareDetails {
+                    post_id: lift,
+                    claimant: tom.user_id.clone(),
+                },
             },
         )
         .await?;

@@ -94,18 +94,30 @@ impl Db {
         password: String,
         field: &str,
     ) -> Result<(), AppError> {
+        // Counted before the slow check, as sign-in does, so guesses sent in parallel count
+        // against each other; taken back when the password is right.
         let now = now_ms();
         let key = format!("confirm-password:{}", viewer.user_id);
-        self.refuse_if_rate_limited(&key, WRONG_CURRENT_PASSWORDS - 1, now)
-            .await?;
+        let attempt = self.record_attempt(&[&key], now).await?;
+        if let Err(refusal) = self
+            .refuse_if_rate_limited(&key, WRONG_CURRENT_PASSWORDS, now)
+            .await
+        {
+            self.forget_attempt(&attempt).await?;
+            return Err(refusal);
+        }
         let stored: Option<String> =
             sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
                 .bind(viewer.user_id.as_str())
                 .fetch_optional(self.pool())
                 .await
                 .internal()?;
-        if !password::verify(&self.hashing, password, stored).await? {
-            self.record_attempt(&[&key], now).await?;
+        let right = password::verify(&self.hashing, password, stored).await;
+        if !matches!(right, Ok(false)) {
+            // Right, or not checked at all (busy): not a wrong guess.
+            self.forget_attempt(&attempt).await?;
+        }
+        if !right? {
             return Err(AppError::field(field, "That is not your password."));
         }
         Ok(())
@@ -115,8 +127,9 @@ impl Db {
     /// house numbers, volunteering and vetting go, what they were helping with opens again,
     /// every session ends, and their name becomes "a former neighbour" (`FORMER_NEIGHBOUR`).
     /// Their posts and replies stay for the street under that name, unless `remove_posts`:
-    /// then their posts leave every board and their replies are deleted. Each board's log
-    /// records the deletion, under no name.
+    /// then their posts leave every board (those they left before too) and their replies are
+    /// deleted. Kept posts still open or claimed are withdrawn: nobody is left to accept a
+    /// helper or say thank you. Each board they were on records the deletion, under no name.
     pub async fn delete_account(
         &self,
         viewer: &Viewer,
@@ -129,38 +142,51 @@ impl Db {
             .to_the_end(move |db, on_its_own| async move {
                 let mut tx = db.begin_write(&on_its_own).await?;
                 let now = now_ms();
-                let boards: Vec<String> = sqlx::query_scalar(
-                    "SELECT board_id FROM memberships WHERE user_id = $1 ORDER BY board_id",
+                // Every board they are on or wrote on, in one order (the board's row first, as
+                // a join, a removal and leaving take it).
+                let boards: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT board_id, MAX(member) FROM (\
+                     SELECT board_id, 1 AS member FROM memberships WHERE user_id = $1 \
+                     UNION ALL SELECT board_id, 0 FROM posts WHERE author_id = $1 \
+                     UNION ALL SELECT board_id, 0 FROM replies WHERE author_id = $1) t \
+                     GROUP BY board_id ORDER BY board_id",
                 )
                 .bind(user_id.as_str())
                 .fetch_all(&mut **tx)
                 .await
                 .internal()?;
                 let mut moved = Vec::new();
-                for board_id in boards.into_iter().map(BoardId::from) {
-                    // The board's row first, as a join, a removal and leaving do.
+                for (board_id, member) in boards {
+                    let board_id = BoardId::from(board_id);
                     lock_board(&mut tx, &board_id).await?;
-                    let deleted = Audit {
-                        board_id: &board_id,
-                        actor_id: &user_id,
-                        action: AuditAction::DeleteAccount,
-                        post_id: None,
-                        member_id: None,
-                        reason: "",
-                    };
-                    deleted.record(&mut **tx).await?;
-                    moved.extend(depart(&mut tx, &board_id, &user_id, now).await?);
-                    if remove_posts {
-                        moved.extend(take_down_their_writing(&mut tx, &board_id, &user_id).await?);
+                    if member == 1 {
+                        let deleted = Audit {
+                            board_id: &board_id,
+                            actor_id: &user_id,
+                            action: AuditAction::DeleteAccount,
+                            post_id: None,
+                            member_id: None,
+                            reason: "",
+                        };
+                        deleted.record(&mut **tx).await?;
+                        moved.extend(depart(&mut tx, &board_id, &user_id, now).await?);
                     }
+                    let writing = if remove_posts {
+                        take_down_their_writing(&mut tx, &board_id, &user_id).await?
+                    } else {
+                        withdraw_live_posts(&mut tx, &board_id, &user_id).await?
+                    };
+                    moved.extend(writing);
                 }
-                // The name goes, and with it what it looked like: the name is free again.
+                // The name goes, and is free again; what it looks like now is "a former
+                // neighbour", so nobody can sign up to pass for the deleted.
                 sqlx::query(
-                    "UPDATE users SET display_name = $1, name_key = $2, name_likeness = '', \
-                     password_hash = '', phone = '', email = '' WHERE id = $3",
+                    "UPDATE users SET display_name = $1, name_key = $2, name_likeness = $3, \
+                     password_hash = '', phone = '', email = '' WHERE id = $4",
                 )
                 .bind(FORMER_NEIGHBOUR)
                 .bind(format!("{DELETED_KEY_PREFIX}{user_id}"))
+                .bind(model::names::likeness(FORMER_NEIGHBOUR))
                 .bind(user_id.as_str())
                 .execute(&mut **tx)
                 .await
@@ -182,41 +208,54 @@ impl Db {
 
     /// Ends every session of `user_id`, on every device, this one included.
     pub async fn sign_out_everywhere(&self, user_id: &UserId) -> Result<(), AppError> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id.as_str())
-            .execute(self.pool())
-            .await
-            .internal()?;
-        Ok(())
+        let user_id = user_id.clone();
+        self.to_the_end(move |db, on_its_own| async move {
+            let mut tx = db.begin_write(&on_its_own).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id.as_str())
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Clears what is kept only for a while, as of `now`: sessions past their end or unused
     /// for `SESSION_IDLE_DAYS`, attempts past their window, and records of writes older than
     /// `OFFLINE_DAYS` (a phone offline longer than that sends its writes as new, and each is
-    /// checked again: a post that exists already is refused, not doubled).
+    /// checked again: a post that exists already is refused, not doubled). Writers take their
+    /// turn as any write does.
     pub async fn purge(&self, now: i64) -> Result<Purged, AppError> {
-        let sessions =
-            sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1 OR last_used_at_ms <= $2")
-                .bind(now)
-                .bind(now - model::SESSION_IDLE_DAYS * DAY_MS)
-                .execute(self.pool())
+        self.to_the_end(move |db, on_its_own| async move {
+            let mut tx = db.begin_write(&on_its_own).await?;
+            let sessions = sqlx::query(
+                "DELETE FROM sessions WHERE expires_at_ms <= $1 OR last_used_at_ms <= $2",
+            )
+            .bind(now)
+            .bind(now - model::SESSION_IDLE_DAYS * DAY_MS)
+            .execute(&mut **tx)
+            .await
+            .internal()?;
+            let attempts = sqlx::query("DELETE FROM sign_in_failures WHERE at_ms <= $1")
+                .bind(now - crate::attempts::FAILURE_WINDOW_MS)
+                .execute(&mut **tx)
                 .await
                 .internal()?;
-        let attempts = sqlx::query("DELETE FROM sign_in_failures WHERE at_ms <= $1")
-            .bind(now - crate::attempts::FAILURE_WINDOW_MS)
-            .execute(self.pool())
-            .await
-            .internal()?;
-        let write_records = sqlx::query("DELETE FROM mutations WHERE applied_at_ms <= $1")
-            .bind(now - OFFLINE_DAYS * DAY_MS)
-            .execute(self.pool())
-            .await
-            .internal()?;
-        Ok(Purged {
-            sessions: sessions.rows_affected(),
-            attempts: attempts.rows_affected(),
-            write_records: write_records.rows_affected(),
+            let write_records = sqlx::query("DELETE FROM mutations WHERE applied_at_ms <= $1")
+                .bind(now - OFFLINE_DAYS * DAY_MS)
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+            tx.commit().await?;
+            Ok(Purged {
+                sessions: sessions.rows_affected(),
+                attempts: attempts.rows_affected(),
+                write_records: write_records.rows_affected(),
+            })
         })
+        .await
     }
 }
 
@@ -228,29 +267,75 @@ async fn take_down_their_writing(
     board_id: &BoardId,
     user_id: &UserId,
 ) -> Result<Option<Moved>, AppError> {
-    let touched: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM posts WHERE board_id = $1 AND (author_id = $2 OR id IN \
-         (SELECT post_id FROM replies WHERE board_id = $1 AND author_id = $2)) ORDER BY id",
+    let theirs = posts_where(tx, board_id, user_id, "author_id = $2").await?;
+    let replied_on = posts_where(
+        tx,
+        board_id,
+        user_id,
+        "author_id <> $2 AND id IN (SELECT post_id FROM replies WHERE author_id = $2)",
     )
-    .bind(board_id.as_str())
-    .bind(user_id.as_str())
-    .fetch_all(&mut **tx)
-    .await
-    .internal()?;
+    .await?;
     sqlx::query("DELETE FROM replies WHERE board_id = $1 AND author_id = $2")
         .bind(board_id.as_str())
         .bind(user_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;
+    let removed = renumber(tx, board_id, theirs, ", removed = TRUE").await?;
+    Ok(renumber(tx, board_id, replied_on, "").await?.or(removed))
+}
+
+/// Withdraws `user_id`'s posts on `board_id` that are still open or claimed, each under a new
+/// board number so phones hear of it: a deleted account cannot accept a helper or be helped.
+async fn withdraw_live_posts(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &BoardId,
+    user_id: &UserId,
+) -> Result<Option<Moved>, AppError> {
+    let live = posts_where(
+        tx,
+        board_id,
+        user_id,
+        "author_id = $2 AND status IN ('open', 'claimed')",
+    )
+    .await?;
+    let withdrawn =
+        ", status = 'withdrawn', claimed_by = NULL, claimed_at_ms = NULL, details_shared = FALSE";
+    renumber(tx, board_id, live, withdrawn).await
+}
+
+/// The ids of the posts on `board_id` that `condition` picks (`$2` is `user_id`), in order.
+async fn posts_where(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &BoardId,
+    user_id: &UserId,
+    condition: &str,
+) -> Result<Vec<String>, AppError> {
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM posts WHERE board_id = $1 AND {condition} ORDER BY id"
+    ))
+    .bind(board_id.as_str())
+    .bind(user_id.as_str())
+    .fetch_all(&mut **tx)
+    .await
+    .internal()
+}
+
+/// Gives each of `posts` the board's next number (and `assignment`, a fixed SQL fragment), so
+/// every phone's next pull brings it; the last number moved to, if any.
+async fn renumber(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &BoardId,
+    posts: Vec<String>,
+    assignment: &str,
+) -> Result<Option<Moved>, AppError> {
     let mut moved = None;
-    for post_id in touched {
+    for post_id in posts {
         let next = bump_sequence(tx, board_id).await?;
-        sqlx::query(
-            "UPDATE posts SET seq = $1, removed = (removed OR author_id = $2) WHERE id = $3",
-        )
+        sqlx::query(&format!(
+            "UPDATE posts SET seq = $1{assignment} WHERE id = $2"
+        ))
         .bind(next.seq)
-        .bind(user_id.as_str())
         .bind(&post_id)
         .execute(&mut **tx)
         .await

@@ -4,16 +4,22 @@
 
 use model::refusal::{OrganiserAction, PostAction, Refusal};
 use model::{
-    coordination::Coordination, ids::BoardId, ids::PostId, ids::UserId, moderation::AuditAction,
-    rules::permissions, validate::REPLIES_PER_POST_MAX, views::Viewer, AppError, Category,
-    PostKind, PostStatus, Urgency,
+    coordination::Coordination,
+    ids::BoardId,
+    ids::PostId,
+    ids::UserId,
+    moderation::AuditAction,
+    rules::permissions,
+    validate::{REPLIES_PER_MEMBER_MAX, REPLIES_PER_POST_HARD_MAX, REPLIES_PER_POST_MAX},
+    views::Viewer,
+    AppError, Category, PostKind, PostStatus, Urgency,
 };
 use sqlx::{Any, Transaction};
 
 use crate::{
     access::membership_in,
     audit::Audit,
-    changes::{bump_sequence, rejected, Written},
+    changes::{bump_sequence, lock_board, rejected, Written},
     claims::{claims_and_hand_backs_today, take_on, MAX_CLAIMS_PER_DAY, REOPENED},
     coordination::{settle_assignments, Acting},
     error::OrInternal,
@@ -38,6 +44,9 @@ impl Db {
     ) -> Result<Written, AppError> {
         let gone = || AppError::Refused(Refusal::PostGone);
         let (post, membership) = self.post_for_member(tx, viewer, post_id).await?;
+        // The board's row before the post's, as departures and joins take them: the same
+        // order everywhere, so on PostgreSQL they queue rather than deadlock.
+        lock_board(tx, &post.board_id).await?;
         let vetted = is_vetted(&mut **tx, &post.board_id, &viewer.user_id, now).await?;
         let may = permissions(
             &post
@@ -66,7 +75,13 @@ impl Db {
                 member_did(tx, viewer, &post, AuditAction::ClaimPost).await?;
                 Change::Post
             }
-            PostChange::ShareDetails => {
+            PostChange::ShareDetails { claimant } => {
+                // Agreed on the claim the person saw; it may have passed to someone else since.
+                if post.claimed_by.as_ref() != Some(claimant) {
+                    return Ok(rejected(Refusal::HelperChanged {
+                        helper: post.claimed_by_name.clone(),
+                    }));
+                }
                 if !may.can_share_details {
                     let mut before = post.facts(viewer, membership.role);
                     before.details_shared = false;
@@ -76,7 +91,20 @@ impl Db {
                     }
                     return Ok(not_now(&post, PostAction::ShareDetails));
                 }
-                set_post(tx, post_id, "details_shared = TRUE", now).await?;
+                // Only while that same claim stands, whatever committed since it was read.
+                let agreed = sqlx::query(
+                    "UPDATE posts SET details_shared = TRUE, updated_at_ms = $1 \
+                     WHERE id = $2 AND status = 'claimed' AND claimed_by = $3",
+                )
+                .bind(now)
+                .bind(post_id.as_str())
+                .bind(claimant.as_str())
+                .execute(&mut **tx)
+                .await
+                .internal()?;
+                if agreed.rows_affected() == 0 {
+                    return Ok(rejected(Refusal::HelperChanged { helper: None }));
+                }
                 member_did(tx, viewer, &post, AuditAction::ShareDetails).await?;
                 Change::Post
             }
@@ -178,10 +206,31 @@ impl Db {
                 if exists.is_some() {
                     return Ok(rejected(Refusal::ReplyAlreadySent));
                 }
-                if post.reply_count >= REPLIES_PER_POST_MAX {
-                    return Ok(rejected(Refusal::RepliesFull {
-                        most: REPLIES_PER_POST_MAX,
-                    }));
+                // The two people the post is between can always talk on it (up to a hard
+                // cap); anyone else has a share, so no one member can fill it and close it.
+                let between_them = may.is_author || may.is_claimant;
+                let most = if between_them {
+                    REPLIES_PER_POST_HARD_MAX
+                } else {
+                    REPLIES_PER_POST_MAX
+                };
+                if post.reply_count >= most {
+                    return Ok(rejected(Refusal::RepliesFull { most }));
+                }
+                if !between_them {
+                    let mine: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM replies WHERE post_id = $1 AND author_id = $2",
+                    )
+                    .bind(post_id.as_str())
+                    .bind(viewer.user_id.as_str())
+                    .fetch_one(&mut **tx)
+                    .await
+                    .internal()?;
+                    if mine >= REPLIES_PER_MEMBER_MAX {
+                        return Ok(rejected(Refusal::YourRepliesFull {
+                            most: REPLIES_PER_MEMBER_MAX,
+                        }));
+                    }
                 }
                 Change::Reply { reply_id, body }
             }
@@ -233,7 +282,7 @@ pub(crate) struct NewPost<'a> {
 /// A change to an existing post, as its mutation asks.
 pub(crate) enum PostChange<'a> {
     Claim,
-    ShareDetails,
+    ShareDetails { claimant: &'a UserId },
     Release,
     MarkDone,
     Withdraw,

@@ -200,6 +200,7 @@ impl Db {
             details: row.details.clone(),
             replies: replies.into_iter().map(ReplyRow::view).collect(),
             contact,
+            claimed_by_id: row.claimed_by.clone(),
         })
     }
 

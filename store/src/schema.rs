@@ -83,8 +83,9 @@ impl Rekeying {
 }
 
 /// How a deleted account's name key begins (`Db::delete_account`): it names nobody, so keying
-/// anew leaves it alone, and no name typed at sign-in or sign-up can reach it.
-pub(crate) const DELETED_KEY_PREFIX: &str = "deleted:";
+/// anew leaves it alone, and, beginning with a control character no name may hold, no name
+/// typed at sign-in or sign-up can reach it.
+pub(crate) const DELETED_KEY_PREFIX: &str = "\u{1}deleted:";
 
 /// Every account's name but deleted ones'; `$1` is `deleted_keys()`.
 const READ_NAMES: &str = "SELECT id, display_name, name_key, name_likeness FROM users \

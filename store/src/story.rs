@@ -260,9 +260,11 @@ pub fn claim(post_id: &PostId) -> MutationKind {
     }
 }
 
-pub fn share_details(post_id: &PostId) -> MutationKind {
+/// The person whose details they are agrees to share them, on `claimant`'s claim.
+pub fn share_details(post_id: &PostId, claimant: &Viewer) -> MutationKind {
     MutationKind::ShareDetails {
         post_id: post_id.clone(),
+        claimant: claimant.user_id.clone(),
     }
 }
 

@@ -151,7 +151,7 @@ impl Cast {
         let shown = Ok(Outcome::Applied);
         match action {
             Action::Claim => s.act(who, claim(id)).await,
-            Action::ShareDetails => s.act(who, share_details(id)).await,
+            Action::ShareDetails => s.act(who, share_details(id, &s.cara)).await,
             Action::Release => s.act(who, release(id)).await,
             Action::MarkDone => s.act(who, mark_done(id)).await,
             Action::Withdraw => s.act(who, withdraw(id)).await,

@@ -68,12 +68,24 @@ on_both_backends! {
         assert!(!card.details_shared);
         assert!(s.detail(&s.ben, &post_id).await.permissions.can_share_details);
 
+        // An agreement Ben made on Cara's claim (kept offline, or from a page drawn before she
+        // handed back) reaches the server now: it is not given to Dev.
+        assert_eq!(
+            s.act(&s.ben, share_details(&post_id, &s.cara)).await,
+            Ok(Outcome::Rejected {
+                reason: Refusal::HelperChanged {
+                    helper: Some("Dev".into())
+                }
+            })
+        );
+        assert!(!sees_contact(&s, &s.dev, &post_id).await);
+
         // Ben accepts Dev with one tap: now, and only now, Dev sees how to reach him.
-        s.applies(&s.ben, share_details(&post_id)).await;
+        s.applies(&s.ben, share_details(&post_id, &s.dev)).await;
         let contact = s.detail(&s.dev, &post_id).await.contact.expect("agreed");
         assert_eq!(contact.phone.as_deref(), Some("07700 900123"));
         // Asked again from another phone: nothing new, nothing refused.
-        s.applies(&s.ben, share_details(&post_id)).await;
+        s.applies(&s.ben, share_details(&post_id, &s.dev)).await;
 
         // Dev hands back: the agreement ends with his claim.
         s.applies(&s.dev, release(&post_id)).await;
@@ -81,7 +93,7 @@ on_both_backends! {
         assert!(!sees_contact(&s, &s.cara, &post_id).await, "a new helper waits afresh");
 
         // Only Ben may agree for Ben.
-        let not_hers = s.act(&s.cara, share_details(&post_id)).await;
+        let not_hers = s.act(&s.cara, share_details(&post_id, &s.cara)).await;
         assert_eq!(
             not_hers,
             Ok(Outcome::Rejected {
@@ -123,11 +135,11 @@ on_both_backends! {
         assert!(!sees_contact(&s, &s.cara, &offer).await);
         // Cara cannot agree on Ben's behalf.
         assert!(matches!(
-            s.act(&s.cara, share_details(&offer)).await,
+            s.act(&s.cara, share_details(&offer, &s.ben)).await,
             Ok(Outcome::Rejected { .. })
         ));
         assert!(s.detail(&s.ben, &offer).await.permissions.can_share_details);
-        s.applies(&s.ben, share_details(&offer)).await;
+        s.applies(&s.ben, share_details(&offer, &s.ben)).await;
         assert!(sees_contact(&s, &s.cara, &offer).await);
     }
 }
@@ -171,7 +183,7 @@ on_both_backends! {
         s.applies(&s.cara, claim(&post_id)).await;
         s.applies(&s.cara, release(&post_id)).await;
         s.applies(&s.dev, claim(&post_id)).await;
-        s.applies(&s.ben, share_details(&post_id)).await;
+        s.applies(&s.ben, share_details(&post_id, &s.dev)).await;
         s.applies(&s.ben, release(&post_id)).await;
         let name = |v: &Viewer| v.display_name.clone();
         assert_eq!(

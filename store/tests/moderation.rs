@@ -284,7 +284,7 @@ on_both_backends! {
         let soup = s.post(&s.dev, PostKind::Offer, Category::Meals, "Spare soup").await;
         s.applies(&s.cara, claim(&milk)).await;
         s.applies(&s.cara, claim(&soup)).await;
-        s.applies(&s.ben, story::share_details(&milk)).await;
+        s.applies(&s.ben, story::share_details(&milk, &s.cara)).await;
         let before = s.last_seq().await;
 
         s.applies(&s.asha, remove_member(&s, &s.cara, "Rude to neighbours")).await;

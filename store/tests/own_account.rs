@@ -118,9 +118,11 @@ on_both_backends! {
         assert!(matches!(&wrong, Err(e) if e.field_message("password").is_some()), "{wrong:?}");
 
         s.db.delete_account(&s.cara, PASSWORD.into(), false).await.expect("deleted");
-        // Her post and reply stay for the street, under no name; what she held is open again.
+        // Her post and reply stay for the street, under no name; what she held is open again,
+        // and her own request, which nobody can now accept help with, is withdrawn.
         let post = s.detail(&s.ben, &hers).await;
         assert_eq!(post.card.author_name, store::FORMER_NEIGHBOUR);
+        assert_eq!(post.card.status, model::PostStatus::Withdrawn);
         let milk = s.detail(&s.ben, &bens).await;
         assert_eq!(milk.card.status, model::PostStatus::Open);
         assert_eq!(milk.replies[0].author_name, store::FORMER_NEIGHBOUR);
@@ -153,8 +155,19 @@ on_both_backends! {
             .fetch_one(s.db.pool())
             .await
             .expect("key");
-        assert!(key.starts_with("deleted:"), "a restart gives a deleted account no name: {key}");
+        assert!(key.starts_with("\u{1}deleted:"), "a restart gives a deleted account no name: {key}");
         sign_up(&s.db, "Cara").await;
+        // Nobody can sign up to pass for the deleted.
+        let posing = s
+            .db
+            .sign_up(store::SignUp {
+                user_id: model::ids::UserId::new(),
+                display_name: store::FORMER_NEIGHBOUR.into(),
+                password: PASSWORD.into(),
+                from_address: "story:posing".into(),
+            })
+            .await;
+        assert!(posing.is_err(), "{posing:?}");
         // The board's log has the deletion, under no name.
         let page = s.db.moderation_page(&s.asha, &s.board.slug).await.expect("page");
         let entry = page
@@ -172,6 +185,8 @@ on_both_backends! {
         let hers = s.request(&s.cara, "Ladder, anyone?").await;
         let bens = s.request(&s.ben, "Milk").await;
         s.applies(&s.cara, reply(&bens, "On my way")).await;
+        // She left the board before: what she wrote there goes all the same.
+        s.db.leave_board(&s.cara, &s.board.slug).await.expect("left");
         let before = s.last_seq().await;
         s.db.delete_account(&s.cara, PASSWORD.into(), true).await.expect("deleted");
         assert!(s.db.post_detail(&s.ben, &hers).await.is_err(), "her post is gone");

@@ -41,7 +41,7 @@ on_both_backends! {
             .expect("Ben adds his phone");
         let post_id = s.request(&s.ben, "Milk and bread, please").await;
         s.applies(&s.cara, claim(&post_id)).await;
-        s.applies(&s.ben, share_details(&post_id)).await;
+        s.applies(&s.ben, share_details(&post_id, &s.cara)).await;
 
         // Ben sees who is coming, but his own address is no news to him.
         let for_ben = s.detail(&s.ben, &post_id).await;
@@ -171,7 +171,7 @@ on_both_backends! {
             None,
             "nothing until Ben agrees"
         );
-        s.applies(&s.ben, share_details(&offer)).await;
+        s.applies(&s.ben, share_details(&offer, &s.ben)).await;
 
         // With an offer it is the author who helps, so the author is told where to go.
         let for_cara = s.detail(&s.cara, &offer).await;

@@ -356,7 +356,7 @@ on_both_backends! {
         assert_eq!(seen_by_ben.card.claimed_by_name.as_deref(), Some("Dev"));
         // An organiser's ask is not Ben's agreement: Dev sees where to go once Ben accepts him.
         assert!(s.detail(&s.dev, &post_id).await.contact.is_none(), "not before Ben agrees");
-        s.applies(&s.ben, share_details(&post_id)).await;
+        s.applies(&s.ben, share_details(&post_id, &s.dev)).await;
         assert!(s.detail(&s.dev, &post_id).await.contact.is_some(), "Dev sees where to go");
         assert!(coordination(&s).await.requests.is_empty(), "no longer open");
         assert!(s.db.my_tasks(&s.dev).await.expect("tasks").is_empty());

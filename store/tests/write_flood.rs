@@ -4,10 +4,13 @@
 //! `PULL_REPLIES` replies with the count of all of them.
 
 use model::{
-    refusal::Refusal, sync::wire::PULL_REPLIES, validate::REPLIES_PER_POST_MAX, AppError, Outcome,
+    refusal::Refusal,
+    sync::wire::PULL_REPLIES,
+    validate::{REPLIES_PER_MEMBER_MAX, REPLIES_PER_POST_MAX},
+    AppError, Outcome,
 };
 use store::on_both_backends;
-use store::story::{mutation, reply, street};
+use store::story::{claim, join, mutation, person, reply, street};
 
 on_both_backends! {
     async fn writes_are_limited_per_member_per_minute_and_repeats_are_free(backend: Backend) {
@@ -30,10 +33,24 @@ on_both_backends! {
         assert_eq!(s.db.apply(&s.ben, &first).await, Ok(Outcome::Applied));
         // Another member is not held back by Ben.
         s.applies(&s.cara, reply(&post_id, "On my way")).await;
-        // A push with the held write in it fails as a whole (the phone keeps it and sends it
-        // again later), the writes before it answered next time from the record.
-        let pushed = s.db.push(&s.ben, &[first, fourth]).await;
+        // A push fails as a whole at the first held write; a new write before it in the
+        // batch is applied and recorded. Sent again once the minute has passed (here: a server
+        // allowing more), that write is answered from the record, not made twice.
+        s.db = s.db.clone().with_writes_per_minute(4);
+        let third = mutation(reply(&post_id, "Bread too, please"));
+        let fifth = mutation(reply(&post_id, "And milk"));
+        let batch = [third.clone(), fifth.clone()];
+        let pushed = s.db.push(&s.ben, &batch).await;
         assert!(matches!(pushed, Err(AppError::TooManyAttempts { .. })), "{pushed:?}");
+        s.db = s.db.clone().with_writes_per_minute(10);
+        let again = s.db.push(&s.ben, &batch).await.expect("pushed");
+        assert!(again.iter().all(|r| r.outcome == Outcome::Applied), "{again:?}");
+        let bodies: Vec<String> = s.detail(&s.ben, &post_id).await.replies.into_iter().map(|r| r.body).collect();
+        assert_eq!(
+            bodies.iter().filter(|b| *b == "Bread too, please").count(),
+            1,
+            "once: {bodies:?}"
+        );
     }
 }
 
@@ -42,10 +59,36 @@ on_both_backends! {
         let mut s = street(backend).await;
         s.db = s.db.clone().with_writes_per_minute(1_000);
         let post_id = s.request(&s.ben, "Street party?").await;
-        for n in 0..REPLIES_PER_POST_MAX {
-            s.applies(&s.cara, reply(&post_id, &format!("Reply {n}"))).await;
+        // Neighbours reply, each as much as one neighbour may.
+        let per_member = REPLIES_PER_MEMBER_MAX as usize;
+        let mut neighbours = Vec::new();
+        for n in 0..(REPLIES_PER_POST_MAX as usize).div_ceil(per_member) {
+            let who = person(&s.db, &format!("Neighbour {n}")).await;
+            join(&s.db, &s.asha, &s.board, &who, "1").await;
+            neighbours.push(who);
+        }
+        let mut made = 0;
+        for (n, who) in neighbours.iter().enumerate() {
+            for _ in 0..per_member {
+                if made < REPLIES_PER_POST_MAX {
+                    s.applies(who, reply(&post_id, &format!("Reply {made}"))).await;
+                    made += 1;
+                }
+            }
+            if n == 0 {
+                // One neighbour cannot fill a post alone: the first is at their share.
+                assert_eq!(
+                    s.act(who, reply(&post_id, "And another thing")).await,
+                    Ok(Outcome::Rejected {
+                        reason: Refusal::YourRepliesFull {
+                            most: REPLIES_PER_MEMBER_MAX
+                        }
+                    })
+                );
+            }
         }
         let before = s.last_seq().await;
+        // The post is full for the street...
         assert_eq!(
             s.act(&s.dev, reply(&post_id, "One more")).await,
             Ok(Outcome::Rejected {
@@ -64,5 +107,10 @@ on_both_backends! {
         assert_eq!(post.card.reply_count, REPLIES_PER_POST_MAX);
         let newest = &all[all.len() - PULL_REPLIES as usize..];
         assert_eq!(post.replies, newest);
+
+        // ...but not for the two it is between: Ben and whoever helps can still talk.
+        s.applies(&s.ben, reply(&post_id, "Thanks everyone! Cara, can you help set up?")).await;
+        s.applies(&s.cara, claim(&post_id)).await;
+        s.applies(&s.cara, reply(&post_id, "Yes, from 10")).await;
     }
 }

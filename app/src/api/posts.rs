@@ -86,11 +86,18 @@ pub async fn create_post(
     Ok(())
 }
 
-/// The buttons on a post: `claim`, `share_details`, `release`, `done`, `withdraw`, `pin`, `unpin`, `remove`.
+/// The buttons on a post: `claim`, `share_details`, `release`, `done`, `withdraw`, `pin`, `unpin`,
+/// `remove`; `claimant` is who held the claim as the page showed it.
 #[server(prefix = "/api", endpoint = "post_action")]
-pub async fn post_action(id: String, post_id: PostId, action: String) -> Result<(), AppError> {
+pub async fn post_action(
+    id: String,
+    post_id: PostId,
+    action: String,
+    claimant: Option<String>,
+) -> Result<(), AppError> {
     use super::server::fail;
-    let kind = model::form_writes::post_action(&post_id, &action).map_err(fail)?;
+    let claimant = claimant.unwrap_or_default();
+    let kind = model::form_writes::post_action(&post_id, &action, &claimant).map_err(fail)?;
     let removed = action == "remove";
     submit(id, kind).await?;
     leptos_axum::redirect(&if removed {

@@ -26,7 +26,7 @@ use crate::{
 };
 use model::{
     form_writes::post_action,
-    ids::{new_id, now_ms, PostId, Slug},
+    ids::{new_id, now_ms, PostId, Slug, UserId},
     views::{ContactDetails, NameMark, PostCard, PostDetail, ReplyView},
     AppError, Mutation, MutationKind, PostKind, PostStatus,
 };
@@ -94,7 +94,7 @@ pub fn PostScreen() -> impl IntoView {
                             detail.contact = from_server.contact;
                         }
                         // The phone keeps a post's newest replies; the server has them all.
-                        with_every_reply(&mut detail, from_server.replies, &local.waiting_replies);
+                        with_every_reply(&mut detail, from_server.replies);
                     }
                     Some(Ok(ShownPost {
                         detail,
@@ -135,18 +135,19 @@ pub fn PostScreen() -> impl IntoView {
     }
 }
 
-/// The server's replies in place of the phone's when it has more (the phone keeps only the
-/// newest `PULL_REPLIES` of a post), with the replies not sent yet after them.
-fn with_every_reply(detail: &mut PostDetail, from_server: Vec<ReplyView>, waiting: &[String]) {
-    let (unsent, sent): (Vec<ReplyView>, Vec<ReplyView>) = std::mem::take(&mut detail.replies)
+/// Every reply either side has: the server's (the phone keeps only a post's newest
+/// `PULL_REPLIES`) and the phone's that the server's answer does not have yet (newer ones
+/// pulled since, or not sent), each once, oldest first (unsent ones are dated last).
+fn with_every_reply(detail: &mut PostDetail, from_server: Vec<ReplyView>) {
+    let only_here: Vec<ReplyView> = std::mem::take(&mut detail.replies)
         .into_iter()
-        .partition(|reply| waiting.contains(&reply.id));
-    detail.replies = if from_server.len() > sent.len() {
-        from_server
-    } else {
-        sent
-    };
-    detail.replies.extend(unsent);
+        .filter(|reply| !from_server.iter().any(|sent| sent.id == reply.id))
+        .collect();
+    detail.replies = from_server;
+    detail.replies.extend(only_here);
+    detail
+        .replies
+        .sort_by(|a, b| (a.created_at_ms, &a.id).cmp(&(b.created_at_ms, &b.id)));
 }
 
 /// What a post's page shows: the post, and which parts of it have not reached the server.
@@ -178,6 +179,8 @@ fn PostContents(
     let card = part(shown, |s| s.detail.card.clone());
     let permissions = part(shown, |s| s.detail.permissions.clone());
     let buttons = part(shown, |s| available_actions(&s.detail));
+    // Who holds the claim as this page shows it: agreeing to share details names them.
+    let claimant = part(shown, |s| s.detail.claimed_by_id.clone());
     // The post itself: it has nothing of anyone's in progress, so it is drawn again whole
     // when it changes (one closure costs less wasm than one per line).
     let article = part(shown, |s| {
@@ -219,7 +222,7 @@ fn PostContents(
             view! { <PostArticle card waiting paragraphs vetting_note consent /> }
         }}
         {move || contact.get().map(|contact| view! { <ContactBox contact /> })}
-        <ActionButtons buttons post_id=post_id.clone() board_slug action=post_action />
+        <ActionButtons buttons claimant post_id=post_id.clone() board_slug action=post_action />
         <PostModeration card permissions />
         <Replies replies earlier post_id action=reply />
     }
@@ -428,6 +431,7 @@ fn button_class(action: &str) -> &'static str {
 #[component]
 fn ActionButtons(
     buttons: Memo<Vec<(&'static str, &'static str)>>,
+    claimant: Memo<Option<UserId>>,
     post_id: PostId,
     board_slug: Slug,
     action: ServerAction<PostAction>,
@@ -438,15 +442,20 @@ fn ActionButtons(
     let navigate = use_navigate();
     let forms = move || {
         let buttons = buttons.get();
+        let claimant = claimant.get().map(UserId::into_string).unwrap_or_default();
         let any = !buttons.is_empty();
         let forms = buttons.into_iter().map(|(name, label)| {
-            let post_id = post_id.clone();
+            let (post_id, claimant) = (post_id.clone(), claimant.clone());
             let (board_slug, navigate) = (board_slug.clone(), navigate.clone());
             let read: ReadForm = Box::new(move |fields| {
                 Ok(Mutation {
                     id: fields.get("id"),
                     created_at_ms: now_ms(),
-                    kind: post_action(&PostId::from(fields.get("post_id")), &fields.get("action"))?,
+                    kind: post_action(
+                        &PostId::from(fields.get("post_id")),
+                        &fields.get("action"),
+                        &fields.get("claimant"),
+                    )?,
                 })
             });
             let after: AfterQueued = Box::new(move |mutation| {
@@ -460,6 +469,7 @@ fn ActionButtons(
                     <HiddenId name="id" value=id />
                     <input type="hidden" name="post_id" value=post_id.to_string() />
                     <input type="hidden" name="action" value=name />
+                    <input type="hidden" name="claimant" value=claimant />
                     <button type="submit" class=button_class(name)>
                         {label}
                     </button>
@@ -507,6 +517,31 @@ mod tests {
     fn labels(kind: PostKind, allowed: &[&str]) -> Vec<&'static str> {
         let buttons = available_actions(&detail(kind, allowed));
         buttons.iter().map(|(_, label)| *label).collect()
+    }
+
+    fn replied(id: &str, at: i64) -> ReplyView {
+        ReplyView {
+            id: id.into(),
+            author_name: "Sam".into(),
+            author_mark: None,
+            body: id.into(),
+            created_at_ms: at,
+        }
+    }
+
+    #[test]
+    fn the_page_shows_every_reply_either_side_has_once_in_order() {
+        let mut shown = detail(PostKind::Request, &[]);
+        // The phone: a newer reply pulled since the server's answer, and one not sent yet.
+        shown.replies = vec![
+            replied("b", 2),
+            replied("c", 3),
+            replied("unsent", i64::MAX),
+        ];
+        // The server: an older one the phone does not keep, and "b".
+        with_every_reply(&mut shown, vec![replied("a", 1), replied("b", 2)]);
+        let ids: Vec<&str> = shown.replies.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "unsent"]);
     }
 
     #[test]

@@ -28,6 +28,17 @@ pub fn refusal(refusal: &Refusal) -> String {
         Refusal::NotYourWrites => "These changes were made by someone else on this phone: they \
                                    are kept until that person signs in again."
             .into(),
+        Refusal::HelperChanged { helper } => match helper {
+            Some(name) => format!(
+                "Your details were not shared: {name} is the one helping now. Open the post to \
+                 accept them if you wish."
+            ),
+            None => "Your details were not shared: nobody is helping with this now.".into(),
+        },
+        Refusal::YourRepliesFull { most } => format!(
+            "You have replied {most} times on this post, as many as one neighbour can. Leave room \
+             for others, or start a new post."
+        ),
         Refusal::RepliesFull { most } => format!(
             "This post has {most} replies, as many as one post takes. Start a new post to go on."
         ),

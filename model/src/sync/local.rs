@@ -136,6 +136,12 @@ impl LocalBoard {
             waiting = true;
             match kind {
                 MutationKind::Claim { .. } => post.claimed_by_id = Some(self.me.user_id.clone()),
+                // Agreed on a claim that has passed to someone else: the server will refuse it.
+                MutationKind::ShareDetails { claimant, .. }
+                    if post.claimed_by_id.as_ref() != Some(claimant) =>
+                {
+                    continue;
+                }
                 MutationKind::Release { .. } => post.claimed_by_id = None,
                 MutationKind::Reply { reply_id, body, .. } => {
                     waiting_replies.push(reply_id.clone());
@@ -169,6 +175,7 @@ impl LocalBoard {
             details: post.details,
             replies: post.replies,
             contact: None,
+            claimed_by_id: post.claimed_by_id.clone(),
             card: post.card,
         };
         Some(LocalDetail {

@@ -241,6 +241,7 @@ mod tests {
         claimed.claimed_by_name = Some("Sam".into());
         let accept = [MutationKind::ShareDetails {
             post_id: "p1".into(),
+            claimant: "sam".into(),
         }];
         let shown = on_elm_road(vec![claimed.clone()], &accept);
         assert!(shown[0].card.details_shared && shown[0].waiting);
