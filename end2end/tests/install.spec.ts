@@ -160,7 +160,7 @@ test('where signing out leads, the worker forgets every stored page first', asyn
   expect(await storedPages(page), 'nothing of the last person is left to open offline').toEqual([]);
 });
 
-test('when someone else signs in on the phone, the last person's stored pages are forgotten', async ({ page }) => {
+test("when someone else signs in on the phone, the last person's stored pages are forgotten", async ({ page }) => {
   const tag = runTag();
   const join = (name: string) =>
     page.request.post('/api/sign_up', {
@@ -179,7 +179,7 @@ test('when someone else signs in on the phone, the last person's stored pages ar
   expect((await join(`Bob ${tag}`)).status()).toBeLessThan(400);
   await page.goto('/');
   await waitForHydration(page);
-  await expect.poll(() => storedPages(page), 'only Bob's own page is kept').toEqual(['/']);
+  await expect.poll(() => storedPages(page), "only Bob's own page is kept").toEqual(['/']);
 });
 
 test('the install button appears only when the browser offers, and opens its prompt', async ({ page }) => {
