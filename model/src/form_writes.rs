@@ -23,6 +23,9 @@ pub struct PostForm<'a> {
     /// The "share my details with whoever takes this on" box: any value when ticked (requests
     /// only).
     pub share_details: Option<&'a str>,
+    /// The "post it as it is" box, shown when the post seems to give a house or phone number
+    /// away: any value when ticked.
+    pub confirm_public: Option<&'a str>,
 }
 
 impl PostForm<'_> {
@@ -55,6 +58,7 @@ impl PostForm<'_> {
             expires_in_days,
             needs_vetting: post_kind == PostKind::Request && ticked(self.needs_vetting),
             share_details: post_kind == PostKind::Request && ticked(self.share_details),
+            confirmed_public: ticked(self.confirm_public),
         })
     }
 }
@@ -126,6 +130,7 @@ mod tests {
             expires_in_days: expires,
             needs_vetting: Some("on"),
             share_details: None,
+            confirm_public: None,
         }
     }
 

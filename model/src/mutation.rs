@@ -43,6 +43,10 @@ pub enum MutationKind {
         /// takes this on, so nobody waits for them to accept.
         #[serde(default)]
         share_details: bool,
+        /// The writer confirmed that what looks like a house or phone number in the post may
+        /// be read by the whole board (see `private_text`).
+        #[serde(default)]
+        confirmed_public: bool,
     },
     /// Offer to help with a request, or ask to take up an offer. First to the server wins. The
     /// one helping learns how to reach the other only once that person agrees (`ShareDetails`).
@@ -189,12 +193,16 @@ impl Mutation {
                 title,
                 details,
                 expires_in_days,
+                confirmed_public,
                 ..
             } => {
                 errors.check("board_id", id(board_id.as_str()));
                 errors.check("title", validate::title(title));
                 errors.check("details", validate::details(details));
                 errors.check("expires_in_days", validate::expiry_days(*expires_in_days));
+                if !confirmed_public {
+                    errors.check("confirm_public", validate::nothing_private(title, details));
+                }
             }
             MutationKind::Reply { reply_id, body, .. } => {
                 errors.check("reply_id", id(reply_id));
@@ -234,6 +242,7 @@ mod tests {
                 expires_in_days: None,
                 needs_vetting: false,
                 share_details: false,
+                confirmed_public: false,
             },
         }
     }
@@ -260,6 +269,19 @@ mod tests {
             serde_json::to_string(&rejected).unwrap(),
             r#"{"outcome":"rejected","refusal":{"kind":"own_post"}}"#
         );
+    }
+
+    #[test]
+    fn a_post_that_gives_a_house_number_away_waits_for_the_writer_to_confirm() {
+        let mut post = create("Tea at number 14's");
+        assert!(post.validate().unwrap_err().get("confirm_public").is_some());
+        if let MutationKind::CreatePost {
+            confirmed_public, ..
+        } = &mut post.kind
+        {
+            *confirmed_public = true;
+        }
+        assert!(post.validate().is_ok(), "confirmed: it is theirs to say");
     }
 
     #[test]

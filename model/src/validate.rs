@@ -204,6 +204,22 @@ pub fn parse_streets(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A post that seems to give away a house or phone number, said so the writer can take it out
+/// or confirm (`private_text`).
+pub fn nothing_private(title: &str, details: &str) -> Result<(), String> {
+    use crate::private_text::{giveaway, Giveaway};
+    let found = giveaway(title).or_else(|| giveaway(details));
+    let what = match found {
+        None => return Ok(()),
+        Some(Giveaway::HouseNumber) => "a house number",
+        Some(Giveaway::PhoneNumber) => "a phone number",
+    };
+    Err(format!(
+        "This post looks like it gives {what}. Everyone on the board can read it: take it out \
+         (a helper you accept sees how to reach you), or tick the box to post it as it is."
+    ))
+}
+
 /// Street names only: a house number would put someone's home on a public board.
 pub fn streets(text: &str) -> Result<(), String> {
     let streets = parse_streets(text);

@@ -101,6 +101,7 @@ impl Db {
                     expires_in_days: None,
                     needs_vetting: false,
                     share_details: false,
+                    confirmed_public: false,
                 },
             };
             let who = who.clone();

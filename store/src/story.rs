@@ -239,6 +239,7 @@ pub fn new_post(
         expires_in_days: None,
         needs_vetting: false,
         share_details: false,
+        confirmed_public: false,
     }
 }
 

@@ -64,6 +64,7 @@ pub async fn create_post(
     expires_in_days: Option<String>,
     needs_vetting: Option<String>,
     share_details: Option<String>,
+    confirm_public: Option<String>,
 ) -> Result<(), AppError> {
     use super::server::fail;
     use model::form_writes::PostForm;
@@ -78,6 +79,7 @@ pub async fn create_post(
         expires_in_days: expires_in_days.as_deref(),
         needs_vetting: needs_vetting.as_deref(),
         share_details: share_details.as_deref(),
+        confirm_public: confirm_public.as_deref(),
     }
     .to_mutation()
     .map_err(fail)?;

@@ -83,6 +83,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
             expires_in_days: Some(&fields.get("expires_in_days")),
             needs_vetting: Some(&fields.get("needs_vetting")),
             share_details: Some(&fields.get("share_details")),
+            confirm_public: Some(&fields.get("confirm_public")),
         }
         .to_mutation()?;
         Ok(Mutation {
@@ -182,6 +183,7 @@ fn ComposeForm(board: BoardSummary) -> impl IntoView {
                 error=error
             />
             <DetailsField error=error />
+            <ConfirmPublic error=error ticked=!typed("confirm_public").is_empty() />
             <fieldset class="choices" aria-describedby="urgency-error">
                 <legend>"How soon?"</legend>
                 {Urgency::ALL
@@ -329,5 +331,35 @@ mod tests {
                 "In 30 days"
             ]
         );
+    }
+}
+
+/// Where a post seems to give a house or phone number away: the server's (or the browser's,
+/// the same rule) word on it, and the box that posts it as it is. Shown only then, or when the
+/// box was ticked on a form that came back.
+#[component]
+fn ConfirmPublic(error: FormError, ticked: bool) -> impl IntoView {
+    let asked = move || ticked || error.with(|e| e.as_ref().is_some_and(|e| e.field_message("confirm_public").is_some()));
+    view! {
+        <FieldMessage name="confirm_public" error=error />
+        {move || {
+            asked()
+                .then(|| {
+                    view! {
+                        <div class="choice">
+                            <input
+                                type="checkbox"
+                                id="confirm_public"
+                                name="confirm_public"
+                                aria-describedby="confirm_public-error"
+                                checked=ticked
+                            />
+                            <label for="confirm_public">
+                                "Post it as it is: everyone on the board may read it"
+                            </label>
+                        </div>
+                    }
+                })
+        }}
     }
 }

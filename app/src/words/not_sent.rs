@@ -78,6 +78,7 @@ mod tests {
             expires_in_days: None,
             needs_vetting: false,
             share_details: false,
+            confirmed_public: false,
         };
         assert_eq!(
             not_sent(&create, None, &Refusal::MembersOnly),

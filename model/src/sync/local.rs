@@ -345,6 +345,7 @@ mod tests {
             expires_in_days: None,
             needs_vetting: false,
             share_details: false,
+            confirmed_public: false,
         }];
         let shown = local
             .post_detail(&"new".into(), &pending, 0)

@@ -203,6 +203,7 @@ mod tests {
             expires_in_days: None,
             needs_vetting: false,
             share_details: false,
+            confirmed_public: false,
         }];
         let shown = on_elm_road(vec![card("p1")], &pending);
         assert_eq!(shown[0].card.id, "new");

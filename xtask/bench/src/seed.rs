@@ -59,7 +59,7 @@ pub fn post_mutation(board_id: &BoardId, n: usize) -> Mutation {
             board_id: board_id.clone(),
             post_kind: kinds[n % kinds.len()],
             category: categories[n % categories.len()],
-            title: format!("Could someone help with the shopping, number {n}?"),
+            title: format!("Could someone help with the shopping? (request {n})"),
             details: "I can't get to the shops this week. Milk, bread, a few tins and some \
                       fruit would be a great help; I can pay you back on the doorstep. \
                       Afternoons are best, I'm in all day."
@@ -68,6 +68,7 @@ pub fn post_mutation(board_id: &BoardId, n: usize) -> Mutation {
             expires_in_days: None,
             needs_vetting: false,
             share_details: false,
+            confirmed_public: false,
         },
     }
 }
