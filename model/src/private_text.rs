@@ -24,7 +24,16 @@ const STREET_WORDS: &[&str] = &[
 ];
 
 /// Words after which a number is a home's: "number 14", "no. 14", "flat 3", "#14".
-const HOME_WORDS: &[&str] = &["number", "no", "no.", "num", "flat", "apartment", "apt", "house"];
+const HOME_WORDS: &[&str] = &[
+    "number",
+    "no",
+    "no.",
+    "num",
+    "flat",
+    "apartment",
+    "apt",
+    "house",
+];
 
 /// The first thing in `text` that seems to give away a home or a phone, if any.
 pub fn giveaway(text: &str) -> Option<Giveaway> {

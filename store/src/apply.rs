@@ -131,6 +131,8 @@ impl Db {
                 expires_in_days,
                 needs_vetting,
                 share_details,
+                // Checked with the fields (`Mutation::validate`): nothing more to do with it.
+                confirmed_public: _,
             } => {
                 let post = NewPost {
                     post_id,

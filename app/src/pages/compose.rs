@@ -339,7 +339,13 @@ mod tests {
 /// box was ticked on a form that came back.
 #[component]
 fn ConfirmPublic(error: FormError, ticked: bool) -> impl IntoView {
-    let asked = move || ticked || error.with(|e| e.as_ref().is_some_and(|e| e.field_message("confirm_public").is_some()));
+    let asked = move || {
+        ticked
+            || error.with(|e| {
+                e.as_ref()
+                    .is_some_and(|e| e.field_message("confirm_public").is_some())
+            })
+    };
     view! {
         <FieldMessage name="confirm_public" error=error />
         {move || {
