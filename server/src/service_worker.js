@@ -121,9 +121,10 @@ async function navigate(event) {
   event.waitUntil(
     network
       .then(async (response) => {
+        // The copy first, before the page reads the body; then whose it is.
+        const copy = storablePage(response) ? response.clone() : null;
         await keepPagesOf(response);
-        if (!storablePage(response)) return undefined;
-        const copy = response.clone();
+        if (!copy) return undefined;
         return caches.open(PAGES_CACHE).then((cache) => cache.put(request.url, copy));
       })
       .catch(() => undefined),
