@@ -11,13 +11,47 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let done = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => run().await,
+        ["backup", path] => backup(path).await,
+        ["restore", path] => restore(path).await,
+        _ => Err(USAGE.to_string()),
+    };
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("streetboard: {message}");
             ExitCode::FAILURE
         }
     }
+}
+
+const USAGE: &str = "usage: streetboard            serve (configured by STREETBOARD_* and DATABASE_URL)
+       streetboard backup PATH  write a consistent copy of the SQLite database to PATH, while it runs
+       streetboard restore PATH put the backup at PATH where DATABASE_URL points (a file that must not exist yet)";
+
+/// `streetboard backup PATH`: a consistent copy of the running database (SQLite).
+async fn backup(path: &str) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let made = db.backup_to(std::path::Path::new(path)).await;
+    db.close().await;
+    made.map_err(|e| e.to_string())?;
+    println!("backed up to {path}");
+    Ok(())
+}
+
+/// `streetboard restore PATH`: the backup at PATH, put where `DATABASE_URL` points.
+async fn restore(path: &str) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    store::backup::restore(std::path::Path::new(path), &config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("restored {path} to {}", store::redact(&config.database_url));
+    Ok(())
 }
 
 async fn run() -> Result<(), String> {

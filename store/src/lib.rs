@@ -7,6 +7,7 @@ mod accounts;
 mod apply;
 mod attempts;
 mod audit;
+pub mod backup;
 mod boards;
 mod changes;
 mod claims;

@@ -71,23 +71,29 @@ fn redact_query(query: &str) -> String {
     parameters.join("&")
 }
 
-/// Makes sure an SQLite URL creates its file, and that the file's folder exists.
-pub(super) fn prepare_sqlite(url: &str) -> Result<String, StorageError> {
+/// The file an SQLite URL names, unless it is an in-memory database.
+pub(crate) fn sqlite_path(url: &str) -> Option<String> {
     let rest = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let in_memory = path.is_empty() || path == ":memory:" || query.contains("mode=memory");
-    if in_memory {
+    (!in_memory).then(|| path.to_string())
+}
+
+/// Makes sure an SQLite URL creates its file, and that the file's folder exists.
+pub(super) fn prepare_sqlite(url: &str) -> Result<String, StorageError> {
+    let Some(path) = sqlite_path(url) else {
         return Ok(url.to_string());
-    }
+    };
+    let query = url.split_once('?').map_or("", |(_, query)| query);
     {
-        if let Some(folder) = Path::new(path)
+        if let Some(folder) = Path::new(&path)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
             std::fs::create_dir_all(folder).map_err(|source| StorageError::CreateFolder {
-                path: path.to_string(),
+                path: path.clone(),
                 source,
             })?;
         }
