@@ -55,7 +55,10 @@ pub async fn restore(backup: &Path, database_url: &str) -> Result<(), BackupErro
     if Path::new(&target).exists() {
         return Err(BackupError::Exists(target));
     }
-    if let Some(folder) = Path::new(&target).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(folder) = Path::new(&target)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(folder).map_err(|e| BackupError::Database(e.to_string()))?;
     }
     let shown = backup.display().to_string();

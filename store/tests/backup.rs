@@ -21,7 +21,11 @@ use store::{
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join("streetboard-tests");
     std::fs::create_dir_all(&dir).expect("temp folder");
-    dir.join(format!("{name}-{}-{}.db", std::process::id(), model::ids::new_id()))
+    dir.join(format!(
+        "{name}-{}-{}.db",
+        std::process::id(),
+        model::ids::new_id()
+    ))
 }
 
 #[tokio::test]
@@ -38,12 +42,19 @@ async fn a_backup_under_writes_restores_every_write_made_before_it_once() {
     // Neighbours keep writing while the backup is taken.
     let writing = Arc::new(AtomicBool::new(true));
     let writer = {
-        let (db, who, board, writing) = (s.db.clone(), s.cara.clone(), s.board.id.clone(), writing.clone());
+        let (db, who, board, writing) = (
+            s.db.clone(),
+            s.cara.clone(),
+            s.board.id.clone(),
+            writing.clone(),
+        );
         tokio::spawn(async move {
             let mut n = 0;
             while writing.load(Ordering::Relaxed) {
                 let post = create_post(&board, &format!("During {n}"));
-                db.apply(&who, &post).await.expect("a write during the backup");
+                db.apply(&who, &post)
+                    .await
+                    .expect("a write during the backup");
                 n += 1;
             }
             n
@@ -56,16 +67,25 @@ async fn a_backup_under_writes_restores_every_write_made_before_it_once() {
     let during = writer.await.expect("writer");
     assert!(during > 0, "the backup was taken while someone wrote");
     // Backing up over an existing file is refused, so no backup is overwritten by mistake.
-    assert!(matches!(s.db.backup_to(&copy).await, Err(BackupError::Exists(_))));
+    assert!(matches!(
+        s.db.backup_to(&copy).await,
+        Err(BackupError::Exists(_))
+    ));
 
     let restored_file = scratch("restored");
     let url = format!("sqlite://{}", restored_file.display());
     restore(&copy, &url).await.expect("restored");
     // Restoring over a database that exists is refused.
-    assert!(matches!(restore(&copy, &url).await, Err(BackupError::Exists(_))));
+    assert!(matches!(
+        restore(&copy, &url).await,
+        Err(BackupError::Exists(_))
+    ));
 
     let restored = Db::connect(&url).await.expect("open");
-    restored.migrate().await.expect("a Streetboard database, current");
+    restored
+        .migrate()
+        .await
+        .expect("a Streetboard database, current");
     for post in &before {
         let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mutations WHERE id = $1")
             .bind(&post.id)
@@ -96,9 +116,15 @@ async fn only_a_streetboard_backup_is_restored() {
     let not_ours = scratch("not-ours");
     std::fs::write(&not_ours, b"just some bytes").expect("write");
     let url = format!("sqlite://{}", scratch("target").display());
-    assert!(matches!(restore(&not_ours, &url).await, Err(BackupError::NotStreetboard(_))));
+    assert!(matches!(
+        restore(&not_ours, &url).await,
+        Err(BackupError::NotStreetboard(_))
+    ));
     let missing = scratch("missing");
-    assert!(matches!(restore(&missing, &url).await, Err(BackupError::NotStreetboard(_))));
+    assert!(matches!(
+        restore(&missing, &url).await,
+        Err(BackupError::NotStreetboard(_))
+    ));
     let _ = std::fs::remove_file(not_ours);
 }
 
