@@ -45,6 +45,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "export",
             "moderation_page",
             "my_data",
+            "backup",
             "demo",
         ],
     ),
