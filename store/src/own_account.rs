@@ -74,12 +74,7 @@ impl Db {
                 .execute(&mut **tx)
                 .await
                 .internal()?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-                .bind(user_id.as_str())
-                .bind(&keep)
-                .execute(&mut **tx)
-                .await
-                .internal()?;
+            end_sessions(&mut tx, &user_id, Some(&keep)).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -191,11 +186,7 @@ impl Db {
                 .execute(&mut **tx)
                 .await
                 .internal()?;
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user_id.as_str())
-                    .execute(&mut **tx)
-                    .await
-                    .internal()?;
+                end_sessions(&mut tx, &user_id, None).await?;
                 tx.commit().await?;
                 Ok(moved)
             })
@@ -211,11 +202,7 @@ impl Db {
         let user_id = user_id.clone();
         self.to_the_end(move |db, on_its_own| async move {
             let mut tx = db.begin_write(&on_its_own).await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user_id.as_str())
-                .execute(&mut **tx)
-                .await
-                .internal()?;
+            end_sessions(&mut tx, &user_id, None).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -257,6 +244,22 @@ impl Db {
         })
         .await
     }
+}
+
+/// Ends every session of `user_id` but the one whose token hash is `keeping`, if any.
+async fn end_sessions(
+    tx: &mut Transaction<'static, Any>,
+    user_id: &UserId,
+    keeping: Option<&str>,
+) -> Result<(), AppError> {
+    // No stored hash is empty, so with nothing to keep every session ends.
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id.as_str())
+        .bind(keeping.unwrap_or_default())
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+    Ok(())
 }
 
 /// Takes `user_id`'s posts on `board_id` off the board and deletes their replies there, each
