@@ -17,7 +17,7 @@ use model::Outcome;
 use model::sync::wire::{PushRequest, PushResponse};
 use rand::Rng;
 use store::{on_both_backends, testing, Db};
-use support::{app_on, create_post, default_config, elm_road, sign_up};
+use support::{app_on, create_post, default_config, elm_road, rows_with, sign_up};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,
@@ -142,16 +142,6 @@ async fn push_once(address: SocketAddr, token: &str, board_id: &BoardId, signal:
     let result = response.results.into_iter().next().expect("one result");
     assert_eq!(result.id, id, "the answer names the push");
     Seen::Answered(id, result.outcome)
-}
-
-/// How many rows of `table` have `column` equal to `value`.
-async fn rows_with(db: &Db, table: &str, column: &str, value: &str) -> i64 {
-    let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1");
-    sqlx::query_scalar(&sql)
-        .bind(value)
-        .fetch_one(db.pool())
-        .await
-        .expect("count")
 }
 
 on_both_backends! {

@@ -123,6 +123,16 @@ pub async fn status_and_lossy_text(response: Response) -> (StatusCode, String) {
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// How many rows of `table` have `column` equal to `value`: a write stored once, or not at all.
+pub async fn rows_with(db: &Db, table: &str, column: &str, value: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1");
+    sqlx::query_scalar(&sql)
+        .bind(value)
+        .fetch_one(db.pool())
+        .await
+        .expect("count")
+}
+
 // The people, boards and posts these tests start from are the store's story builders, the
 // same ones the storage tests use. (Each test crate uses its own subset, as above.)
 #[allow(unused_imports)]
