@@ -363,6 +363,35 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    async fn one_check_of_a_boards_streams_answers_each_for_its_own_person(backend: Backend) {
+        // The streams of one board are checked together (`hub`): the one who left hears
+        // nothing more, the one still there is told, and a stream of someone signed out ends.
+        let w = world(backend).await;
+        let mut dee = Events::of(open(&w.app, Some(&w.dee.token), &board(&w.board_id)).await).await;
+        let mut ben = Events::of(open(&w.app, Some(&w.ben.token), &board(&w.board_id)).await).await;
+        assert_eq!(dee.next().await.seq(), 0);
+        assert_eq!(ben.next().await.seq(), 0);
+        w.db.leave_board(&w.dee.viewer, &w.slug).await.expect("leave");
+        w.db.apply(&w.ben.viewer, &create_post(&w.board_id, "Milk and bread")).await.expect("apply");
+        assert_eq!(ben.next().await.seq(), 1, "Ben is still a member");
+        let gone = dee.next().await;
+        assert_eq!(gone.event.as_deref(), Some("gone"));
+        assert_eq!(gone.json(), serde_json::json!({ "board_id": w.board_id }));
+
+        // Ben's second page, opened after that check: the next change is checked afresh.
+        let mut ben_again = Events::of(open(&w.app, Some(&w.ben.token), &board(&w.board_id)).await).await;
+        assert_eq!(ben_again.next().await.seq(), 1);
+        w.db.sign_out(&w.ben.token).await.expect("sign out");
+        w.db.apply(&w.ben.viewer, &create_post(&w.board_id, "A lift on Thursday")).await.expect("apply");
+        for stream in [&mut ben, &mut ben_again] {
+            let gone = stream.next().await;
+            assert_eq!(gone.event.as_deref(), Some("gone"));
+            assert_eq!(gone.json(), serde_json::json!({}), "signed out: the whole stream ends");
+        }
+    }
+}
+
+on_both_backends! {
     async fn a_person_past_their_share_of_streams_ends_their_oldest_for_the_new_one(backend: Backend) {
         let w = world(backend).await;
         let query = format!("board_id={}", w.board_id);

@@ -91,6 +91,16 @@ pub fn page_owner_tag(token: &str) -> String {
     token_hash(&format!("page-owner:{token}"))[..16].to_string()
 }
 
+/// The one rule for a current session, as a condition on `sessions s` with its two bounds bound
+/// at `$2` and `$3` (from [`live_session_bounds`]): not expired, and used within
+/// `SESSION_IDLE_DAYS`.
+pub(crate) const LIVE_SESSION_AT_2_3: &str = "s.expires_at_ms > $2 AND s.last_used_at_ms > $3";
+
+/// The values for `$2` and `$3` of [`LIVE_SESSION_AT_2_3`] at `now`.
+pub(crate) fn live_session_bounds(now: i64) -> (i64, i64) {
+    (now, now - SESSION_IDLE_DAYS * DAY_MS)
+}
+
 pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
@@ -351,20 +361,20 @@ impl Db {
         Ok(SessionToken(token))
     }
 
-    /// Who holds this session cookie, if it is current.
     /// Who holds this session cookie, if the session is current: begun less than
     /// `SESSION_DAYS` ago and used within `SESSION_IDLE_DAYS`.
     pub async fn viewer(&self, token: &str) -> Result<Option<Viewer>, AppError> {
         let now = now_ms();
         let hash = token_hash(token);
-        let row: Option<(String, String, i64)> = sqlx::query_as(
+        let (not_expired_at, used_since) = live_session_bounds(now);
+        let row: Option<(String, String, i64)> = sqlx::query_as(&format!(
             "SELECT u.id, u.display_name, s.last_used_at_ms FROM sessions s \
              JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at_ms > $2 AND s.last_used_at_ms > $3",
-        )
+             WHERE s.token_hash = $1 AND {LIVE_SESSION_AT_2_3}"
+        ))
         .bind(&hash)
-        .bind(now)
-        .bind(now - SESSION_IDLE_DAYS * DAY_MS)
+        .bind(not_expired_at)
+        .bind(used_since)
         .fetch_optional(self.pool())
         .await
         .internal()?;

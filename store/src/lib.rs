@@ -29,6 +29,7 @@ mod rows;
 mod schema;
 #[cfg(feature = "test-support")]
 pub mod story;
+mod stream_access;
 mod sync;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -49,5 +50,6 @@ pub use export::{CsvFile, CSV_HEADER};
 pub use live::{BoardChanged, ChangeFeed, Notice, CHANNEL as CHANGE_CHANNEL};
 pub use my_data::{MyData, MY_DATA_FORMAT};
 pub use own_account::{Purged, FORMER_NEIGHBOUR, OFFLINE_DAYS};
+pub use stream_access::{session_key, StreamAccess};
 pub use url::{redact, Backend};
 pub use write::NotWritable;

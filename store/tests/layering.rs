@@ -34,6 +34,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "features",
         &[
             "accounts",
+            "stream_access",
             "own_account",
             "boards",
             "posts",

@@ -7,8 +7,9 @@
 //! Each message is `{"board_id":"…","seq":N}`, the board's change number, so a page already
 //! that far along skips the pull. On every (re)connection the current numbers come first, so
 //! nothing made while the browser was reconnecting is missed. Before each later message the
-//! session and membership are checked again: someone signed out or removed gets a `gone`
-//! event (`{"board_id":"…"}`, or `{}` for the session) and hears nothing more of that board.
+//! session and membership are checked again (for all of a board's streams at once, see `hub`):
+//! someone signed out or removed gets a `gone` event (`{"board_id":"…"}`, or `{}` for the
+//! session) and hears nothing more of that board.
 //!
 //! Streams are limited (see `limits`): a person's newest stream ends their oldest past their
 //! share; past an address's share the answer is 429, past the process's cap 503, each with
@@ -34,11 +35,11 @@ use model::{
     sync::wire::{BoardReached, StreamGone},
     AppError,
 };
-use store::Db;
+use store::{Db, StreamAccess};
 use tokio::sync::{oneshot, watch};
 
 use super::{
-    hub::Following,
+    hub::{Checked, Following},
     limits::{StreamPermit, TooMany},
 };
 use crate::{signed_in::SignedIn, state::AppState, sync_api::SyncError};
@@ -79,10 +80,11 @@ pub async fn events(
     };
 
     // Follow first, then read: a change committed in between is in the read or published.
+    let session_key = store::session_key(&token);
     let mut following: Vec<Follow> = board_ids
         .iter()
         .map(|id| Follow {
-            following: hub.follow(id),
+            following: hub.follow(id, &session_key),
             sent: -1,
         })
         .collect();
@@ -252,29 +254,43 @@ impl Live {
             return;
         }
         let board_id = follow.following.board_id.clone();
-        let viewer = match self.db.viewer(&self.token).await {
-            Ok(Some(viewer)) => viewer,
-            Ok(None) => {
-                self.ready.push_back(gone(None));
-                self.done = true;
-                return;
-            }
-            // The database is not answering: end; the browser reconnects when it can.
-            Err(_) => {
-                self.done = true;
-                return;
-            }
+        let access = match follow.following.access_at(seq).await {
+            Checked::Access(access) => Some(access),
+            Checked::NotAsked => self.check_alone(&board_id).await,
+            Checked::Failed => None,
         };
-        match self.db.membership_by_board_id(&viewer, &board_id).await {
-            Ok(_) => {
+        match access {
+            Some(StreamAccess::Member) => {
                 self.following[index].sent = seq;
                 self.ready.push_back(changed(&board_id, seq));
             }
-            Err(AppError::Refused(refusal)) if matches!(refusal.status(), 403 | 404) => {
+            Some(StreamAccess::NotAMember) => {
                 self.following.remove(index);
                 self.ready.push_back(gone(Some(&board_id)));
             }
-            Err(_) => self.done = true,
+            Some(StreamAccess::SignedOut) => {
+                self.ready.push_back(gone(None));
+                self.done = true;
+            }
+            // The database is not answering: end; the browser reconnects when it can.
+            None => self.done = true,
+        }
+    }
+
+    /// This stream's access alone, for a stream that began after its board's streams were
+    /// last checked together; `None` when the database did not answer.
+    async fn check_alone(&self, board_id: &BoardId) -> Option<StreamAccess> {
+        let viewer = match self.db.viewer(&self.token).await {
+            Ok(Some(viewer)) => viewer,
+            Ok(None) => return Some(StreamAccess::SignedOut),
+            Err(_) => return None,
+        };
+        match self.db.membership_by_board_id(&viewer, board_id).await {
+            Ok(_) => Some(StreamAccess::Member),
+            Err(AppError::Refused(refusal)) if matches!(refusal.status(), 403 | 404) => {
+                Some(StreamAccess::NotAMember)
+            }
+            Err(_) => None,
         }
     }
 }

@@ -5,15 +5,21 @@
 //! A `watch` channel holds only the latest number. That is all a page needs ("the board is at
 //! 42: pull if you are behind"), so a slow client can never hold up the others or the
 //! publisher, never needs a queue, and cannot fall behind by more than "changed".
+//!
+//! Before a stream passes a number on, its session and membership are checked again. The hub
+//! does that once per board and number for all of the board's streams here (one query per few
+//! hundred sessions, `Db::stream_access`), the first stream to wake running it and the others
+//! waiting for its answer, so a change reaching 10,000 open pages costs a few queries, not
+//! 20,000.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex, MutexGuard, PoisonError},
 };
 
 use model::ids::BoardId;
-use store::Db;
-use tokio::sync::watch;
+use store::{Db, StreamAccess};
+use tokio::sync::{watch, OnceCell};
 
 use super::feed;
 
@@ -32,16 +38,45 @@ pub(super) struct Inner {
 
 #[derive(Default)]
 struct Boards {
-    channels: HashMap<BoardId, watch::Sender<i64>>,
+    channels: HashMap<BoardId, Channel>,
     /// Whether the task that feeds the hub from the database runs (started by the first
     /// stream, so a process or test nobody follows opens no listening connection).
     fed: bool,
+    /// The number the next stream to follow a board is known by.
+    next_stream: u64,
+}
+
+/// One board's channel, and who follows it.
+struct Channel {
+    changes: watch::Sender<i64>,
+    /// Each following stream's session key, by the stream's number.
+    sessions: HashMap<u64, String>,
+    /// The latest check of every stream here, and the board number it was made for.
+    checked: Option<(i64, Arc<Check>)>,
+}
+
+/// One check of all of a board's streams, run once by whichever stream needs it first:
+/// `None` when the database did not answer. The sessions it asked about are its keys.
+type Check = OnceCell<Option<HashMap<String, StreamAccess>>>;
+
+/// What a check said of one stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checked {
+    /// The stream's access, from the check of all the board's streams.
+    Access(StreamAccess),
+    /// The stream began following after the check asked: check it alone.
+    NotAsked,
+    /// The database did not answer.
+    Failed,
 }
 
 /// One stream's hold on one board's channel; the channel goes when the last hold does.
 pub struct Following {
     pub board_id: BoardId,
     pub changes: watch::Receiver<i64>,
+    /// This stream's number on the board's channel, and its session's key.
+    stream: u64,
+    session_key: String,
     hub: Arc<Inner>,
 }
 
@@ -56,21 +91,30 @@ impl LiveHub {
         }
     }
 
-    /// Starts following `board_id` (the caller has checked the person may).
-    pub fn follow(&self, board_id: &BoardId) -> Following {
+    /// Starts following `board_id` for the session `session_key` (`store::session_key`; the
+    /// caller has checked the person may).
+    pub fn follow(&self, board_id: &BoardId, session_key: &str) -> Following {
         let mut boards = self.inner.lock();
         if !boards.fed {
             boards.fed = true;
             feed::start(&self.inner);
         }
-        let changes = boards
+        let stream = boards.next_stream;
+        boards.next_stream += 1;
+        let channel = boards
             .channels
             .entry(board_id.clone())
-            .or_insert_with(|| watch::channel(0).0)
-            .subscribe();
+            .or_insert_with(|| Channel {
+                changes: watch::channel(0).0,
+                sessions: HashMap::new(),
+                checked: None,
+            });
+        channel.sessions.insert(stream, session_key.to_string());
         Following {
             board_id: board_id.clone(),
-            changes,
+            changes: channel.changes.subscribe(),
+            stream,
+            session_key: session_key.to_string(),
             hub: self.inner.clone(),
         }
     }
@@ -100,7 +144,7 @@ impl LiveHub {
         let follows = boards
             .channels
             .values()
-            .map(watch::Sender::receiver_count)
+            .map(|channel| channel.changes.receiver_count())
             .sum();
         (boards.channels.len(), follows)
     }
@@ -116,7 +160,7 @@ impl Inner {
         if let Some(channel) = self.lock().channels.get(board_id) {
             // Numbers only go up; an older or repeated one (two processes' notices, a
             // re-read after a reconnect) wakes nobody.
-            channel.send_if_modified(|latest| {
+            channel.changes.send_if_modified(|latest| {
                 let news = seq > *latest;
                 if news {
                     *latest = seq;
@@ -134,17 +178,65 @@ impl Inner {
     pub(super) fn closing(&self) -> watch::Receiver<bool> {
         self.closing.subscribe()
     }
+
+    /// The check of `board_id`'s streams good for number `seq`: the latest one if it was made
+    /// for `seq` or later (it ran after `seq` was published), else a new one, not yet run.
+    fn check_for(&self, board_id: &BoardId, seq: i64) -> Option<Arc<Check>> {
+        let mut boards = self.lock();
+        let channel = boards.channels.get_mut(board_id)?;
+        match &channel.checked {
+            Some((made_for, check)) if *made_for >= seq => Some(check.clone()),
+            _ => {
+                let check = Arc::new(Check::new());
+                channel.checked = Some((seq, check.clone()));
+                Some(check)
+            }
+        }
+    }
+
+    /// The session keys of every stream following `board_id` now.
+    fn sessions_of(&self, board_id: &BoardId) -> HashSet<String> {
+        self.lock()
+            .channels
+            .get(board_id)
+            .map(|channel| channel.sessions.values().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Following {
+    /// Whether this stream's person may still hear that the board reached `seq`, from one
+    /// check of all the board's streams here. If this stream's request ends while it runs the
+    /// check, the next stream waiting takes it over (`OnceCell` starts it again).
+    pub async fn access_at(&self, seq: i64) -> Checked {
+        let Some(check) = self.hub.check_for(&self.board_id, seq) else {
+            return Checked::NotAsked;
+        };
+        let found = check
+            .get_or_init(|| async {
+                let sessions = self.hub.sessions_of(&self.board_id);
+                let found = self.hub.db.stream_access(&self.board_id, &sessions).await;
+                found.ok()
+            })
+            .await;
+        match found {
+            None => Checked::Failed,
+            Some(access) => access
+                .get(&self.session_key)
+                .map_or(Checked::NotAsked, |access| Checked::Access(*access)),
+        }
+    }
 }
 
 impl Drop for Following {
     fn drop(&mut self) {
         let mut boards = self.hub.lock();
+        let Some(channel) = boards.channels.get_mut(&self.board_id) else {
+            return;
+        };
+        channel.sessions.remove(&self.stream);
         // Our own receiver still counts here; under the lock nobody can subscribe meanwhile.
-        if boards
-            .channels
-            .get(&self.board_id)
-            .is_some_and(|channel| channel.receiver_count() <= 1)
-        {
+        if channel.changes.receiver_count() <= 1 {
             boards.channels.remove(&self.board_id);
         }
     }
@@ -171,8 +263,8 @@ mod tests {
     async fn a_channel_lives_while_someone_follows_the_board() {
         let hub = hub().await;
         let elm = BoardId::from("elm");
-        let first = hub.follow(&elm);
-        let second = hub.follow(&elm);
+        let first = hub.follow(&elm, "a");
+        let second = hub.follow(&elm, "b");
         assert_eq!(hub.counts(), (1, 2));
         drop(first);
         assert_eq!(hub.counts(), (1, 1));
@@ -185,8 +277,8 @@ mod tests {
     async fn numbers_only_go_up_and_reach_every_follower() {
         let hub = hub().await;
         let [elm, ash] = ["elm", "ash"].map(BoardId::from);
-        let mut a = hub.follow(&elm);
-        let mut b = hub.follow(&elm);
+        let mut a = hub.follow(&elm, "a");
+        let mut b = hub.follow(&elm, "b");
         hub.publish(&elm, 3);
         hub.publish(&elm, 2);
         hub.publish(&ash, 9);
