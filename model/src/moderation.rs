@@ -52,6 +52,7 @@ named_values! {
         LetHelperGo => "let_helper_go", "Let the helper go";
         ShareDetails => "share_details", "Agreed to share how to reach them";
         DeleteAccount => "delete_account", "Deleted their account";
+        HandOverOrganising => "hand_over_organising", "Went, leaving the member longest here as organiser";
     }
 }
 

@@ -2,14 +2,19 @@
 //! what they were helping with, or taking up, is open again for someone else, each post with a
 //! new change number so every phone hears of it. Nobody is left waiting on a helper who can no
 //! longer see the board, and a departed helper keeps no hold on a neighbour's contact details.
+//! When the last organiser goes (they leave, or delete their account), the member longest on the
+//! board becomes its organiser, so a street is never left with nobody who can invite a neighbour
+//! or hide a post.
 
 use model::{
     ids::{BoardId, UserId},
-    AppError,
+    moderation::AuditAction,
+    AppError, Role,
 };
 use sqlx::{Any, Transaction};
 
 use crate::{
+    audit::Audit,
     changes::{bump_sequence, Moved},
     claims::REOPENED,
     error::OrInternal,
@@ -29,7 +34,56 @@ pub(crate) async fn depart(
         .execute(&mut **tx)
         .await
         .internal()?;
+    keep_an_organiser(tx, board_id, member_id).await?;
     reopen_what_they_held(tx, board_id, member_id, now).await
+}
+
+/// If `departed` was the board's last organiser, makes the member longest on the board its
+/// organiser (never a partner's staff: partners support a street, they do not run it), and
+/// says so in the board's log.
+async fn keep_an_organiser(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &BoardId,
+    departed: &UserId,
+) -> Result<(), AppError> {
+    let organisers: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE board_id = $1 AND role = $2")
+            .bind(board_id.as_str())
+            .bind(Role::Organiser.as_str())
+            .fetch_one(&mut **tx)
+            .await
+            .internal()?;
+    if organisers > 0 {
+        return Ok(());
+    }
+    let longest: Option<String> = sqlx::query_scalar(
+        "SELECT user_id FROM memberships WHERE board_id = $1 AND role <> $2 \
+         ORDER BY joined_at_ms, user_id LIMIT 1",
+    )
+    .bind(board_id.as_str())
+    .bind(Role::Partner.as_str())
+    .fetch_optional(&mut **tx)
+    .await
+    .internal()?;
+    let Some(longest) = longest.map(UserId::from) else {
+        return Ok(());
+    };
+    sqlx::query("UPDATE memberships SET role = $1 WHERE board_id = $2 AND user_id = $3")
+        .bind(Role::Organiser.as_str())
+        .bind(board_id.as_str())
+        .bind(longest.as_str())
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+    let handed_over = Audit {
+        board_id,
+        actor_id: departed,
+        action: AuditAction::HandOverOrganising,
+        post_id: None,
+        member_id: Some(&longest),
+        reason: "",
+    };
+    handed_over.record(&mut **tx).await
 }
 
 /// Opens again every post on `board_id` that `member_id` holds; the last change number it

@@ -198,3 +198,35 @@ on_both_backends! {
         assert_eq!(pulled.posts[0].card.reply_count, 0);
     }
 }
+
+on_both_backends! {
+    async fn the_last_organiser_going_leaves_the_member_longest_there_as_organiser(backend: Backend) {
+        use model::{moderation::AuditAction, Role};
+        let s = street(backend).await;
+        let role_of = |viewer: model::views::Viewer| {
+            let db = s.db.clone();
+            async move {
+                db.my_boards(&viewer).await.expect("boards").first().map(|b| b.role)
+            }
+        };
+        // Asha, who started the board, deletes her account: Ben joined first.
+        s.db.delete_account(&s.asha, PASSWORD.into(), false).await.expect("deleted");
+        assert_eq!(role_of(s.ben.clone()).await, Some(Role::Organiser));
+        assert_eq!(role_of(s.cara.clone()).await, Some(Role::Neighbour));
+        let page = s.db.moderation_page(&s.ben, &s.board.slug).await.expect("Ben runs the board");
+        let handed = page
+            .log
+            .iter()
+            .find(|e| e.action == AuditAction::HandOverOrganising)
+            .expect("logged");
+        assert_eq!(handed.actor_name, store::FORMER_NEIGHBOUR, "no name for the deleted");
+        assert_eq!(handed.member_name.as_deref(), Some("Ben"));
+
+        // Ben leaves in turn: Cara is next. Dev, a neighbour still, stays one.
+        s.db.leave_board(&s.ben, &s.board.slug).await.expect("left");
+        assert_eq!(role_of(s.cara.clone()).await, Some(Role::Organiser));
+        assert_eq!(role_of(s.dev.clone()).await, Some(Role::Neighbour));
+        let organisers = count(&s.db, "memberships WHERE role = 'organiser'").await;
+        assert_eq!(organisers, 1, "one organiser, not one more each time");
+    }
+}

@@ -8,6 +8,7 @@ use super::overlay::{apply_to_card, new_post_card, Me};
 use super::wire::{BoardHeader, PullResponse, SyncedPost};
 use crate::{
     ids::PostId,
+    moderation::sees_hidden_posts,
     rules::{permissions, PostFacts},
     views::{BoardFilter, BoardMember, BoardSummary, PostCard, PostDetail, ReplyView},
     MutationKind, PostStatus,
@@ -41,7 +42,13 @@ impl LocalBoard {
     }
 
     /// The board's own details as the server just gave them (name, members, role, invite).
+    /// When the person's role changes what they may see (they became the board's organiser
+    /// when the last one left), the copy is pulled again from the start: hidden posts they may
+    /// now see, or tombstones for those they no longer may, changed nothing after the cursor.
     pub fn refresh_from(&mut self, header: BoardHeader) {
+        if sees_hidden_posts(header.board.role) != sees_hidden_posts(self.board.role) {
+            self.cursor = 0;
+        }
         self.board = header.board;
         self.me = header.me;
         self.invite_code = header.invite_code;
@@ -250,6 +257,33 @@ mod tests {
         let cards = local.cards(&BoardFilter::default(), 0);
         assert_eq!(ids(&cards), ["c", "a"], "newest first, b removed");
         assert_eq!(cards[1].status, PostStatus::Claimed, "the newer copy won");
+    }
+
+    #[test]
+    fn becoming_the_organiser_pulls_the_board_again_from_the_start() {
+        let mut local = board();
+        local.apply_pull(pull(vec![post("a", 1)], &[], 7, false), 10);
+        let same = header("board", "cara");
+        local.refresh_from(same.clone());
+        assert_eq!(
+            local.cursor, 7,
+            "nothing new to see: carry on from the cursor"
+        );
+
+        // The last organiser left and Cara now runs the board: hidden posts, which no pull
+        // after the cursor will bring, are hers to see.
+        let mut organiser = same;
+        organiser.board.role = crate::Role::Organiser;
+        local.refresh_from(organiser.clone());
+        assert_eq!(local.cursor, 0, "pulled again from the start");
+        assert_eq!(
+            ids(&local.cards(&BoardFilter::default(), 0)),
+            ["a"],
+            "the copy is kept meanwhile"
+        );
+        local.apply_pull(pull(vec![], &[], 9, false), 20);
+        local.refresh_from(organiser);
+        assert_eq!(local.cursor, 9, "and only once");
     }
 
     #[test]
