@@ -29,7 +29,7 @@ use std::{
 };
 
 use model::{
-    ids::{new_id, now_ms, BoardId, PostId},
+    ids::{new_id, now_ms, BoardId, PostId, UserId},
     sync::wire::{PullResponse, PushRequest, PushResponse, PushResult, SyncedPost},
     views::{BoardSummary, Viewer},
     Mutation, MutationKind, Outcome,
@@ -123,8 +123,18 @@ impl Servers {
 }
 
 /// Starts the binary on a free port with the limits a flood test needs lifted, and waits until
-/// `/healthz` says it takes writes.
+/// `/healthz` says it takes writes. A process that ends at once (the port taken meanwhile by
+/// another test's socket) is started again on another port.
 async fn start_process(url: &str, log_dir: &std::path::Path, which: usize) -> Process {
+    for _ in 0..3 {
+        if let Some(process) = try_start_process(url, log_dir, which).await {
+            return process;
+        }
+    }
+    panic!("process {which} ended at start three times: see its logs in {log_dir:?}");
+}
+
+async fn try_start_process(url: &str, log_dir: &std::path::Path, which: usize) -> Option<Process> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
@@ -132,7 +142,7 @@ async fn start_process(url: &str, log_dir: &std::path::Path, which: usize) -> Pr
     let address = SocketAddr::from(([127, 0, 0, 1], port));
     let log_path = log_dir.join(format!("process-{which}-{port}.log"));
     let log = std::fs::File::create(&log_path).expect("a log file");
-    let child = Command::new(env!("CARGO_BIN_EXE_streetboard"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_streetboard"))
         .env("DATABASE_URL", url)
         .env("STREETBOARD_ADDR", address.to_string())
         .env("STREETBOARD_WRITES_PER_MINUTE", "1000000")
@@ -146,10 +156,15 @@ async fn start_process(url: &str, log_dir: &std::path::Path, which: usize) -> Pr
         .expect("start the streetboard binary");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
+        if child.try_wait().expect("the process's state").is_some() {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            eprintln!("process {which} ended at start on {address}:\n{log}");
+            return None;
+        }
         if let Ok(Ok((200, _))) =
             tokio::time::timeout(REQUEST_TIMEOUT, exchange(address, get_request("/healthz"))).await
         {
-            return Process { child, address };
+            return Some(Process { child, address });
         }
         if tokio::time::Instant::now() > deadline {
             let log = std::fs::read_to_string(&log_path).unwrap_or_default();
@@ -172,26 +187,49 @@ fn push_request(token: &str, push: &PushRequest) -> String {
     )
 }
 
-/// Sends `request` and reads the whole answer: its status and body. An error is a connection
-/// refused, reset or closed early, as a phone sees a server that was killed.
-async fn exchange(address: SocketAddr, request: String) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(address).await?;
-    stream.write_all(request.as_bytes()).await?;
+/// How an exchange with a server failed.
+#[derive(Debug)]
+enum Broke {
+    /// Before the whole request was sent: refused, or reset while sending (the server down or
+    /// being killed). The server cannot have acted on it.
+    Sending,
+    /// After the whole request was sent: the answer never came whole. The server may have
+    /// acted on it; only sending it again tells.
+    Answering,
+}
+
+/// Sends `request` and reads the whole answer: its status and body, or where it broke, as a
+/// phone sees a server that was killed.
+async fn exchange(address: SocketAddr, request: String) -> Result<(u16, String), Broke> {
+    let mut stream = TcpStream::connect(address)
+        .await
+        .map_err(|_| Broke::Sending)?;
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|_| Broke::Sending)?;
     let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await?;
+    stream
+        .read_to_end(&mut answer)
+        .await
+        .map_err(|_| Broke::Answering)?;
     let answer = String::from_utf8_lossy(&answer);
-    let broken = || std::io::Error::other("an answer cut short");
-    let (head, body) = answer.split_once("\r\n\r\n").ok_or_else(broken)?;
+    let (head, body) = answer.split_once("\r\n\r\n").ok_or(Broke::Answering)?;
     let status = head
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(broken)?;
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(body).ok_or_else(broken)?
+        .ok_or(Broke::Answering)?;
+    let head = head.to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    let body = if head.contains("transfer-encoding: chunked") {
+        dechunk(body).ok_or(Broke::Answering)?
+    } else if length.is_some_and(|length| length != body.len()) {
+        // Closed part way through the body (the process killed between two writes).
+        return Err(Broke::Answering);
     } else {
         body.to_string()
     };
@@ -235,8 +273,10 @@ struct Phone {
 #[derive(Default)]
 struct Told {
     outcomes: HashMap<String, Outcome>,
-    /// Pushes that failed because the server was killed under them (or was down).
+    /// Pushes that failed because the server was down, being killed or busy.
     lost: usize,
+    /// Of those, pushes sent whole whose answer never came: the server killed under them.
+    lost_in_flight: usize,
     /// Pushes the phone cut on purpose.
     cut: usize,
     /// Writes sent again after their answer; each answered as the first time.
@@ -343,18 +383,26 @@ async fn run_phone(
                 push_once(address, request.clone()),
                 push_once(twin, request)
             );
-            if let (Some(one), Some(two)) = (&one, &two) {
-                assert_eq!(one, two, "the two copies of one batch are answered alike");
-                told.doubled += 1;
+            match (one, two) {
+                (Pushed::Answered(one), Pushed::Answered(two)) => {
+                    assert_eq!(one, two, "the two copies of one batch are answered alike");
+                    told.doubled += 1;
+                    Pushed::Answered(one)
+                }
+                (Pushed::Answered(one), _) | (_, Pushed::Answered(one)) => Pushed::Answered(one),
+                (one, _) => one,
             }
-            one.or(two)
         } else {
             push_once(address, request).await
         };
-        let Some(results) = answers else {
-            told.lost += 1;
-            tokio::time::sleep(Duration::from_millis(rng.random_range(5..40))).await;
-            continue;
+        let results = match answers {
+            Pushed::Answered(results) => results,
+            lost => {
+                told.lost += 1;
+                told.lost_in_flight += usize::from(lost == Pushed::LostInFlight);
+                tokio::time::sleep(Duration::from_millis(rng.random_range(5..40))).await;
+                continue;
+            }
         };
         assert_eq!(results.len(), batch.len(), "one answer per write");
         for (mutation, result) in batch.into_iter().zip(results) {
@@ -378,15 +426,25 @@ async fn run_phone(
     told
 }
 
-/// One push, its results; `None` when the connection was lost (the server killed, or starting)
-/// or the server said it is busy. Any other refusal of the whole push is a bug.
-async fn push_once(address: SocketAddr, request: String) -> Option<Vec<PushResult>> {
+/// What became of one push, as its phone saw it.
+#[derive(Debug, PartialEq)]
+enum Pushed {
+    Answered(Vec<PushResult>),
+    /// Never reached the server whole, or the server said it is busy: nothing was done.
+    NotTaken,
+    /// Sent whole, no whole answer: it may have been applied.
+    LostInFlight,
+}
+
+/// One push. A refusal of the whole push other than "busy" is a bug.
+async fn push_once(address: SocketAddr, request: String) -> Pushed {
     match tokio::time::timeout(REQUEST_TIMEOUT, exchange(address, request)).await {
         Ok(Ok((200, body))) => {
             let response: PushResponse = serde_json::from_str(&body).expect("a push response");
-            Some(response.results)
+            Pushed::Answered(response.results)
         }
-        Ok(Ok((503, _))) | Ok(Err(_)) | Err(_) => None,
+        Ok(Ok((503, _))) | Ok(Err(Broke::Sending)) => Pushed::NotTaken,
+        Ok(Err(Broke::Answering)) | Err(_) => Pushed::LostInFlight,
         Ok(Ok((status, body))) => panic!("a push was refused with {status}: {body}"),
     }
 }
@@ -432,8 +490,14 @@ impl Copy {
         Some(page.more)
     }
 
-    /// Pulls until the server says there is no more.
+    /// Pulls until the server says there is no more (within the run's bound).
     async fn pull_all(&mut self, servers: &Servers, token: &str, board: &BoardId) {
+        tokio::time::timeout(RUN_BOUND, self.pull_until_done(servers, token, board))
+            .await
+            .expect("the board pulled to its end within the run's bound");
+    }
+
+    async fn pull_until_done(&mut self, servers: &Servers, token: &str, board: &BoardId) {
         let mut rng = SmallRng::seed_from_u64(0);
         loop {
             match self
@@ -507,13 +571,16 @@ on_both_backends! {
         eprintln!("fault harness on {backend:?}: seed {seed} (STREETBOARD_FAULT_SEED)");
         let mut rng = SmallRng::seed_from_u64(seed);
 
-        let mut planned: HashMap<String, Mutation> = HashMap::new();
+        // Every write the phones will send, and whose it is; and each phone's, in order.
+        let mut planned: HashMap<String, (Mutation, UserId)> = HashMap::new();
+        let mut plans: Vec<(UserId, Vec<Mutation>)> = Vec::new();
         // Writes answered so far, across phones: the killer's clock.
         let answered_so_far = Arc::new(AtomicUsize::new(0));
         let mut phones = tokio::task::JoinSet::new();
         for (viewer, token) in &people {
             let writes = plan(&mut rng, viewer, &board.id, &street_posts);
-            planned.extend(writes.iter().map(|m| (m.id.clone(), m.clone())));
+            planned.extend(writes.iter().map(|m| (m.id.clone(), (m.clone(), viewer.user_id.clone()))));
+            plans.push((viewer.user_id.clone(), writes.clone()));
             let phone = Phone { viewer: viewer.clone(), token: token.clone(), writes };
             phones.spawn(run_phone(
                 servers.clone(),
@@ -524,6 +591,11 @@ on_both_backends! {
         }
         assert_eq!(planned.len(), PHONES * WRITES_EACH);
 
+        let seq_at_start: i64 = sqlx::query_scalar("SELECT last_seq FROM boards WHERE id = $1")
+            .bind(board.id.as_str())
+            .fetch_one(db.pool())
+            .await
+            .expect("the board's number");
         // The reader pulls the whole time, its cursor kept across kills, until told to stop.
         let stop_reading = Arc::new(AtomicBool::new(false));
         let reader = {
@@ -532,11 +604,14 @@ on_both_backends! {
             tokio::spawn(async move {
                 let mut rng = SmallRng::seed_from_u64(1);
                 let mut copy = Copy::default();
+                // Whether a page taken during the run carried a change the phones made.
+                let mut followed_the_run = false;
                 while !stop.load(Ordering::Relaxed) {
                     copy.pull_page(servers.any_address(&mut rng), &token, &board_id).await;
+                    followed_the_run |= copy.cursor > seq_at_start;
                     tokio::time::sleep(Duration::from_millis(rng.random_range(0..15))).await;
                 }
-                copy
+                (copy, followed_the_run)
             })
         };
 
@@ -547,14 +622,16 @@ on_both_backends! {
             let (servers, answered_so_far) = (servers.clone(), answered_so_far.clone());
             let mut rng = SmallRng::seed_from_u64(rng.random());
             tokio::spawn(async move {
+                let mut while_writing = 0;
                 for kill in 1..=KILLS {
                     while answered_so_far.load(Ordering::Relaxed) < kill * total / (KILLS + 1) {
                         tokio::time::sleep(Duration::from_millis(2)).await;
                     }
                     tokio::time::sleep(Duration::from_micros(rng.random_range(0..20_000))).await;
+                    while_writing += usize::from(answered_so_far.load(Ordering::Relaxed) < total);
                     servers.kill_and_restart(rng.random_range(0..process_count)).await;
                 }
-                KILLS
+                while_writing
             })
         };
 
@@ -564,36 +641,46 @@ on_both_backends! {
         .await
         .expect("every write answered within the run's bound");
         stop_reading.store(true, Ordering::Relaxed);
-        let mut reading = reader.await.expect("the reader");
+        let (mut reading, followed_the_run) = reader.await.expect("the reader");
+        assert!(followed_the_run, "the reader took pages while the phones wrote");
         assert_eq!(kills, KILLS, "every kill came while the phones were writing");
 
         let mut told: HashMap<String, Outcome> = HashMap::new();
-        let (mut lost, mut cut, mut resent, mut doubled) = (0, 0, 0, 0);
+        let (mut lost, mut in_flight, mut cut, mut resent, mut doubled) = (0, 0, 0, 0, 0);
         for phone in phones_told {
             told.extend(phone.outcomes);
-            (lost, cut, resent, doubled) = (
+            (lost, in_flight, cut, resent, doubled) = (
                 lost + phone.lost,
+                in_flight + phone.lost_in_flight,
                 cut + phone.cut,
                 resent + phone.resent,
                 doubled + phone.doubled,
             );
         }
         eprintln!(
-            "{} writes answered ({} applied); {kills} kills; {lost} pushes lost to a kill, \
-             {cut} cut by the phone, {resent} writes sent again, {doubled} batches doubled",
+            "{} writes answered ({} applied); {kills} kills; {lost} pushes lost to a kill or a \
+             busy server ({in_flight} sent whole), {cut} cut by the phone, {resent} writes sent \
+             again, {doubled} batches doubled",
             told.len(),
             told.values().filter(|o| **o == Outcome::Applied).count(),
         );
         assert_eq!(told.len(), total, "every write was answered at last");
-        assert!(lost > 0, "no push met a killed server");
+        assert!(in_flight > 0, "no kill came while a push was being answered");
         assert!(cut > 0 && resent > 0 && doubled > 0, "every kind of fault came");
 
         // Each write is recorded once, as it was answered, and made once.
         let (mut posts_made, mut replies_made) = (0, 0);
         for (id, outcome) in &told {
             assert_eq!(rows_with(&db, "mutations", "id", id).await, 1, "the record of {id}");
+            let stored: String = sqlx::query_scalar("SELECT outcome FROM mutations WHERE id = $1")
+                .bind(id)
+                .fetch_one(db.pool())
+                .await
+                .expect("the record's outcome");
+            let stored: Outcome = serde_json::from_str(&stored).expect("an outcome");
+            assert_eq!(&stored, outcome, "write {id} is recorded as it was answered");
             let made = *outcome == Outcome::Applied;
-            match &planned[id].kind {
+            match &planned[id].0.kind {
                 MutationKind::CreatePost { post_id, .. } => {
                     assert_eq!(
                         rows_with(&db, "posts", "id", post_id.as_str()).await,
@@ -613,6 +700,36 @@ on_both_backends! {
                 _ => {}
             }
         }
+        // Claims and hand-backs made as answered: replaying each phone's writes in its own
+        // order (no one else can take a post from its helper here), a phone holds a post now
+        // exactly when its last claim or hand-back of it that applied was a claim.
+        let mut holds: HashSet<(PostId, UserId)> = HashSet::new();
+        for (whose, writes) in &plans {
+            for mutation in writes {
+                if told[&mutation.id] != Outcome::Applied {
+                    continue;
+                }
+                match &mutation.kind {
+                    MutationKind::Claim { post_id } => {
+                        holds.insert((post_id.clone(), whose.clone()));
+                    }
+                    MutationKind::Release { post_id } => {
+                        holds.remove(&(post_id.clone(), whose.clone()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let held: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, claimed_by FROM posts WHERE status = 'claimed'")
+                .fetch_all(db.pool())
+                .await
+                .expect("claimed posts");
+        let held: HashSet<(PostId, UserId)> = held
+            .into_iter()
+            .map(|(post, holder)| (PostId::from(post), UserId::from(holder)))
+            .collect();
+        assert_eq!(held, holds, "who holds which post, against the claims and hand-backs answered");
         // Nothing more: no record, post or reply of a write the phones did not send.
         assert_eq!(
             count(&db, "SELECT COUNT(*) FROM mutations").await,
@@ -629,7 +746,6 @@ on_both_backends! {
         // The reader's copy, made of pages pulled between kills, is the board as a fresh pull
         // sees it: no change committed out of order behind the reader's cursor.
         let token = &people[0].1;
-        assert!(reading.cursor > 0, "the reader pulled during the run");
         reading.pull_all(&servers, token, &board.id).await;
         let mut fresh = Copy::default();
         fresh.pull_all(&servers, token, &board.id).await;

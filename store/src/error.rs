@@ -9,11 +9,24 @@ pub(crate) trait OrInternal<T> {
     fn internal(self) -> Result<T, AppError>;
 }
 
+/// How long a person is asked to wait when every database connection stayed busy.
+const BUSY_RETRY_SECS: u64 = 5;
+
 impl<T> OrInternal<T> for Result<T, sqlx::Error> {
     fn internal(self) -> Result<T, AppError> {
-        self.map_err(|e| {
-            tracing::error!("database: {e}");
-            AppError::Internal
+        self.map_err(|e| match e {
+            // Every connection stayed busy for the pool's whole wait: the server is overloaded,
+            // not broken, and nothing was done; the phone (or person) tries again shortly.
+            sqlx::Error::PoolTimedOut => {
+                tracing::warn!("database: every connection stayed busy");
+                AppError::Busy {
+                    retry_after_secs: BUSY_RETRY_SECS,
+                }
+            }
+            e => {
+                tracing::error!("database: {e}");
+                AppError::Internal
+            }
         })
     }
 }
