@@ -407,6 +407,12 @@ on_both_backends! {
         assert_eq!(newest.status(), StatusCode::OK, "never turned away by her own lost streams");
         let oldest = &mut dees[0];
         oldest.next().await;
+        let replaced = oldest.next().await;
+        assert_eq!(
+            replaced.event.as_deref(),
+            Some("replaced"),
+            "told why, so its page does not reconnect and end the next oldest in turn"
+        );
         assert!(oldest.ends_within(PATIENCE).await, "her oldest stream ends");
         // Someone else on the board is not held up by Dee's streams.
         assert_eq!(open(&w.app, Some(&w.ben.token), &query).await.status(), StatusCode::OK);

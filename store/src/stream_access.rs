@@ -27,6 +27,10 @@ pub enum StreamAccess {
 /// values, and few enough that the query plan stays an index lookup per session.
 const SESSIONS_PER_QUERY: usize = 500;
 
+/// The lengths a query's list of sessions is padded to (repeating one), so a few statements
+/// are prepared and cached, not one per number of streams.
+const LIST_LENGTHS: [usize; 4] = [1, 10, 100, SESSIONS_PER_QUERY];
+
 /// The key a stream is checked by: the session token's stored hash, so what a process keeps
 /// per open stream is no secret.
 pub fn session_key(token: &str) -> String {
@@ -48,7 +52,11 @@ impl Db {
             .collect();
         let keys: Vec<&String> = session_keys.iter().collect();
         for chunk in keys.chunks(SESSIONS_PER_QUERY) {
-            let placeholders: Vec<String> = (4..4 + chunk.len()).map(|n| format!("${n}")).collect();
+            let length = LIST_LENGTHS
+                .into_iter()
+                .find(|length| *length >= chunk.len())
+                .unwrap_or(SESSIONS_PER_QUERY);
+            let placeholders: Vec<String> = (4..4 + length).map(|n| format!("${n}")).collect();
             // Membership is a row in `memberships`, as `access::membership_in` reads it.
             let sql = format!(
                 "SELECT s.token_hash, \
@@ -62,8 +70,8 @@ impl Db {
                 .bind(board_id.as_str())
                 .bind(not_expired_at)
                 .bind(used_since);
-            for key in chunk {
-                query = query.bind(key.as_str());
+            for n in 0..length {
+                query = query.bind(chunk[n.min(chunk.len() - 1)].as_str());
             }
             for (key, memberships) in query.fetch_all(self.pool()).await.internal()? {
                 let found = if memberships > 0 {

@@ -19,23 +19,34 @@ pub enum Heard {
     Changed { board_id: BoardId, seq: i64 },
     /// The server refused or closed the stream for good (signed out, or off a board).
     Gone,
+    /// The server ended the stream for a newer page of the same person.
+    Replaced,
 }
+
+/// What a named event means.
+type Meaning = fn() -> Heard;
+
+/// The named events besides plain messages, and what each means.
+const NAMED: [(&str, Meaning); 2] = [("gone", || Heard::Gone), ("replaced", || Heard::Replaced)];
 
 /// The open stream, the boards it follows, and its handlers (kept alive with it).
 struct Stream {
     boards: Vec<BoardId>,
     source: EventSource,
     _on_changed: Closure<dyn FnMut(MessageEvent)>,
-    on_gone: Closure<dyn FnMut(MessageEvent)>,
+    /// The handler of each of `NAMED`, in its order.
+    on_named: Vec<Closure<dyn FnMut(MessageEvent)>>,
 }
 
 impl Drop for Stream {
     fn drop(&mut self) {
         // Unhook first: the browser must never call a handler that is gone.
         self.source.set_onmessage(None);
-        let _ = self
-            .source
-            .remove_event_listener_with_callback("gone", self.on_gone.as_ref().unchecked_ref());
+        for ((name, _), handler) in NAMED.iter().zip(&self.on_named) {
+            let _ = self
+                .source
+                .remove_event_listener_with_callback(name, handler.as_ref().unchecked_ref());
+        }
         self.source.close();
     }
 }
@@ -91,14 +102,26 @@ fn open(
             });
         }
     });
-    let on_gone =
-        Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| on_heard(Heard::Gone));
     source.set_onmessage(Some(on_changed.as_ref().unchecked_ref()));
-    source.add_event_listener_with_callback("gone", on_gone.as_ref().unchecked_ref())?;
-    Ok(Stream {
+    let on_named = NAMED
+        .iter()
+        .map(|(_, meaning)| {
+            let (heard, meaning) = (on_heard.clone(), *meaning);
+            Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| heard(meaning()))
+        })
+        .collect();
+    // Made whole before any handler is added, so a failure part way unhooks what was added
+    // (dropping it) and never leaves the browser a handler that is gone.
+    let stream = Stream {
         boards,
         source,
         _on_changed: on_changed,
-        on_gone,
-    })
+        on_named,
+    };
+    for ((name, _), handler) in NAMED.iter().zip(&stream.on_named) {
+        stream
+            .source
+            .add_event_listener_with_callback(name, handler.as_ref().unchecked_ref())?;
+    }
+    Ok(stream)
 }

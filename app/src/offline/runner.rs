@@ -167,6 +167,7 @@ fn carry_out(h: SyncHandle, command: Command) {
                 match heard {
                     Heard::Changed { board_id, seq } => Event::BoardChanged { board_id, seq },
                     Heard::Gone => Event::StreamGone,
+                    Heard::Replaced => Event::StreamReplaced,
                 },
             )
         }),

@@ -208,24 +208,44 @@ fn events_stream(live: Live) -> impl Stream<Item = Result<Event, Infallible>> + 
             if live.done || live.following.is_empty() {
                 return None;
             }
-            let index = next_change(
+            match next_change(
                 &mut live.following,
                 &mut live.closing,
                 &mut live.permit.ended,
             )
-            .await?;
-            live.send_news(index).await;
+            .await
+            {
+                Next::Changed(index) => live.send_news(index).await,
+                Next::Closing => return None,
+                // Said, so the page does not reconnect at once and end the person's next
+                // oldest stream in turn (`Event::StreamReplaced` in the engine).
+                Next::Replaced => {
+                    live.ready
+                        .push_back(Event::default().event("replaced").data("{}"));
+                    live.done = true;
+                }
+            }
         }
     })
 }
 
-/// Waits for a followed board to change (its index), or `None` when the stream is to end: the
-/// server stops, or a newer stream of the same person took this one's place.
+/// What a stream waits for next.
+enum Next {
+    /// A followed board changed: its index.
+    Changed(usize),
+    /// The server stops (or the hub went): end at once.
+    Closing,
+    /// A newer stream of the same person took this one's place: say so, then end.
+    Replaced,
+}
+
+/// Waits for a followed board to change, the server to stop, or a newer stream of the same
+/// person to take this one's place.
 async fn next_change(
     following: &mut [Follow],
     closing: &mut watch::Receiver<bool>,
     replaced: &mut oneshot::Receiver<()>,
-) -> Option<usize> {
+) -> Next {
     let changes = following.iter_mut().enumerate().map(|(index, follow)| {
         Box::pin(async move {
             // The hub keeps the sender while we follow, so this fails only if it is gone.
@@ -239,9 +259,11 @@ async fn next_change(
         })
     });
     tokio::select! {
-        _ = closing.wait_for(|closing| *closing) => None,
-        _ = replaced => None,
-        (index, _, _) = futures_util::future::select_all(changes) => index,
+        _ = closing.wait_for(|closing| *closing) => Next::Closing,
+        _ = replaced => Next::Replaced,
+        (index, _, _) = futures_util::future::select_all(changes) => {
+            index.map_or(Next::Closing, Next::Changed)
+        }
     }
 }
 

@@ -8,18 +8,22 @@
 //!
 //! Before a stream passes a number on, its session and membership are checked again. The hub
 //! does that once per board and number for all of the board's streams here (one query per few
-//! hundred sessions, `Db::stream_access`), the first stream to wake running it and the others
-//! waiting for its answer, so a change reaching 10,000 open pages costs a few queries, not
-//! 20,000.
+//! hundred sessions, `Db::stream_access`), on a task of its own, every stream waiting for the
+//! same answer; so a change reaching 10,000 open pages costs a few queries, not 20,000, and no
+//! stream's request (one that went away, or one whose phone reads slowly) holds up the others.
 
 use std::{
     collections::{HashMap, HashSet},
     sync::{Arc, Mutex, MutexGuard, PoisonError},
 };
 
+use futures_util::{
+    future::{BoxFuture, Shared},
+    FutureExt,
+};
 use model::ids::BoardId;
 use store::{Db, StreamAccess};
-use tokio::sync::{watch, OnceCell};
+use tokio::sync::watch;
 
 use super::feed;
 
@@ -52,19 +56,21 @@ struct Channel {
     /// Each following stream's session key, by the stream's number.
     sessions: HashMap<u64, String>,
     /// The latest check of every stream here, and the board number it was made for.
-    checked: Option<(i64, Arc<Check>)>,
+    checked: Option<(i64, Check)>,
 }
 
-/// One check of all of a board's streams, run once by whichever stream needs it first:
-/// `None` when the database did not answer. The sessions it asked about are its keys.
-type Check = OnceCell<Option<HashMap<String, StreamAccess>>>;
+/// One check of all of a board's streams, running on a task of its own from the moment it is
+/// made: `None` when the database did not answer. The sessions it asked about are its keys.
+type Check = Shared<BoxFuture<'static, Option<Arc<HashMap<String, StreamAccess>>>>>;
 
 /// What a check said of one stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Checked {
     /// The stream's access, from the check of all the board's streams.
     Access(StreamAccess),
-    /// The stream began following after the check asked: check it alone.
+    /// The check did not ask about this stream: check it alone. (A check is made after the
+    /// number it is for was published, with every stream following then, and a stream that
+    /// follows later starts from that number or a later one; so this is a safety net.)
     NotAsked,
     /// The database did not answer.
     Failed,
@@ -180,46 +186,36 @@ impl Inner {
     }
 
     /// The check of `board_id`'s streams good for number `seq`: the latest one if it was made
-    /// for `seq` or later (it ran after `seq` was published), else a new one, not yet run.
-    fn check_for(&self, board_id: &BoardId, seq: i64) -> Option<Arc<Check>> {
+    /// for `seq` or later (made after `seq` was published), else a new one, begun at once for
+    /// every stream following the board now.
+    fn check_for(&self, board_id: &BoardId, seq: i64) -> Option<Check> {
         let mut boards = self.lock();
         let channel = boards.channels.get_mut(board_id)?;
-        match &channel.checked {
-            Some((made_for, check)) if *made_for >= seq => Some(check.clone()),
-            _ => {
-                let check = Arc::new(Check::new());
-                channel.checked = Some((seq, check.clone()));
-                Some(check)
+        if let Some((made_for, check)) = &channel.checked {
+            if *made_for >= seq {
+                return Some(check.clone());
             }
         }
-    }
-
-    /// The session keys of every stream following `board_id` now.
-    fn sessions_of(&self, board_id: &BoardId) -> HashSet<String> {
-        self.lock()
-            .channels
-            .get(board_id)
-            .map(|channel| channel.sessions.values().cloned().collect())
-            .unwrap_or_default()
+        let sessions: HashSet<String> = channel.sessions.values().cloned().collect();
+        let (db, board) = (self.db.clone(), board_id.clone());
+        let running =
+            tokio::spawn(
+                async move { db.stream_access(&board, &sessions).await.ok().map(Arc::new) },
+            );
+        let check = async move { running.await.ok().flatten() }.boxed().shared();
+        channel.checked = Some((seq, check.clone()));
+        Some(check)
     }
 }
 
 impl Following {
     /// Whether this stream's person may still hear that the board reached `seq`, from one
-    /// check of all the board's streams here. If this stream's request ends while it runs the
-    /// check, the next stream waiting takes it over (`OnceCell` starts it again).
+    /// check of all the board's streams here.
     pub async fn access_at(&self, seq: i64) -> Checked {
         let Some(check) = self.hub.check_for(&self.board_id, seq) else {
             return Checked::NotAsked;
         };
-        let found = check
-            .get_or_init(|| async {
-                let sessions = self.hub.sessions_of(&self.board_id);
-                let found = self.hub.db.stream_access(&self.board_id, &sessions).await;
-                found.ok()
-            })
-            .await;
-        match found {
+        match check.await {
             None => Checked::Failed,
             Some(access) => access
                 .get(&self.session_key)

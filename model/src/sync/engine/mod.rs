@@ -75,6 +75,9 @@ pub struct Engine {
     following: Option<Vec<BoardId>>,
     /// The stream was closed for good: open it again only after a round has sorted out why.
     stream_gone: bool,
+    /// The stream was ended for a newer page of the same person: none until this page is
+    /// looked at again.
+    stream_replaced: bool,
     /// `ready` as last shown.
     shown_ready: bool,
     /// The last ticket given to a change of a stored outbox.
@@ -105,6 +108,7 @@ impl Engine {
             wanted: Wanted::default(),
             following: None,
             stream_gone: false,
+            stream_replaced: false,
             shown_ready: false,
             tickets: 0,
             shown_while_opening: None,
@@ -175,7 +179,12 @@ impl Engine {
                     self.change_outbox(user_id, change);
                 }
             }
-            Event::SyncNow | Event::Online | Event::Visible => self.wanted.full = true,
+            Event::SyncNow | Event::Online => self.wanted.full = true,
+            Event::Visible => {
+                // The page being looked at takes a stream back (ending the person's oldest).
+                self.stream_replaced = false;
+                self.wanted.full = true;
+            }
             Event::Offline => self.set_activity(Activity::Offline),
             Event::Hidden => {}
             Event::Timer => {
@@ -191,6 +200,7 @@ impl Engine {
                 self.stream_gone = true;
                 self.wanted.full = true;
             }
+            Event::StreamReplaced => self.stream_replaced = true,
             Event::OutboxStored { ticket, stored } => self.outbox_stored(ticket, stored),
             Event::Pushed(answer) => self.pushed(answer, env),
             Event::Listed(answer) => self.listed(answer, env),

@@ -33,7 +33,11 @@ enum Step {
         user_id: Option<UserId>,
     },
     Listing,
-    Pulling(BoardId),
+    /// A page of a board's changes since `since`, the copy's cursor when it was asked.
+    Pulling {
+        board_id: BoardId,
+        since: i64,
+    },
 }
 
 impl Engine {
@@ -188,10 +192,18 @@ impl Engine {
             };
             if let Some(board) = self.boards.iter().find(|b| b.board.id == board_id) {
                 let since = board.cursor;
-                self.step(Step::Pulling(board_id.clone()));
-                return self.command(Command::Pull { board_id, since });
+                return self.pull_page(board_id, since);
             }
         }
+    }
+
+    /// Asks for the page of `board_id`'s changes after `since`.
+    fn pull_page(&mut self, board_id: BoardId, since: i64) {
+        self.step(Step::Pulling {
+            board_id: board_id.clone(),
+            since,
+        });
+        self.command(Command::Pull { board_id, since });
     }
 
     pub(super) fn pulled(
@@ -200,7 +212,14 @@ impl Engine {
         answer: Result<PullResponse, NetError>,
         env: &Env,
     ) {
-        if !self.waiting_on(&Step::Pulling(board_id.clone())) || self.ended_if_abandoned() {
+        let asked_since = match self.round.as_ref().map(|r| &r.step) {
+            Some(Step::Pulling {
+                board_id: asked,
+                since,
+            }) if *asked == board_id => *since,
+            _ => return,
+        };
+        if self.ended_if_abandoned() {
             return;
         }
         match answer {
@@ -209,6 +228,14 @@ impl Engine {
                     // Forgotten while the pull was out (the person signed out).
                     return self.pull_next(env);
                 };
+                if board.cursor != asked_since {
+                    // The copy moved while the page was out: pulled again from the start
+                    // because the person's role changed what they may see. The page answers
+                    // the old question, and taking it would carry the cursor past what the new
+                    // role must be sent: ask again from where the copy is now.
+                    let since = board.cursor;
+                    return self.pull_page(board_id, since);
+                }
                 let before = board.cursor;
                 let more = page.more;
                 board.apply_pull(page, env.now_ms);
@@ -218,7 +245,7 @@ impl Engine {
                 // Page by page; a page that brings nothing new ends the board, so a confused
                 // answer cannot keep the round going for ever.
                 if more && since > before {
-                    self.command(Command::Pull { board_id, since });
+                    self.pull_page(board_id, since);
                 } else {
                     self.pull_next(env);
                 }

@@ -20,12 +20,14 @@ impl Engine {
     /// Keeps the live stream open for the person's boards while it can help: once a round
     /// has reached the server (so a lapsed session does not knock on the stream too), while
     /// online and while the page is visible (hidden tabs would hold connections; coming back
-    /// runs a round anyway).
+    /// runs a round anyway), and not after the server ended it for a newer page of the person's
+    /// until this one is looked at again.
     pub(super) fn follow(&mut self, env: &Env) {
         let usable = !matches!(self.activity, Activity::Offline | Activity::SignedOut);
         let wanted = (self.rounds > 0
             && usable
             && !self.stream_gone
+            && !self.stream_replaced
             && env.online
             && env.visible
             && !self.boards.is_empty())

@@ -420,6 +420,39 @@ fn a_board_is_pulled_page_by_page_and_a_stale_page_changes_nothing() {
 }
 
 #[test]
+fn a_page_asked_for_before_the_role_changed_is_asked_again_from_the_start() {
+    let mut phone = Phone::with_boards(&[("b1", 3)]);
+    phone.on(Event::SyncNow);
+    phone.answer(Event::Listed(Ok(vec![header("b1", "cara")])));
+    assert_eq!(phone.requests, [pull_of("b1", 3)]);
+    // While that page is out, the board's page shows Cara now runs the board (its last
+    // organiser left): posts hidden before now are hers to see, and only a pull from the
+    // start brings them.
+    let mut organiser = header("b1", "cara");
+    organiser.board.role = crate::Role::Organiser;
+    phone.on(Event::BoardShown(organiser));
+    assert_eq!(phone.boards["b1"].cursor, 0);
+    phone.answer_pull("b1", pull(vec![post("a", 5)], &[], 5, false));
+    assert_eq!(
+        phone.boards["b1"].cursor, 0,
+        "the answer to the old question is not taken"
+    );
+    assert_eq!(
+        phone.requests.first(),
+        Some(&pull_of("b1", 0)),
+        "asked again from the start"
+    );
+    let mut hidden = post("h", 2);
+    hidden.card.hidden = true;
+    phone.answer_pull("b1", pull(vec![hidden, post("a", 5)], &[], 5, false));
+    assert_eq!(phone.boards["b1"].cursor, 5);
+    assert!(phone.boards["b1"]
+        .posts
+        .iter()
+        .any(|p| p.card.id.as_str() == "h"));
+}
+
+#[test]
 fn failures_back_off_with_jitter_and_a_success_starts_again_from_the_shortest_wait() {
     let mut phone = Phone::with_boards(&[("b1", 3)]);
     phone.env.jitter = 0.5;
@@ -671,6 +704,27 @@ fn the_live_stream_follows_the_boards_only_while_it_can_help() {
     phone.env.online = false;
     phone.on(Event::Offline);
     assert!(phone.said(&Command::StopFollowing));
+}
+
+#[test]
+fn a_stream_ended_for_a_newer_page_stays_closed_until_this_page_is_looked_at_again() {
+    let mut phone = Phone::with_boards(&[("b1", 1)]);
+    assert_eq!(phone.engine.following, Some(vec!["b1".into()]));
+    // The person opened more pages than their share: the server ended this page's stream.
+    phone.on(Event::StreamReplaced);
+    assert_eq!(
+        phone.take(),
+        [Command::StopFollowing],
+        "not opened again at once"
+    );
+    // Rounds on the timer go on, and do not take a stream back from the newer pages.
+    phone.on(Event::Timer);
+    phone.full_round(&[("b1", 1)]);
+    assert!(!phone.take().iter().any(|c| matches!(c, Command::Follow(_))));
+    // Looked at again, it takes a stream back.
+    phone.on(Event::Visible);
+    phone.full_round(&[("b1", 1)]);
+    assert!(phone.said(&Command::Follow(vec!["b1".into()])));
 }
 
 #[test]

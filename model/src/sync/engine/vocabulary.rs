@@ -61,6 +61,10 @@ pub enum Event {
     },
     /// The live stream was refused or closed for good (signed out, or off a board).
     StreamGone,
+    /// The live stream was ended to make room for a newer one of the same person (past their
+    /// share: many pages open at once). This page goes on without one, on its timer, until it
+    /// is looked at again, so the person's pages do not end each other's streams in turn.
+    StreamReplaced,
     /// A [`Command::ChangeOutbox`] finished: the outbox as now stored, or why it could not be.
     OutboxStored {
         ticket: u64,
