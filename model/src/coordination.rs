@@ -2,6 +2,7 @@
 //! requests come first, and which volunteers to suggest for one, in an order that spreads the
 //! load (fewest tasks lately first, then whoever has waited longest since their last).
 
+use crate::dates::{DAY_MS, HOUR_MS};
 use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
@@ -12,9 +13,6 @@ use super::{
     volunteer::{Availability, PartOfDay, VolunteerProfile, Weekday},
     Category, Urgency,
 };
-
-const HOUR_MS: i64 = 3600 * 1000;
-const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// "Recent" tasks, and a volunteer's load "this week": the last 7 days.
 pub const LOAD_WINDOW_MS: i64 = 7 * DAY_MS;

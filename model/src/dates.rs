@@ -1,9 +1,13 @@
 //! Dates and times in UTC, computed the same way on the server and in the browser (so a page
 //! hydrates to exactly what the server rendered), with no time-zone database.
 
+/// An hour and a day in milliseconds, the unit of every time the app keeps.
+pub const HOUR_MS: i64 = 3600 * 1000;
+pub const DAY_MS: i64 = 24 * HOUR_MS;
+
 /// (year, month 1–12, day 1–31) in UTC: Howard Hinnant's `civil_from_days`.
 pub fn utc_date(ms: i64) -> (i64, u32, u32) {
-    let days = ms.div_euclid(86_400_000) + 719_468;
+    let days = ms.div_euclid(DAY_MS) + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days.rem_euclid(146_097);
     let year_of_era =

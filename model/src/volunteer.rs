@@ -2,6 +2,7 @@
 //! week at most, and whether they have paused; and vetting (say, a DBS check) recorded by an
 //! organiser or a partner. Checked here once, for the server and the browser alike.
 
+use crate::dates::DAY_MS;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -257,8 +258,6 @@ fn no_control(text: &str, what: &str) -> Result<(), String> {
         Ok(())
     }
 }
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// `YYYY-MM-DD` (what a date input sends) as days since 1970-01-01, or `None`.
 pub fn parse_date(text: &str) -> Option<i64> {

@@ -2,6 +2,7 @@
 //! database so every server process shares the count), sign out, and who a cookie belongs to.
 
 use base64::Engine as _;
+use model::dates::DAY_MS;
 use model::{
     ids::{now_ms, UserId},
     names, validate,
@@ -75,8 +76,6 @@ fn the_one_meant(mut found: Vec<Found>, typed: &str) -> Option<Found> {
     let at = typed_as_before.or_else(|| found.iter().position(|f| f.name_key == new_key))?;
     Some(found.swap_remove(at))
 }
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// How long a try waits after `earlier` failures (at least `FREE_TRIES`).
 fn backoff_ms(earlier: i64) -> i64 {

@@ -18,6 +18,7 @@ use crate::{
     changes::lock_board,
     departure::depart,
     error::{is_unique_violation, OrInternal},
+    name_changes::renumber_for_look_alikes,
     write::OnItsOwn,
     Db,
 };
@@ -288,32 +289,42 @@ impl Db {
         let streets: Vec<String> = streets.lines().map(String::from).collect();
         let street = pick_street(&streets, street)?;
         let (user_id, house_number) = (viewer.user_id.clone(), house_number.trim().to_string());
-        self.to_the_end(move |db, on_its_own| async move {
-            let mut tx = db.begin_write(&on_its_own).await?;
-            // The board's row is locked first, as a removal locks it: a removal and a join by
-            // the same person cannot interleave, so "not removed" still holds when the
-            // membership is made (a removal racing a re-join can no longer lose).
-            lock_board(&mut tx, &board_id).await?;
-            if is_removed(&mut **tx, &board_id, &user_id).await? {
-                return Err(AppError::Refused(Refusal::RemovedFromBoard));
-            }
-            let inserted = sqlx::query(
-                "INSERT INTO memberships (board_id, user_id, role, street, house_number, \
+        let moved = self
+            .to_the_end(move |db, on_its_own| async move {
+                let mut tx = db.begin_write(&on_its_own).await?;
+                // The board's row is locked first, as a removal locks it: a removal and a join by
+                // the same person cannot interleave, so "not removed" still holds when the
+                // membership is made (a removal racing a re-join can no longer lose).
+                lock_board(&mut tx, &board_id).await?;
+                if is_removed(&mut **tx, &board_id, &user_id).await? {
+                    return Err(AppError::Refused(Refusal::RemovedFromBoard));
+                }
+                let inserted = sqlx::query(
+                    "INSERT INTO memberships (board_id, user_id, role, street, house_number, \
                  joined_at_ms) VALUES ($1, $2, $3, $4, $5, $6) \
                  ON CONFLICT (board_id, user_id) DO NOTHING",
-            )
-            .bind(board_id.as_str())
-            .bind(user_id.as_str())
-            .bind(Role::Neighbour.as_str())
-            .bind(&street)
-            .bind(&house_number)
-            .bind(now_ms())
-            .execute(&mut **tx)
-            .await;
-            inserted.internal()?;
-            tx.commit().await
-        })
-        .await?;
+                )
+                .bind(board_id.as_str())
+                .bind(user_id.as_str())
+                .bind(Role::Neighbour.as_str())
+                .bind(&street)
+                .bind(&house_number)
+                .bind(now_ms())
+                .execute(&mut **tx)
+                .await;
+                // A member whose name looks like the newcomer's is told apart from now on.
+                let moved = if inserted.internal()?.rows_affected() == 1 {
+                    renumber_for_look_alikes(&mut tx, &board_id, &user_id).await?
+                } else {
+                    None
+                };
+                tx.commit().await?;
+                Ok(moved)
+            })
+            .await?;
+        if let Some(moved) = moved {
+            self.announce(moved);
+        }
         Ok(Slug::from(slug))
     }
 

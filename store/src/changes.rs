@@ -33,6 +33,30 @@ pub(crate) async fn bump_sequence(
     })
 }
 
+/// Gives each of `posts` the board's next number (and `assignment`, a fixed SQL fragment), so
+/// every phone's next pull brings it; the last number moved to, if any.
+pub(crate) async fn renumber(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &BoardId,
+    posts: &[String],
+    assignment: &str,
+) -> Result<Option<Moved>, AppError> {
+    let mut moved = None;
+    for post_id in posts {
+        let next = bump_sequence(tx, board_id).await?;
+        sqlx::query(&format!(
+            "UPDATE posts SET seq = $1{assignment} WHERE id = $2"
+        ))
+        .bind(next.seq)
+        .bind(post_id.as_str())
+        .execute(&mut **tx)
+        .await
+        .internal()?;
+        moved = Some(next);
+    }
+    Ok(moved)
+}
+
 /// Locks the board's row until the transaction ends, without changing it: writes that must
 /// not interleave for one board (a removal and a re-join) take it first. SQLite's single writer
 /// needs nothing more; on PostgreSQL this is the row lock `SELECT … FOR UPDATE` would take.

@@ -2,6 +2,7 @@
 //! organiser's ask accepted, a hand-back, someone leaving the board), and the daily count of
 //! claims and hand-backs that keeps one member from working through a street's posts.
 
+use model::dates::DAY_MS;
 use model::{
     ids::{PostId, UserId},
     moderation::AuditAction,
@@ -15,8 +16,6 @@ use crate::error::OrInternal;
 /// (`Db::with_claims_per_day`). Ten is more than a good neighbour makes; a script collecting a
 /// street's posts meets it quickly.
 pub const MAX_CLAIMS_PER_DAY: i64 = 10;
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// The assignment that opens a claimed post again. The agreement to share details belonged to
 /// that claim, so it ends with it: the next helper waits to be accepted afresh.

@@ -18,6 +18,7 @@ use crate::{
     changes::{bump_sequence, Moved},
     claims::REOPENED,
     error::OrInternal,
+    name_changes::renumber_for_look_alikes,
 };
 
 /// Ends `member_id`'s membership of `board_id` (the house number kept in it goes with it) and
@@ -28,18 +29,32 @@ pub(crate) async fn depart(
     member_id: &UserId,
     now: i64,
 ) -> Result<Option<Moved>, AppError> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE board_id = $1 AND user_id = $2")
+            .bind(board_id.as_str())
+            .bind(member_id.as_str())
+            .fetch_optional(&mut **tx)
+            .await
+            .internal()?;
     sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
         .bind(board_id.as_str())
         .bind(member_id.as_str())
         .execute(&mut **tx)
         .await
         .internal()?;
-    keep_an_organiser(tx, board_id, member_id).await?;
-    reopen_what_they_held(tx, board_id, member_id, now).await
+    // Only an organiser's going hands organising on: a neighbour leaving a board that has
+    // none (one left before hand-overs existed) is not made the one who chose the next.
+    if role.as_deref() == Some(Role::Organiser.as_str()) {
+        keep_an_organiser(tx, board_id, member_id).await?;
+    }
+    let reopened = reopen_what_they_held(tx, board_id, member_id, now).await?;
+    // A look-alike still here no longer needs their street beside their name.
+    let renumbered = renumber_for_look_alikes(tx, board_id, member_id).await?;
+    Ok(renumbered.or(reopened))
 }
 
-/// If `departed` was the board's last organiser, makes the member longest on the board its
-/// organiser (never a partner's staff: partners support a street, they do not run it), and
+/// `departed`, an organiser, has gone: if they were the last, makes the member longest on the
+/// board its organiser (never a partner's staff: partners support a street, they do not run it), and
 /// says so in the board's log.
 async fn keep_an_organiser(
     tx: &mut Transaction<'static, Any>,

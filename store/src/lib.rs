@@ -21,6 +21,7 @@ mod live;
 mod moderation;
 mod moderation_page;
 mod my_data;
+mod name_changes;
 mod own_account;
 mod password;
 mod post_writes;

@@ -257,14 +257,16 @@ async fn remove_member(
     member_id: &UserId,
     reason: &str,
 ) -> Result<Written, AppError> {
+    // The board first, as a join and leaving take it: a removal and a re-join of the same
+    // person cannot interleave, and an organiser who leaves at the same moment has either
+    // gone (and may not remove) or is still here for the whole removal.
+    lock_board(tx, board_id).await?;
     let membership = membership_in(&mut **tx, viewer, board_id).await?;
     if !may_moderate(membership.role) {
         return Err(AppError::Refused(Refusal::OrganisersOnly {
             action: OrganiserAction::RemoveMembers,
         }));
     }
-    // As a join does, so a removal and a re-join of the same person cannot interleave.
-    lock_board(tx, board_id).await?;
     let Some((role, _name)) = member_of(tx, board_id, member_id).await? else {
         return Ok(rejected(Refusal::TheyLeftBoard));
     };

@@ -2,6 +2,7 @@
 //! out), sign out everywhere, and the clearing away of what is kept only for a while (ended
 //! sessions, old sign-in attempts, the record of writes once no phone can send them again).
 
+use model::dates::DAY_MS;
 use model::{
     ids::{now_ms, BoardId, UserId},
     moderation::AuditAction,
@@ -12,11 +13,12 @@ use model::{
 use sqlx::{Any, Transaction};
 
 use crate::{
-    accounts::token_hash,
+    accounts::{live_session_bounds, token_hash},
     audit::Audit,
-    changes::{bump_sequence, lock_board, Moved},
+    changes::{lock_board, renumber, Moved},
     departure::depart,
     error::OrInternal,
+    name_changes::renumber_posts_of,
     password,
     schema::DELETED_KEY_PREFIX,
     Db,
@@ -32,8 +34,6 @@ const WRONG_CURRENT_PASSWORDS: i64 = 5;
 /// The longest a phone may stay offline and still send what it kept: its writes are answered
 /// from the record of writes until then. Records older than this are cleared.
 pub const OFFLINE_DAYS: i64 = 90;
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// What was cleared by one `purge`.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -172,6 +172,9 @@ impl Db {
                         withdraw_live_posts(&mut tx, &board_id, &user_id).await?
                     };
                     moved.extend(writing);
+                    // Their name on what stays (posts done, helped with, replied to) becomes
+                    // "a former neighbour" on the phones too.
+                    moved.extend(renumber_posts_of(&mut tx, &board_id, &user_id).await?);
                 }
                 // The name goes, and is free again; what it looks like now is "a former
                 // neighbour", so nobody can sign up to pass for the deleted.
@@ -217,11 +220,13 @@ impl Db {
     pub async fn purge(&self, now: i64) -> Result<Purged, AppError> {
         self.to_the_end(move |db, on_its_own| async move {
             let mut tx = db.begin_write(&on_its_own).await?;
+            // Exactly the sessions `LIVE_SESSION_AT_2_3` no longer finds, by the same bounds.
+            let (not_expired_at, used_since) = live_session_bounds(now);
             let sessions = sqlx::query(
                 "DELETE FROM sessions WHERE expires_at_ms <= $1 OR last_used_at_ms <= $2",
             )
-            .bind(now)
-            .bind(now - model::SESSION_IDLE_DAYS * DAY_MS)
+            .bind(not_expired_at)
+            .bind(used_since)
             .execute(&mut **tx)
             .await
             .internal()?;
@@ -284,8 +289,8 @@ async fn take_down_their_writing(
         .execute(&mut **tx)
         .await
         .internal()?;
-    let removed = renumber(tx, board_id, theirs, ", removed = TRUE").await?;
-    Ok(renumber(tx, board_id, replied_on, "").await?.or(removed))
+    let removed = renumber(tx, board_id, &theirs, ", removed = TRUE").await?;
+    Ok(renumber(tx, board_id, &replied_on, "").await?.or(removed))
 }
 
 /// Withdraws `user_id`'s posts on `board_id` that are still open or claimed, each under a new
@@ -304,7 +309,7 @@ async fn withdraw_live_posts(
     .await?;
     let withdrawn =
         ", status = 'withdrawn', claimed_by = NULL, claimed_at_ms = NULL, details_shared = FALSE";
-    renumber(tx, board_id, live, withdrawn).await
+    renumber(tx, board_id, &live, withdrawn).await
 }
 
 /// The ids of the posts on `board_id` that `condition` picks (`$2` is `user_id`), in order.
@@ -322,28 +327,4 @@ async fn posts_where(
     .fetch_all(&mut **tx)
     .await
     .internal()
-}
-
-/// Gives each of `posts` the board's next number (and `assignment`, a fixed SQL fragment), so
-/// every phone's next pull brings it; the last number moved to, if any.
-async fn renumber(
-    tx: &mut Transaction<'static, Any>,
-    board_id: &BoardId,
-    posts: Vec<String>,
-    assignment: &str,
-) -> Result<Option<Moved>, AppError> {
-    let mut moved = None;
-    for post_id in posts {
-        let next = bump_sequence(tx, board_id).await?;
-        sqlx::query(&format!(
-            "UPDATE posts SET seq = $1{assignment} WHERE id = $2"
-        ))
-        .bind(next.seq)
-        .bind(&post_id)
-        .execute(&mut **tx)
-        .await
-        .internal()?;
-        moved = Some(next);
-    }
-    Ok(moved)
 }

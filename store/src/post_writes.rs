@@ -2,6 +2,7 @@
 //! done, withdraw, pin, remove, coordination, a reply), each deciding inside the mutation's
 //! transaction whether it may happen now and which board number it moves.
 
+use model::dates::DAY_MS;
 use model::refusal::{OrganiserAction, PostAction, Refusal};
 use model::{
     coordination::Coordination,
@@ -28,8 +29,6 @@ use crate::{
     vetting::is_vetted,
     Db,
 };
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 impl Db {
     /// A change to an existing post: its state, its pin, its coordination, or a reply.

@@ -138,7 +138,10 @@ impl Db {
                 .await?,
             },
             invite_code,
-            posts: rows.iter().map(PostRow::card).collect(),
+            posts: rows
+                .iter()
+                .map(|row| row.card_for(&viewer.user_id))
+                .collect(),
         })
     }
 
@@ -195,7 +198,7 @@ impl Db {
 
         Ok(PostDetail {
             permissions: permissions(&facts),
-            card: row.card(),
+            card: row.card_for(&viewer.user_id),
             board_name,
             details: row.details.clone(),
             replies: replies.into_iter().map(ReplyRow::view).collect(),
@@ -257,7 +260,10 @@ impl Db {
         .fetch_all(self.pool())
         .await
         .internal()?;
-        Ok(rows.iter().map(PostRow::card).collect())
+        Ok(rows
+            .iter()
+            .map(|row| row.card_for(&viewer.user_id))
+            .collect())
     }
 }
 

@@ -147,6 +147,17 @@ impl PostRow {
         }
     }
 
+    /// The card as `viewer_id` is shown it: who last handed the post back is told to its
+    /// author alone (a helper's going is the author's business, not the street's).
+    pub(crate) fn card_for(&self, viewer_id: &UserId) -> PostCard {
+        let mut card = self.card();
+        if *viewer_id == self.author_id {
+            card.handed_back_by_name = self.handed_back_by_name.clone();
+        }
+        card
+    }
+
+    /// The card as any member may see it.
     pub(crate) fn card(&self) -> PostCard {
         PostCard {
             id: self.id.clone(),
@@ -169,7 +180,7 @@ impl PostRow {
             hidden: self.hidden != 0,
             share_details: self.share_details != 0,
             details_shared: self.details_shared != 0,
-            handed_back_by_name: self.handed_back_by_name.clone(),
+            handed_back_by_name: None,
         }
     }
 }

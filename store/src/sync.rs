@@ -133,7 +133,7 @@ impl Db {
             posts: kept
                 .into_iter()
                 .map(|r| SyncedPost {
-                    card: r.post.card(),
+                    card: r.post.card_for(&viewer.user_id),
                     author_id: r.post.author_id.clone(),
                     claimed_by_id: r.post.claimed_by.clone(),
                     details: r.post.details.clone(),

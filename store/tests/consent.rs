@@ -59,6 +59,17 @@ on_both_backends! {
         let for_ben = s.detail(&s.ben, &post_id).await;
         assert_eq!(for_ben.card.status, PostStatus::Open);
         assert_eq!(for_ben.card.handed_back_by_name.as_deref(), Some("Cara"));
+        // Only Ben: the rest of the street learns nothing of who handed back, on the post's
+        // page, the board or their phone's copy.
+        assert_eq!(s.detail(&s.dev, &post_id).await.card.handed_back_by_name, None);
+        let board = s.db.board_page(&s.dev, &s.board.slug, &Default::default()).await;
+        let on_board = board.expect("board").posts.into_iter().find(|c| c.id == post_id);
+        assert_eq!(on_board.expect("listed").handed_back_by_name, None);
+        let pulled = s.db.pull(&s.dev, &s.board.id, 0).await.expect("pull");
+        assert!(pulled.posts.iter().all(|p| p.card.handed_back_by_name.is_none()));
+        let for_ben_pulled = s.db.pull(&s.ben, &s.board.id, 0).await.expect("pull");
+        let mine = for_ben_pulled.posts.iter().find(|p| p.card.id == post_id).expect("pulled");
+        assert_eq!(mine.card.handed_back_by_name.as_deref(), Some("Cara"));
 
         // Dev takes it on next: Ben's earlier agreement, had there been one, is not carried
         // over; and the hand-back note goes once someone is helping again.

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "attempts",
             "audit",
             "changes",
+            "name_changes",
             "claims",
             "departure",
             "rows",

@@ -433,3 +433,59 @@ on_both_backends! {
         assert_eq!(count(&s.db, "audit_log").await, 9);
     }
 }
+
+on_both_backends! {
+    async fn a_join_arriving_during_a_removal_waits_for_it_and_is_refused(backend: Backend) {
+        // The race made certain rather than hoped for: Asha's removal of Cara is under way (the
+        // board taken, the removal written, Cara's membership gone, nothing committed yet)
+        // when Cara's join arrives. The join waits for the board and then sees the removal.
+        // Were the join to check before taking the board, it would find no removal yet, and
+        // its insert would wait only for Cara's old membership to go, then make her a member.
+        use sqlx::Executor;
+        use store::Backend;
+        let s = street(backend).await;
+        let code = invite_code(&s.db, &s.asha, &s.board).await;
+        let mut removal = s.db.pool().acquire().await.expect("a connection");
+        removal
+            .execute(match backend {
+                Backend::Sqlite => "BEGIN IMMEDIATE",
+                Backend::Postgres => "BEGIN",
+            })
+            .await
+            .expect("begin");
+        let (board, cara, asha) = (s.board.id.as_str(), s.cara.user_id.as_str(), s.asha.user_id.as_str());
+        // What `lock_board` does, as a removal does first.
+        sqlx::query("UPDATE boards SET last_seq = last_seq WHERE id = $1")
+            .bind(board)
+            .execute(&mut *removal)
+            .await
+            .expect("take the board");
+        sqlx::query(
+            "INSERT INTO board_removals (board_id, user_id, removed_by, reason, removed_at_ms) \
+             VALUES ($1, $2, $3, '', 0)",
+        )
+        .bind(board)
+        .bind(cara)
+        .bind(asha)
+        .execute(&mut *removal)
+        .await
+        .expect("record the removal");
+        sqlx::query("DELETE FROM memberships WHERE board_id = $1 AND user_id = $2")
+            .bind(board)
+            .bind(cara)
+            .execute(&mut *removal)
+            .await
+            .expect("end the membership");
+        let joining = {
+            let (db, cara, code) = (s.db.clone(), s.cara.clone(), code.clone());
+            tokio::spawn(async move { db.join_board(&cara, &code, "Elm Road", "3", "test").await })
+        };
+        // Time for the join to get as far as it can before the removal commits.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        removal.execute("COMMIT").await.expect("commit");
+        let joined = joining.await.expect("the join's task");
+        assert_eq!(joined, Err(AppError::Refused(Refusal::RemovedFromBoard)));
+        let boards = s.db.my_boards(&s.cara).await.expect("boards");
+        assert!(boards.iter().all(|b| b.id != s.board.id), "removed, so not a member");
+    }
+}

@@ -176,3 +176,39 @@ on_both_backends! {
         );
     }
 }
+
+on_both_backends! {
+    async fn phones_are_sent_again_the_posts_whose_names_or_marks_change(backend: Backend) {
+        let s = street(backend).await;
+        let other_ben = account_from_before(&s.db, "Bеn").await;
+        s.db.migrate().await.expect("keyed at start-up");
+        let bens_request = s.request(&s.ben, "Milk, please").await;
+        s.applies(&s.cara, reply(&bens_request, "I can go at six")).await;
+        let caras_request = s.request(&s.cara, "A lift to the surgery").await;
+        let pulled = s.db.pull(&s.dev, &s.board.id, 0).await.expect("pull");
+        let since = pulled.cursor;
+
+        // Ben's look-alike joins: Ben's post now carries his street, so Dev's phone gets it
+        // again; Cara's post names nobody alike and is not sent.
+        let code = story::invite_code(&s.db, &s.asha, &s.board).await;
+        s.db.join_board(&other_ben, &code, "Ash Grove", "7", "story").await.expect("join");
+        let after_join = s.db.pull(&s.dev, &s.board.id, since).await.expect("pull");
+        let sent: Vec<_> = after_join.posts.iter().map(|p| (&p.card.id, p.card.author_mark.as_deref())).collect();
+        assert_eq!(sent, [(&bens_request, Some("Elm Road"))]);
+
+        // The look-alike leaves: the mark goes, and the phone hears so.
+        s.db.leave_board(&other_ben, &s.board.slug).await.expect("leave");
+        let after_leaving = s.db.pull(&s.dev, &s.board.id, after_join.cursor).await.expect("pull");
+        let sent: Vec<_> = after_leaving.posts.iter().map(|p| (&p.card.id, p.card.author_mark.as_deref())).collect();
+        assert_eq!(sent, [(&bens_request, None)]);
+
+        // Cara deletes her account, keeping what she wrote: her post, and her reply on Ben's,
+        // reach the phone under the name the street now sees.
+        s.db.delete_account(&s.cara, PASSWORD.into(), false).await.expect("deleted");
+        let after_deleting = s.db.pull(&s.dev, &s.board.id, after_leaving.cursor).await.expect("pull");
+        let bens = after_deleting.posts.iter().find(|p| p.card.id == bens_request).expect("Ben's post sent again");
+        assert_eq!(bens.replies[0].author_name, store::FORMER_NEIGHBOUR);
+        let caras = after_deleting.posts.iter().find(|p| p.card.id == caras_request).expect("Cara's post sent again");
+        assert_eq!(caras.card.author_name, store::FORMER_NEIGHBOUR);
+    }
+}

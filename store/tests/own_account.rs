@@ -2,11 +2,10 @@
 //! device, signing out everywhere ends every session, and what is kept only for a while is
 //! cleared: ended sessions, old attempts, and records of writes past the longest offline time.
 
+use model::dates::DAY_MS;
 use model::{ids::now_ms, AppError, Outcome};
 use store::on_both_backends;
 use store::story::{count, mutation, reply, sign_up, street, PASSWORD};
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Ben, signed up on his phone and signed in on his laptop: his two session tokens.
 async fn ben_on_two_devices(db: &store::Db) -> (model::views::Viewer, String, String) {

@@ -2,6 +2,7 @@
 //! enforced on claims and assignments (expired vetting does not count), who reads vetting
 //! details, the fairness order of suggestions, and assigning, accepting and declining.
 
+use model::dates::DAY_MS;
 use model::refusal::Refusal;
 use model::{
     coordination::{Coordination, CoordinationPage},
@@ -12,8 +13,6 @@ use model::{
 };
 use store::on_both_backends;
 use store::story::{self, act, claim, mutation, share_details, street, Street};
-
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 fn volunteering(s: &Street, skills: &[Category], max_per_week: u32) -> MutationKind {
     MutationKind::Volunteer(VolunteerChange::SetProfile {
