@@ -4,6 +4,7 @@
 mod bench;
 mod cmd;
 mod e2e;
+mod fuzz;
 mod lint;
 mod postgres;
 mod release;
@@ -29,7 +30,9 @@ commands:
           minutes once built)
   soak    build once, then run end-to-end specs again and again on SQLite and PostgreSQL and
           print the tally: runs, failures, and every request a cut signal refused
-          --runs N (default 20); spec files to run (default offline.spec.ts live.spec.ts)";
+          --runs N (default 20); spec files to run (default offline.spec.ts live.spec.ts)
+  fuzz    install cargo-fuzz (nightly Rust) if missing and fuzz the push decoder for SECONDS
+          (default 60); not part of `test`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench::bench(),
         Some("soak") => soak::soak(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
