@@ -8,7 +8,9 @@ use std::process::Command;
 
 use crate::cmd::{output, run, step};
 
-const CARGO_FUZZ_VERSION: &str = "0.13.1";
+/// Built with the stable toolchain (0.13.1's locked dependencies no longer build on nightly);
+/// only the fuzzing itself needs nightly.
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
 const DEFAULT_SECONDS: u64 = 60;
 const TARGET: &str = "push_decoder";
 
@@ -37,6 +39,7 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
             "fuzz",
             "--",
         ])
+        .arg("-dict=fuzz/push.dict")
         .arg(format!("-max_total_time={seconds}")))
 }
 
@@ -61,7 +64,6 @@ fn ensure_cargo_fuzz() -> Result<(), String> {
         found.as_deref().unwrap_or("none")
     );
     run(Command::new("cargo").args([
-        "+nightly",
         "install",
         "cargo-fuzz",
         "--locked",
