@@ -2,7 +2,8 @@
 //! and in every state (pinned, claimed, done, withdrawn, expired, hidden, removed, replied to)
 //! is pulled into a `LocalBoard` page by page, as the sync engine does, and for every filter
 //! and every member the copy's cards equal the server's board page. The two listings are
-//! written twice (SQL, and Rust for offline); this is what ties them together.
+//! written twice (SQL, and Rust for offline); this is what ties them together. And a pull that
+//! finds nothing new, answered from the board's number alone, still misses nothing.
 
 use model::{
     ids::now_ms,
@@ -129,5 +130,30 @@ on_both_backends! {
         let hidden_for = |copy: &LocalBoard| copy.posts.iter().any(|p| p.card.hidden);
         assert!(hidden_for(&pulled_copy(&s, &s.asha).await));
         assert!(!hidden_for(&pulled_copy(&s, &s.cara).await));
+    }
+}
+
+on_both_backends! {
+    async fn a_pull_with_nothing_new_answers_from_the_boards_number_and_still_only_members(backend: Backend) {
+        let s = street(backend).await;
+        let first = s.request(&s.ben, "Milk, please").await;
+        let second = s.request(&s.cara, "A lift on Thursday").await;
+        let all = s.db.pull(&s.dev, &s.board.id, 0).await.expect("pull");
+        assert_eq!(all.posts.len(), 2);
+
+        // Up to date: nothing, the same cursor, no more to come.
+        let nothing = s.db.pull(&s.dev, &s.board.id, all.cursor).await.expect("pull");
+        assert!(nothing.posts.is_empty() && nothing.removed.is_empty() && !nothing.more);
+        assert_eq!(nothing.cursor, all.cursor);
+        // One behind: the last change, so the shortcut never hides one.
+        let last = s.db.pull(&s.dev, &s.board.id, all.cursor - 1).await.expect("pull");
+        let ids: Vec<_> = last.posts.iter().map(|p| p.card.id.clone()).collect();
+        assert_eq!(ids, [second]);
+        assert_ne!(ids[0], first);
+
+        // Someone who is not a member learns nothing, not even that nothing changed.
+        let stranger = store::story::person(&s.db, "Esme").await;
+        let refused = s.db.pull(&stranger, &s.board.id, all.cursor).await;
+        assert!(matches!(refused, Err(model::AppError::Refused(_))), "{refused:?}");
     }
 }
