@@ -3,7 +3,7 @@
 //! number it moved, or why it was refused); and telling this process's listeners (SQLite) or
 //! opening a feed of every process's changes (PostgreSQL).
 
-use model::ids::BoardId;
+use model::ids::{BoardId, UserId};
 use model::{AppError, Refusal};
 use sqlx::{postgres::PgListener, Any, Transaction};
 
@@ -31,6 +31,23 @@ pub(crate) async fn bump_sequence(
         board_id: board_id.clone(),
         seq,
     })
+}
+
+/// The ids of the posts on `board_id` that `condition` picks (`$2` is `user_id`), in order.
+pub(crate) async fn posts_where(
+    tx: &mut Transaction<'static, Any>,
+    board_id: &BoardId,
+    user_id: &UserId,
+    condition: &str,
+) -> Result<Vec<String>, AppError> {
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM posts WHERE board_id = $1 AND {condition} ORDER BY id"
+    ))
+    .bind(board_id.as_str())
+    .bind(user_id.as_str())
+    .fetch_all(&mut **tx)
+    .await
+    .internal()
 }
 
 /// Gives each of `posts` the board's next number (and `assignment`, a fixed SQL fragment), so

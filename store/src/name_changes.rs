@@ -10,7 +10,7 @@ use model::{
 use sqlx::{Any, Transaction};
 
 use crate::{
-    changes::{renumber, Moved},
+    changes::{posts_where, renumber, Moved},
     error::OrInternal,
 };
 
@@ -70,15 +70,10 @@ async fn renumber_posts_naming(
     person: &UserId,
     people: &str,
 ) -> Result<Option<Moved>, AppError> {
-    let posts: Vec<String> = sqlx::query_scalar(&format!(
-        "SELECT p.id FROM posts p WHERE p.board_id = $1 AND (p.author_id IN ({people}) \
-         OR p.claimed_by IN ({people}) OR EXISTS (SELECT 1 FROM replies r \
-         WHERE r.post_id = p.id AND r.author_id IN ({people}))) ORDER BY p.id"
-    ))
-    .bind(board_id.as_str())
-    .bind(person.as_str())
-    .fetch_all(&mut **tx)
-    .await
-    .internal()?;
+    let naming = format!(
+        "(author_id IN ({people}) OR claimed_by IN ({people}) OR EXISTS (SELECT 1 FROM replies r \
+         WHERE r.post_id = posts.id AND r.author_id IN ({people})))"
+    );
+    let posts = posts_where(tx, board_id, person, &naming).await?;
     renumber(tx, board_id, &posts, "").await
 }

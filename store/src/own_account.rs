@@ -15,7 +15,7 @@ use sqlx::{Any, Transaction};
 use crate::{
     accounts::{live_session_bounds, token_hash},
     audit::Audit,
-    changes::{lock_board, renumber, Moved},
+    changes::{lock_board, posts_where, renumber, Moved},
     departure::depart,
     error::OrInternal,
     name_changes::renumber_posts_of,
@@ -310,21 +310,4 @@ async fn withdraw_live_posts(
     let withdrawn =
         ", status = 'withdrawn', claimed_by = NULL, claimed_at_ms = NULL, details_shared = FALSE";
     renumber(tx, board_id, &live, withdrawn).await
-}
-
-/// The ids of the posts on `board_id` that `condition` picks (`$2` is `user_id`), in order.
-async fn posts_where(
-    tx: &mut Transaction<'static, Any>,
-    board_id: &BoardId,
-    user_id: &UserId,
-    condition: &str,
-) -> Result<Vec<String>, AppError> {
-    sqlx::query_scalar(&format!(
-        "SELECT id FROM posts WHERE board_id = $1 AND {condition} ORDER BY id"
-    ))
-    .bind(board_id.as_str())
-    .bind(user_id.as_str())
-    .fetch_all(&mut **tx)
-    .await
-    .internal()
 }

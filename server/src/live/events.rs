@@ -35,11 +35,11 @@ use model::{
     sync::wire::{BoardReached, StreamGone},
     AppError,
 };
-use store::{Db, StreamAccess};
+use store::StreamAccess;
 use tokio::sync::{oneshot, watch};
 
 use super::{
-    hub::{Checked, Following},
+    hub::Following,
     limits::{StreamPermit, TooMany},
 };
 use crate::{signed_in::SignedIn, state::AppState, sync_api::SyncError};
@@ -103,8 +103,6 @@ pub async fn events(
 
     let stream = events_stream(Live {
         permit,
-        db,
-        token,
         following,
         closing: hub.closing(),
         ready,
@@ -189,8 +187,6 @@ struct Live {
     /// This stream's place in the limits, given back when the stream ends; it also says when
     /// a newer stream of the same person has taken the place.
     permit: StreamPermit,
-    db: Db,
-    token: String,
     following: Vec<Follow>,
     closing: watch::Receiver<bool>,
     /// Events to send before waiting again.
@@ -276,12 +272,7 @@ impl Live {
             return;
         }
         let board_id = follow.following.board_id.clone();
-        let access = match follow.following.access_at(seq).await {
-            Checked::Access(access) => Some(access),
-            Checked::NotAsked => self.check_alone(&board_id).await,
-            Checked::Failed => None,
-        };
-        match access {
+        match follow.following.access_at(seq).await {
             Some(StreamAccess::Member) => {
                 self.following[index].sent = seq;
                 self.ready.push_back(changed(&board_id, seq));
@@ -296,23 +287,6 @@ impl Live {
             }
             // The database is not answering: end; the browser reconnects when it can.
             None => self.done = true,
-        }
-    }
-
-    /// This stream's access alone, for a stream that began after its board's streams were
-    /// last checked together; `None` when the database did not answer.
-    async fn check_alone(&self, board_id: &BoardId) -> Option<StreamAccess> {
-        let viewer = match self.db.viewer(&self.token).await {
-            Ok(Some(viewer)) => viewer,
-            Ok(None) => return Some(StreamAccess::SignedOut),
-            Err(_) => return None,
-        };
-        match self.db.membership_by_board_id(&viewer, board_id).await {
-            Ok(_) => Some(StreamAccess::Member),
-            Err(AppError::Refused(refusal)) if matches!(refusal.status(), 403 | 404) => {
-                Some(StreamAccess::NotAMember)
-            }
-            Err(_) => None,
         }
     }
 }

@@ -63,19 +63,6 @@ struct Channel {
 /// made: `None` when the database did not answer. The sessions it asked about are its keys.
 type Check = Shared<BoxFuture<'static, Option<Arc<HashMap<String, StreamAccess>>>>>;
 
-/// What a check said of one stream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Checked {
-    /// The stream's access, from the check of all the board's streams.
-    Access(StreamAccess),
-    /// The check did not ask about this stream: check it alone. (A check is made after the
-    /// number it is for was published, with every stream following then, and a stream that
-    /// follows later starts from that number or a later one; so this is a safety net.)
-    NotAsked,
-    /// The database did not answer.
-    Failed,
-}
-
 /// One stream's hold on one board's channel; the channel goes when the last hold does.
 pub struct Following {
     pub board_id: BoardId,
@@ -210,17 +197,23 @@ impl Inner {
 
 impl Following {
     /// Whether this stream's person may still hear that the board reached `seq`, from one
-    /// check of all the board's streams here.
-    pub async fn access_at(&self, seq: i64) -> Checked {
-        let Some(check) = self.hub.check_for(&self.board_id, seq) else {
-            return Checked::NotAsked;
-        };
-        match check.await {
-            None => Checked::Failed,
-            Some(access) => access
-                .get(&self.session_key)
-                .map_or(Checked::NotAsked, |access| Checked::Access(*access)),
+    /// check of all the board's streams here; `None` when the database did not answer. A
+    /// stream the check did not ask about is asked about alone, by the same rule (a safety
+    /// net: a stream that follows later starts past the number checked).
+    pub async fn access_at(&self, seq: i64) -> Option<StreamAccess> {
+        if let Some(check) = self.hub.check_for(&self.board_id, seq) {
+            if let Some(access) = check.await?.get(&self.session_key) {
+                return Some(*access);
+            }
         }
+        let alone = HashSet::from([self.session_key.clone()]);
+        let access = self
+            .hub
+            .db
+            .stream_access(&self.board_id, &alone)
+            .await
+            .ok()?;
+        access.get(&self.session_key).copied()
     }
 }
 
