@@ -10,6 +10,7 @@ import {
   askForHelp,
   boardId,
   card,
+  newPostWrite,
   expectErrorsFromNow,
   goOffline,
   goOnline,
@@ -235,21 +236,7 @@ if (SECOND_BASE_URL) {
       await onBoard(s.ben, s);
       const board = await boardId(s.ben.page);
       const title = `A lift on Thursday ${tag}`;
-      const write = {
-        id: crypto.randomUUID(),
-        created_at_ms: Date.now(),
-        kind: 'create_post',
-        payload: {
-          post_id: crypto.randomUUID(),
-          board_id: board,
-          post_kind: 'request',
-          category: 'lifts',
-          title,
-          details: 'To the surgery at 10.',
-          urgency: 'this_week',
-          expires_in_days: null,
-        },
-      };
+      const write = newPostWrite(board, title, 'request', 'To the surgery at 10.');
       // Asha's phone sent it, lost the answer, and its retry reached the other process while
       // the first copy was still being applied. Her one session works on both.
       const answers = await Promise.all(

@@ -190,6 +190,25 @@ export async function writeOffline(s: Street, title: string): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-waiting', '2');
 }
 
+/** A new post as a phone's outbox sends it to `/sync/push`. */
+export function newPostWrite(board: string, title: string, postKind = 'request', details = '') {
+  return {
+    id: crypto.randomUUID(),
+    created_at_ms: Date.now(),
+    kind: 'create_post',
+    payload: {
+      post_id: crypto.randomUUID(),
+      board_id: board,
+      post_kind: postKind,
+      category: postKind === 'request' ? 'lifts' : 'other',
+      title,
+      details,
+      urgency: 'this_week',
+      expires_in_days: null,
+    },
+  };
+}
+
 /** The board's id, which its page carries on the <h1>. */
 export async function boardId(page: Page): Promise<string> {
   const id = await page.getByRole('heading', { level: 1 }).getAttribute('data-board-id');

@@ -9,6 +9,7 @@ import {
   expectLandedOnce,
   goOffline,
   goOnline,
+  newPostWrite,
   onServer,
   boardId,
   openBoardReady,
@@ -281,6 +282,39 @@ test('when the session has expired, writes wait, the page asks to sign in, and t
   await expect(card(page, title)).not.toContainText(WAITING);
   await expect(page.getByRole('link', { name: title, exact: true })).toHaveCount(1);
   await expectLandedOnce(s, title);
+
+  await goodbye(s.asha, s.ben);
+});
+
+test('"Show more" with no signal draws the older posts from the phone\'s copy', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const tag = `${run}m`;
+  const s = await street(browser, tag);
+  const page = s.asha.page;
+  await openBoardReady(s.asha, s);
+  // Ben's phone sends 55 more requests in one push (one more than a page, with his first).
+  const board = await boardId(page);
+  const titles = Array.from({ length: 55 }, (_, n) => `Seedlings ${n} ${tag}`);
+  const mutations = titles.map((title) => newPostWrite(board, title, 'offer'));
+  const pushed = await s.ben.context.request.post(new URL('/sync/push', s.ben.page.url()).toString(), {
+    data: { mutations },
+  });
+  expect(pushed.status(), await pushed.text()).toBe(200);
+  // Asha's phone hears of them and pulls them all.
+  await expect(card(page, titles[54])).toBeVisible({ timeout: SEND_TIMEOUT });
+  await settled(page);
+  await expect(page.locator('.post-card')).toHaveCount(50);
+
+  await goOffline(s.asha);
+  await page.getByRole('link', { name: 'Show more' }).click();
+  await expect(page).toHaveURL(/\?show=100$/);
+  await expect(page.locator('.post-card')).toHaveCount(56);
+  await expect(card(page, s.bensRequest)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Show more' })).toHaveCount(0);
+
+  // A reload there, still with no signal: the service worker's shell and the phone's copy.
+  await reloadOffline(page);
+  await expect(page.locator('.post-card')).toHaveCount(56);
 
   await goodbye(s.asha, s.ben);
 });

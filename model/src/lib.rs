@@ -13,6 +13,7 @@ pub mod mutation;
 pub mod names;
 pub mod next_page;
 pub mod post;
+pub mod posts_shown;
 pub mod private_text;
 pub mod refusal;
 pub mod role;

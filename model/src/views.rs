@@ -175,7 +175,11 @@ pub struct BoardPage {
     pub me: BoardMember,
     /// Only for organisers: the current invite code.
     pub invite_code: Option<String>,
+    /// The newest posts the filter picks, as many as the page shows (`PostsShown`).
     pub posts: Vec<PostCard>,
+    /// More posts are left for "Show more".
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// The viewer's own details, private to them.

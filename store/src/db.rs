@@ -67,9 +67,12 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // WAL lets readers carry on while a write commits; NORMAL sync is
-                        // durable across application crashes, which is what WAL needs.
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+                        // WAL lets readers carry on while a write commits. FULL syncs the
+                        // log at every commit: NORMAL would survive the process dying but could
+                        // lose the last commits to a power cut or a kernel crash, after their
+                        // phones were told "sent" and forgot them. A push commits once for its
+                        // whole batch (`batch`), so the sync is paid once per batch.
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
                             .await?;
                     }
                     Ok(())

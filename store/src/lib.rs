@@ -8,6 +8,7 @@ mod apply;
 mod attempts;
 mod audit;
 pub mod backup;
+mod batch;
 mod boards;
 mod changes;
 mod claims;
@@ -41,7 +42,7 @@ mod write;
 
 pub use access::Membership;
 pub use accounts::{page_owner_tag, SessionToken, SignUp, MAX_SIGN_UPS_PER_ADDRESS};
-pub use apply::MAX_WRITES_PER_MINUTE;
+pub use batch::MAX_WRITES_PER_MINUTE;
 pub use boards::{NewBoard, MAX_INVITE_MISSES_PER_ADDRESS};
 pub use claims::MAX_CLAIMS_PER_DAY;
 pub use db::Db;

@@ -5,6 +5,7 @@ use model::refusal::Refusal;
 use model::{
     ids::{now_ms, BoardId, PostId, Slug, UserId},
     moderation::sees_hidden_posts,
+    posts_shown::PostsShown,
     rules::{permissions, sees_contact_of_other_party},
     views::{BoardFilter, BoardMember, BoardPage, ContactDetails, PostCard, PostDetail, Viewer},
     AppError, PostKind,
@@ -18,9 +19,6 @@ use crate::{
     rows::{PostRow, ReplyRow, POST_COLUMNS, POST_JOINS, REPLY_SELECT},
     Db,
 };
-
-/// The most posts one board page shows.
-const BOARD_PAGE_LIMIT: i64 = 200;
 
 impl Db {
     /// One post with expiry applied, not removed; `None` when there is no such post.
@@ -62,11 +60,25 @@ impl Db {
         Ok((post, membership))
     }
 
+    /// The board page as it first opens: its newest posts, one page of them.
     pub async fn board_page(
         &self,
         viewer: &Viewer,
         slug: &Slug,
         filter: &BoardFilter,
+    ) -> Result<BoardPage, AppError> {
+        self.board_page_showing(viewer, slug, filter, PostsShown::default())
+            .await
+    }
+
+    /// The board page for `filter`, its newest `shown` posts (pinned first), and whether
+    /// there are more.
+    pub async fn board_page_showing(
+        &self,
+        viewer: &Viewer,
+        slug: &Slug,
+        filter: &BoardFilter,
+        shown: PostsShown,
     ) -> Result<BoardPage, AppError> {
         let membership = self.require_membership(viewer, slug).await?;
         let board = self
@@ -104,7 +116,9 @@ impl Db {
         };
         let sql = format!(
             "SELECT * FROM ({sql}) AS board_posts WHERE {status_condition} \
-             ORDER BY pinned DESC, created_at_ms DESC, id DESC LIMIT {BOARD_PAGE_LIMIT}"
+             ORDER BY pinned DESC, created_at_ms DESC, id DESC LIMIT {}",
+            // One more than shown says whether there are more.
+            shown.count() + 1
         );
         let mut query = sqlx::query_as::<_, PostRow>(&sql)
             .bind(now_ms())
@@ -112,7 +126,7 @@ impl Db {
         for value in binds {
             query = query.bind(value);
         }
-        let rows = query.fetch_all(self.pool()).await.internal()?;
+        let (rows, more) = shown.first_of(query.fetch_all(self.pool()).await.internal()?);
 
         let invite_code = if membership.role.is_organiser() {
             sqlx::query_scalar("SELECT invite_code FROM boards WHERE id = $1")
@@ -142,6 +156,7 @@ impl Db {
                 .iter()
                 .map(|row| row.card_for(&viewer.user_id))
                 .collect(),
+            more,
         })
     }
 

@@ -1,7 +1,6 @@
 //! Sync for the offline-first browser: push a batch of mutations (each applied exactly once,
 //! each answered), and pull a board's changes since a cursor, paged, with tombstones.
 
-use model::refusal::Refusal;
 use std::collections::HashMap;
 
 use model::{
@@ -30,10 +29,11 @@ struct PullRow {
 }
 
 impl Db {
-    /// Applies `mutations` in order. Each gets an answer: applied, or rejected with a reason
-    /// the person can read (a write that is not valid or not allowed is rejected too, so the
-    /// browser stops sending it and says why). A failure on our side stops the batch with an
-    /// error: the unanswered writes stay in the browser's outbox and come again.
+    /// Applies `mutations` in order, in one transaction (`batch`). Each gets an answer:
+    /// applied, or rejected with a reason the person can read (a write that is not valid or not
+    /// allowed is rejected too, so the browser stops sending it and says why). A limit or a
+    /// failure on our side answers the push with an error: the writes stay in the browser's
+    /// outbox and come again.
     pub async fn push(
         &self,
         viewer: &Viewer,
@@ -48,22 +48,21 @@ impl Db {
                 ),
             ));
         }
-        let mut results = Vec::with_capacity(mutations.len());
-        for mutation in mutations {
-            let outcome = match self.apply(viewer, mutation).await {
-                Ok(outcome) => outcome,
-                Err(AppError::Invalid(fields)) => Outcome::Rejected {
-                    reason: Refusal::Invalid { fields },
-                },
-                Err(AppError::Refused(reason)) => Outcome::Rejected { reason },
-                Err(e) => return Err(e),
-            };
-            results.push(PushResult {
-                id: mutation.id.clone(),
-                outcome,
-                reason: None,
-            });
+        let answers = self.apply_all(viewer, mutations).await;
+        // Writes answered before a stop are committed; the phone resends the whole batch and
+        // hears their recorded answers again, so a stop is simply the push's answer.
+        if let Some(stopped) = answers.stopped {
+            return Err(stopped);
         }
+        let results = mutations
+            .iter()
+            .zip(answers.answered)
+            .map(|(mutation, answer)| PushResult {
+                id: mutation.id.clone(),
+                outcome: answer.unwrap_or_else(|reason| Outcome::Rejected { reason }),
+                reason: None,
+            })
+            .collect();
         Ok(results)
     }
 

@@ -189,3 +189,27 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Like `on_both_backends!`, but on a multi-threaded runtime, so concurrent copies of a write
+/// really run at the same time rather than taking turns on one thread.
+#[macro_export]
+macro_rules! racing_on_both_backends {
+    (async fn $name:ident($backend:ident: Backend) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($backend: $crate::Backend) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                run($crate::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                run($crate::Backend::Postgres).await
+            }
+        }
+    };
+}

@@ -9,29 +9,7 @@ use model::{
     ids::PostId, views::Viewer, AppError, Category, Mutation, MutationKind, Outcome, PostKind,
 };
 use store::story::{self, claim, count, join, mutation, person, release, reply, street, Street};
-use store::{on_both_backends, Db};
-
-/// Like `on_both_backends!`, but on a multi-threaded runtime, so concurrent copies of a
-/// mutation really run at the same time rather than taking turns on one thread.
-macro_rules! racing_on_both_backends {
-    (async fn $name:ident($backend:ident: Backend) $body:block) => {
-        mod $name {
-            use super::*;
-
-            async fn run($backend: store::Backend) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                run(store::Backend::Sqlite).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                run(store::Backend::Postgres).await
-            }
-        }
-    };
-}
+use store::{on_both_backends, racing_on_both_backends, Db};
 
 /// Everything a mutation could change: (posts, replies, recorded mutations, board sequence).
 async fn snapshot(s: &Street) -> (i64, i64, i64, i64) {

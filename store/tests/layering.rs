@@ -51,7 +51,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "demo",
         ],
     ),
-    ("envelope", &["apply"]),
+    ("envelope", &["apply", "batch"]),
     // The tests' story builders (behind the `test-support` feature) act through everything.
     ("test stories", &["story"]),
 ];

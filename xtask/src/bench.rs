@@ -14,6 +14,7 @@ pub fn bench() -> Result<(), String> {
     let build_tools = tools::ensure_build_tools()?;
     tools::ensure_chromium()?;
     tools::ensure_wrk()?;
+    tools::ensure_twiggy()?;
     e2e::ensure_npm_packages()?;
     let database = postgres::RunDatabase::create()?;
 

@@ -15,6 +15,7 @@ const CARGO_LEPTOS_VERSION: &str = "0.3.11";
 const BINARYEN_VERSION: &str = "132.0.0";
 const MIN_WASM_OPT: u32 = 116;
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+const TWIGGY_VERSION: &str = "0.8.0";
 
 /// Where the build tools are, for commands that need them.
 pub struct Tools {
@@ -181,6 +182,18 @@ pub fn ensure_chromium() -> Result<(), String> {
     }
     println!("    installing Debian's chromium");
     apt_install(&["chromium"])
+}
+
+/// `twiggy`, which `cargo xtask bench` asks where the wasm's bytes go.
+pub fn ensure_twiggy() -> Result<(), String> {
+    if let Some(version) = output(Command::new("twiggy").arg("--version")) {
+        ok("twiggy", &version);
+        return Ok(());
+    }
+    step(&format!(
+        "installing twiggy {TWIGGY_VERSION} (cargo install)"
+    ));
+    run(Command::new("cargo").args(["install", "twiggy", "--locked", "--version", TWIGGY_VERSION]))
 }
 
 /// Debian's `wrk`, the load generator `cargo xtask bench` drives. (`wrk --version` prints its

@@ -81,19 +81,26 @@ pub async fn leave_board(slug: Slug) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A board's page. Filters are the names from the query string; unknown ones are ignored.
+/// A board's page. Filters are the names from the query string; unknown ones are ignored;
+/// `show` is how many posts (`PostsShown`).
 #[server(prefix = "/api", endpoint = "load_board")]
 pub async fn load_board(
     slug: Slug,
     kind: Option<String>,
     category: Option<String>,
     status: Option<String>,
+    show: Option<String>,
 ) -> Result<BoardView, AppError> {
     use super::server::*;
-    use model::views::BoardFilter;
+    use model::{posts_shown::PostsShown, views::BoardFilter};
     let viewer = require_viewer().await?;
     let filter = BoardFilter::from_query(kind.as_deref(), category.as_deref(), status.as_deref());
-    let page = respond(store()?.board_page(&viewer, &slug, &filter).await)?;
+    let shown = PostsShown::from_query(show.as_deref());
+    let page = respond(
+        store()?
+            .board_page_showing(&viewer, &slug, &filter, shown)
+            .await,
+    )?;
     // Organisers see the invite code and the posts they have hidden: not for the phone's
     // pages cache (the phone's own copy in IndexedDB still opens the board offline).
     if page.invite_code.is_some() {

@@ -27,6 +27,7 @@ use model::sync::{
 };
 use model::{
     ids::{now_ms, Slug},
+    posts_shown::PostsShown,
     views::{BoardFilter, BoardMember, BoardSummary, PostCard},
     Category, MutationKind, PostStatus,
 };
@@ -47,10 +48,17 @@ pub fn BoardScreen() -> impl IntoView {
         Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let board = Resource::new(
         move || {
-            let filter = query.with(|q| (q.get("kind"), q.get("category"), q.get("status")));
+            let filter = query.with(|q| {
+                (
+                    q.get("kind"),
+                    q.get("category"),
+                    q.get("status"),
+                    q.get("show"),
+                )
+            });
             (slug.get(), filter, invites_made.get())
         },
-        |(slug, (kind, category, status), _)| load_board(slug, kind, category, status),
+        |(slug, (kind, category, status, show), _)| load_board(slug, kind, category, status, show),
     );
     Effect::new(move |_| {
         if let Some(Ok(page)) = board.get() {
@@ -66,6 +74,7 @@ pub fn BoardScreen() -> impl IntoView {
             )
         })
     });
+    let shown = Memo::new(move |_| query.with(|q| PostsShown::from_query(q.get_str("show"))));
     let settled = RwSignal::new(false);
     let page = use_local_first(
         move || {
@@ -82,15 +91,17 @@ pub fn BoardScreen() -> impl IntoView {
                 .flatten();
             match (local, server) {
                 (Some(local), _) => {
-                    let cards = local.cards(&filter.get(), now_ms());
+                    let (cards, more) = shown.get().first_of(local.cards(&filter.get(), now_ms()));
                     Some(Ok(ShownBoard {
                         cards: shown_cards(cards, &local.board, &local.me, &pending),
+                        more,
                         board: local.board,
                         invite_code: local.invite_code,
                     }))
                 }
                 (None, Some(Ok(page))) => Some(Ok(ShownBoard {
                     cards: shown_cards(page.posts, &page.board, &page.me, &pending),
+                    more: page.more,
                     board: page.board,
                     invite_code: page.invite_code,
                 })),
@@ -134,6 +145,8 @@ struct ShownBoard {
     board: BoardSummary,
     invite_code: Option<String>,
     cards: Vec<ShownCard>,
+    /// More posts are left for "Show more".
+    more: bool,
 }
 
 /// The board's cards with this person's unsent writes shown on top.
@@ -158,6 +171,7 @@ fn BoardContents(shown: Memo<ShownBoard>, new_invite: ServerAction<NewInvite>) -
     let invite_code = part(shown, |s| s.invite_code.clone());
     let cards = part(shown, |s| s.cards.clone());
     let none_yet = Memo::new(move |_| cards.with(Vec::is_empty));
+    let more = part(shown, |s| s.more);
     let slug = board.with_untracked(|b| b.slug.clone());
     let heading = move || {
         board.with(|board| {
@@ -234,6 +248,7 @@ fn BoardContents(shown: Memo<ShownBoard>, new_invite: ServerAction<NewInvite>) -
         }}
         <FilterForm />
         {list}
+        {move || more.get().then(|| view! { <ShowMore /> })}
     }
     // A type of its own, as the post page's: keeps the page's view type shallow enough for
     // the server build to lay out.
@@ -276,6 +291,45 @@ fn InviteBox(code: String, slug: Slug, action: ServerAction<NewInvite>) -> impl 
                     .map(|e| view! { <p class="action-error" role="alert">{problem_text(&e)}</p> })
             }}
         </section>
+    }
+}
+
+/// A plain link to this same page with one more page of posts, keeping the filters: it works
+/// without JavaScript, and offline the page draws it from the phone's copy.
+#[component]
+fn ShowMore() -> impl IntoView {
+    let query = use_query_map();
+    let href = move || {
+        query.with(|q| {
+            let next = PostsShown::from_query(q.get_str("show")).more()?;
+            // The filters as read, so the link carries only names the page knows.
+            let filter = BoardFilter::from_query(
+                q.get_str("kind"),
+                q.get_str("category"),
+                q.get_str("status"),
+            );
+            let mut pairs: Vec<String> = [
+                ("kind", filter.kind.map(|k| k.as_str())),
+                ("category", filter.category.map(|c| c.as_str())),
+                ("status", filter.status.map(|s| s.as_str())),
+            ]
+            .into_iter()
+            .filter_map(|(name, value)| Some(format!("{name}={}", value?)))
+            .collect();
+            pairs.push(format!("show={}", next.count()));
+            Some(format!("?{}", pairs.join("&")))
+        })
+    };
+    move || {
+        href().map(|href| {
+            view! {
+                <p class="show-more">
+                    <A href=href attr:class="button button-secondary">
+                        "Show more"
+                    </A>
+                </p>
+            }
+        })
     }
 }
 

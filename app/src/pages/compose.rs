@@ -41,7 +41,7 @@ pub fn ComposePage() -> impl IntoView {
         Memo::new(move |_| params.with(|p| p.get("slug").map(Slug::from).unwrap_or_default()));
     let board = Resource::new(
         move || slug.get(),
-        |slug| load_board(slug, None, None, None),
+        |slug| load_board(slug, None, None, None, None),
     );
     view! {
         <Title text="Ask or offer" />

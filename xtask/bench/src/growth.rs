@@ -97,6 +97,7 @@ pub async fn pull_rows(
         )
         .with_budget(Budget {
             limit: 1.5,
+            floor: false,
             text: "near 1 (≤ 1.5×)".into(),
         }),
     ])

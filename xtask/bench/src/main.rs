@@ -15,6 +15,7 @@ mod seed;
 mod settings;
 mod stats;
 mod throughput;
+mod wasm_parts;
 mod weight;
 mod wrk;
 

@@ -14,6 +14,8 @@ use crate::{
 
 /// Largest contentful paint budget under the phone profile.
 pub const BUDGET_LCP_MS: f64 = 2500.0;
+/// Until the buttons work on a first visit, on the slowed phone (issue 12).
+pub const BUDGET_HYDRATED_MS: f64 = 1500.0;
 
 /// The runs phone.mjs reports, each list one number per run, in milliseconds.
 #[derive(Debug, Deserialize)]
@@ -122,25 +124,33 @@ pub fn section(runs: &PhoneRuns, board_posts: usize) -> Section {
         )
         .with_budget(Budget::at_most(BUDGET_LCP_MS, Unit::Millis)),
     );
-    section.row(Row::new(
-        "First visit: until hydrated (buttons work)",
-        to_runs(&runs.hydrated_ms),
-        Unit::Millis,
-    ));
-    let warm = to_runs(&runs.online_warm_ms);
-    section.row(Row::new(
-        "Warm start online: until the posts show",
-        warm.clone(),
-        Unit::Millis,
-    ));
     section.row(
         Row::new(
-            "Offline cold start: until the posts show",
-            to_runs(&runs.offline_cold_ms),
+            "First visit: until hydrated (buttons work)",
+            to_runs(&runs.hydrated_ms),
             Unit::Millis,
         )
-        .with_budget(Budget::no_more_than(warm.median(), "the warm start online")),
+        .with_budget(Budget::at_most(BUDGET_HYDRATED_MS, Unit::Millis)),
     );
+    // Online, a board the phone holds opens from its copy, as offline does (issue 12): no
+    // slower than the offline cold start.
+    let offline = to_runs(&runs.offline_cold_ms);
+    section.row(
+        Row::new(
+            "Warm start online: until the posts show",
+            to_runs(&runs.online_warm_ms),
+            Unit::Millis,
+        )
+        .with_budget(Budget::no_more_than(
+            offline.median(),
+            "the offline cold start",
+        )),
+    );
+    section.row(Row::new(
+        "Offline cold start: until the posts show",
+        offline,
+        Unit::Millis,
+    ));
     section
 }
 
@@ -156,9 +166,14 @@ mod tests {
         .expect("parses");
         assert_eq!(runs.lcp_ms, vec![1200.0, 1300.0]);
         let section = section(&runs, 200);
-        let offline = section.rows.last().expect("offline row");
-        assert_eq!(offline.budget.as_ref().map(|b| b.limit), Some(825.0));
-        assert_eq!(offline.budget_use().map(|u| u < 1.0), Some(true));
+        let warm = section
+            .rows
+            .iter()
+            .find(|row| row.what.starts_with("Warm start"))
+            .expect("warm row");
+        // The warm start is held to the offline cold start's median: 825 ms over 410 ms.
+        assert_eq!(warm.budget.as_ref().map(|b| b.limit), Some(410.0));
+        assert_eq!(warm.budget_use().map(|u| u > 1.0), Some(true));
     }
 
     #[test]

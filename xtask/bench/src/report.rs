@@ -58,10 +58,13 @@ fn thousands(value: f64) -> String {
     out
 }
 
-/// A ceiling the median should stay under.
+/// A ceiling the median should stay under (a time, a weight), or a floor it should stay over
+/// (a throughput).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Budget {
     pub limit: f64,
+    /// The median must reach the limit rather than stay under it.
+    pub floor: bool,
     /// How the budget is written in the table, e.g. "≤ 2.5 s".
     pub text: String,
 }
@@ -70,7 +73,16 @@ impl Budget {
     pub fn at_most(limit: f64, unit: Unit) -> Self {
         Self {
             limit,
+            floor: false,
             text: format!("≤ {}", unit.format(limit)),
+        }
+    }
+
+    pub fn at_least(limit: f64, unit: Unit) -> Self {
+        Self {
+            limit,
+            floor: true,
+            text: format!("≥ {}", unit.format(limit)),
         }
     }
 
@@ -78,6 +90,7 @@ impl Budget {
     pub fn no_more_than(limit: f64, what: &str) -> Self {
         Self {
             limit,
+            floor: false,
             text: format!("≤ {what}"),
         }
     }
@@ -106,11 +119,16 @@ impl Row {
         self
     }
 
-    /// Median over the budget's limit: above 1 the budget is broken, by that factor.
+    /// Median over the budget's limit (limit over median for a floor): above 1 the budget is
+    /// broken, by that factor.
     pub fn budget_use(&self) -> Option<f64> {
-        self.budget
-            .as_ref()
-            .map(|budget| self.runs.median() / budget.limit)
+        self.budget.as_ref().map(|budget| {
+            if budget.floor {
+                budget.limit / self.runs.median()
+            } else {
+                self.runs.median() / budget.limit
+            }
+        })
     }
 
     fn holds(&self) -> Option<bool> {
@@ -275,5 +293,17 @@ mod tests {
         assert!(markdown.contains("| Total, brotli | 300.0 KB | 1 run | ≤ 200.0 KB | **no** |"));
         assert!(markdown.contains("| LCP | 1.10 s | 1.00 s – 1.20 s (3, ±9 %) | ≤ 2.50 s | yes |"));
         assert!(markdown.contains("| HTML | 5.0 KB | 1 run |  |  |"));
+    }
+
+    #[test]
+    fn a_floor_holds_when_the_median_reaches_it() {
+        let slow = Row::new("Pages", Runs(vec![500.0]), Unit::PerSecond)
+            .with_budget(Budget::at_least(1000.0, Unit::PerSecond));
+        assert_eq!(slow.budget_use(), Some(2.0));
+        assert_eq!(slow.holds(), Some(false));
+        let fast = Row::new("Pages", Runs(vec![1250.0]), Unit::PerSecond)
+            .with_budget(Budget::at_least(1000.0, Unit::PerSecond));
+        assert_eq!(fast.holds(), Some(true));
+        assert_eq!(fast.budget.expect("budget").text, "≥ 1,000/s");
     }
 }

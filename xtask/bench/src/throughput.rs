@@ -7,7 +7,7 @@ use std::{net::SocketAddr, path::Path};
 use model::ids::{new_id, Slug};
 
 use crate::{
-    report::{Row, Section, Unit},
+    report::{Budget, Row, Section, Unit},
     seed,
     stats::Runs,
     wrk::{self, Load, BUSY},
@@ -25,6 +25,8 @@ pub struct Targets<'a> {
     pub board_id: &'a BoardId,
     pub board_seq: i64,
     pub push_board_id: &'a BoardId,
+    /// Issue 12's budgets apply here (they are written for SQLite, the default).
+    pub budgeted: bool,
 }
 
 struct Route {
@@ -32,6 +34,16 @@ struct Route {
     path: String,
     script: Option<std::path::PathBuf>,
     loads: Vec<Load>,
+    /// The least throughput, the most p99 and the least share of the trivial route's
+    /// throughput this route should manage, where budgeted.
+    budgets: RouteBudgets,
+}
+
+#[derive(Default)]
+struct RouteBudgets {
+    throughput: Option<f64>,
+    p99_ms: Option<f64>,
+    share_of_trivial: Option<f64>,
 }
 
 /// `rounds` rounds of every route, interleaved, then one table.
@@ -51,12 +63,22 @@ pub async fn measure(
             path: TRIVIAL_PATH.into(),
             script: None,
             loads: Vec::new(),
+            budgets: RouteBudgets::default(),
         },
         Route {
-            label: format!("Board page, {} posts", targets.board_posts),
+            label: format!(
+                "Board page ({} posts, the newest {} shown)",
+                targets.board_posts,
+                model::posts_shown::PostsShown::PAGE
+            ),
             path: format!("/b/{}", targets.board_slug),
             script: None,
             loads: Vec::new(),
+            budgets: RouteBudgets {
+                throughput: targets.budgeted.then_some(1000.0),
+                p99_ms: targets.budgeted.then_some(50.0),
+                share_of_trivial: None,
+            },
         },
         Route {
             label: "Pull, no changes".into(),
@@ -66,12 +88,17 @@ pub async fn measure(
             ),
             script: None,
             loads: Vec::new(),
+            budgets: RouteBudgets {
+                share_of_trivial: targets.budgeted.then_some(0.5),
+                ..RouteBudgets::default()
+            },
         },
         Route {
             label: "Push of one mutation (a new post)".into(),
             path: "/sync/push".into(),
             script: Some(push_script),
             loads: Vec::new(),
+            budgets: RouteBudgets::default(),
         },
     ];
     for round in 0..rounds {
@@ -109,18 +136,32 @@ pub async fn measure(
         let throughput: Runs = route.loads.iter().map(|l| l.requests_per_second).collect();
         let p50: Runs = route.loads.iter().map(|l| l.p50_ms).collect();
         let p99: Runs = route.loads.iter().map(|l| l.p99_ms).collect();
-        section.row(Row::new(
-            format!("{}: throughput", route.label),
-            throughput.clone(),
-            Unit::PerSecond,
+        let budgeted = |row: Row, budget: Option<Budget>| match budget {
+            Some(budget) => row.with_budget(budget),
+            None => row,
+        };
+        let b = &route.budgets;
+        section.row(budgeted(
+            Row::new(
+                format!("{}: throughput", route.label),
+                throughput.clone(),
+                Unit::PerSecond,
+            ),
+            b.throughput.map(|l| Budget::at_least(l, Unit::PerSecond)),
         ));
         section.row(Row::new(format!("{}: p50", route.label), p50, Unit::Millis));
-        section.row(Row::new(format!("{}: p99", route.label), p99, Unit::Millis));
+        section.row(budgeted(
+            Row::new(format!("{}: p99", route.label), p99, Unit::Millis),
+            b.p99_ms.map(|l| Budget::at_most(l, Unit::Millis)),
+        ));
         if route.path != TRIVIAL_PATH {
-            section.row(Row::new(
-                format!("{}: throughput ÷ trivial route", route.label),
-                throughput.ratio_to(&trivial),
-                Unit::Ratio,
+            section.row(budgeted(
+                Row::new(
+                    format!("{}: throughput ÷ trivial route", route.label),
+                    throughput.ratio_to(&trivial),
+                    Unit::Ratio,
+                ),
+                b.share_of_trivial.map(|l| Budget::at_least(l, Unit::Ratio)),
             ));
         }
     }
