@@ -400,6 +400,25 @@ async function coldFirstVisit(opts, dir, chromiumVersion) {
       const n = performance.getEntriesByType('navigation')[0];
       return n ? { end: n.responseEnd, bytes: n.transferSize } : null;
     });
+    // Where the time until hydrated goes: the wasm's download, its compiling and starting
+    // (the app's first mark), and hydrating (the app's mark when hydrate_body returned).
+    const parts = await page.evaluate(() => {
+      const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+      const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+      return {
+        wasmDownloaded: wasm ? wasm.responseEnd : null,
+        wasmStarted: mark('streetboard:started'),
+        hydrateDone: mark('streetboard:hydrated'),
+      };
+    });
+    if (parts.wasmDownloaded === null || parts.wasmStarted === null || parts.hydrateDone === null) {
+      throw new BenchError(`the hydration marks are missing: ${JSON.stringify(parts)}`);
+    }
+    Object.assign(marks, parts, { htmlIn: nav ? nav.end : null });
+    log(
+      `  cold: html in ${round1(marks.htmlIn)} ms, wasm downloaded ${round1(parts.wasmDownloaded)} ms, ` +
+        `started ${round1(parts.wasmStarted)} ms, hydrate_body done ${round1(parts.hydrateDone)} ms`,
+    );
     log(
       `  cold: fcp ${round1(marks.fcp)} ms, lcp ${round1(marks.lcp)} ms, hydrated ${round1(marks.hydrated)} ms, ` +
         `posts visible ${round1(marks.posts)} ms (first card ${marks.postsTop} px down)` +
@@ -481,6 +500,10 @@ async function main() {
     fcp_ms: [],
     lcp_ms: [],
     hydrated_ms: [],
+    html_in_ms: [],
+    wasm_downloaded_ms: [],
+    wasm_started_ms: [],
+    hydrate_done_ms: [],
     online_warm_ms: [],
     offline_cold_ms: [],
     offline_served_by_service_worker: true,
@@ -499,6 +522,10 @@ async function main() {
       out.fcp_ms.push(round1(cold.fcp));
       out.lcp_ms.push(round1(cold.lcp));
       out.hydrated_ms.push(round1(cold.hydrated));
+      out.html_in_ms.push(round1(cold.htmlIn));
+      out.wasm_downloaded_ms.push(round1(cold.wasmDownloaded));
+      out.wasm_started_ms.push(round1(cold.wasmStarted));
+      out.hydrate_done_ms.push(round1(cold.hydrateDone));
       out.online_warm_ms.push(round1(warm.marks.posts));
       out.offline_cold_ms.push(round1(offline.marks.posts));
       out.offline_served_by_service_worker &&= offline.fromServiceWorker;

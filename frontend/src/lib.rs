@@ -11,6 +11,9 @@ use app::pages::offline::OFFLINE_SHELL_ID;
 /// so the app is mounted afresh instead: the router renders the real page for the real address.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // The wasm downloaded, compiled and instantiated: where the first visit's time goes is
+    // read from these marks (`cargo xtask bench`, `end2end/bench/phone.mjs`).
+    mark("streetboard:started");
     console_error_panic_hook::set_once();
     if offline_shell_stands_in() {
         if let Some(body) = leptos::prelude::document().body() {
@@ -19,6 +22,14 @@ pub fn hydrate() {
         leptos::mount::mount_to_body(app::App);
     } else {
         leptos::mount::hydrate_body(app::App);
+    }
+    mark("streetboard:hydrated");
+}
+
+/// A `performance.mark`; nothing if the browser has no performance timeline.
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
     }
 }
 

@@ -38,6 +38,31 @@ where
     not_a_member_unless(row)
 }
 
+/// The viewer's membership of the board with this id, and the board's change number, in one
+/// read: what a pull needs before anything else (most pulls need nothing more).
+pub(crate) async fn membership_and_last_seq<'e, E>(
+    executor: E,
+    viewer: &Viewer,
+    board_id: &BoardId,
+) -> Result<(Membership, i64), AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT m.board_id, m.role, m.street, m.house_number, b.last_seq FROM memberships m \
+         JOIN boards b ON b.id = m.board_id WHERE m.user_id = $1 AND m.board_id = $2",
+    )
+    .bind(viewer.user_id.as_str())
+    .bind(board_id.as_str())
+    .fetch_optional(executor)
+    .await
+    .internal()?;
+    let last_seq = row.as_ref().map_or(0, |row| row.4);
+    let membership =
+        not_a_member_unless(row.map(|(id, role, street, house, _)| (id, role, street, house)))?;
+    Ok((membership, last_seq))
+}
+
 pub(crate) fn not_a_member_unless(
     row: Option<(String, String, String, String)>,
 ) -> Result<Membership, AppError> {

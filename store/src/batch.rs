@@ -111,8 +111,22 @@ impl Db {
         let mut answers = Answers::default();
         let mut moved = Vec::new();
         let mut allowance = None;
+        // The member's turn, then the records again: a copy of this batch that committed while
+        // ours waited is answered from them (see `take_turn`).
+        let unknown: Vec<&str> = mutations
+            .iter()
+            .zip(&known)
+            .filter(|(_, known)| known.is_none())
+            .map(|(mutation, _)| mutation.id.as_str())
+            .collect();
+        let mut recorded = match take_turn(&mut tx, self.backend(), viewer, &unknown).await {
+            Ok(recorded) => recorded,
+            Err(e) => return Answers::stopped_at_once(e),
+        };
         for (mutation, known) in mutations.iter().zip(known) {
-            let answer = match known {
+            // Known before, recorded meanwhile, or made earlier in this batch (the same write
+            // twice in one push).
+            let answer = match known.or_else(|| recorded.remove(mutation.id.as_str())) {
                 Some(answer) => Ok(answer),
                 None => {
                     self.apply_one(&mut tx, viewer, mutation, &mut allowance, &mut moved)
@@ -120,7 +134,12 @@ impl Db {
                 }
             };
             match answer {
-                Ok(answer) => answers.answered.push(answer),
+                Ok(answer) => {
+                    if let Ok(outcome) = &answer {
+                        recorded.insert(mutation.id.clone(), Ok(outcome.clone()));
+                    }
+                    answers.answered.push(answer);
+                }
                 Err(stopped) => {
                     answers.stopped = Some(stopped);
                     break;
@@ -147,12 +166,6 @@ impl Db {
         allowance: &mut Option<Allowance>,
         moved: &mut Vec<Moved>,
     ) -> Result<Result<Outcome, Refusal>, AppError> {
-        match take_turn(tx, self.backend(), viewer, &mutation.id).await {
-            Ok(None) => {}
-            // Recorded by a copy of this batch that committed while ours waited its turn.
-            Ok(Some(outcome)) => return Ok(Ok(outcome)),
-            Err(e) => return as_answer(e),
-        }
         // Only new writes count: a repeat is answered from its record, free.
         if allowance.is_none() {
             let per_minute = self.writes_per_minute.unwrap_or(MAX_WRITES_PER_MINUTE);
@@ -238,11 +251,14 @@ async fn record(
 
 /// The outcomes recorded under `ids`, by id, read in one query: an id another member used is
 /// answered with `IdInUse`.
-async fn recorded_outcomes(
-    pool: &sqlx::AnyPool,
+async fn recorded_outcomes<'e, E>(
+    executor: E,
     viewer: &Viewer,
     ids: &[&str],
-) -> Result<HashMap<String, Result<Outcome, Refusal>>, AppError> {
+) -> Result<HashMap<String, Result<Outcome, Refusal>>, AppError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -255,7 +271,7 @@ async fn recorded_outcomes(
     for id in ids {
         query = query.bind(*id);
     }
-    let rows = query.fetch_all(pool).await.internal()?;
+    let rows = query.fetch_all(executor).await.internal()?;
     rows.into_iter()
         .map(|(id, user_id, outcome)| {
             let answer = read_record(viewer, &id, &user_id, &outcome)?;
@@ -303,31 +319,28 @@ fn read_record(
     })
 }
 
-/// Waits for this mutation id's turn, then returns the outcome an earlier copy recorded, if
-/// any. Copies of one mutation can be applied at the same moment when a retry reaches another
-/// server process while the first is still at work: on PostgreSQL they queue on a lock on the
-/// id (for this transaction), as SQLite's `BEGIN IMMEDIATE` makes every writer queue; the
-/// later ones then answer as the first did instead of colliding with its rows.
+/// Waits for the member's turn, then reads what is recorded under `ids`. Copies of one batch
+/// can be applied at the same moment when a retry reaches another server process while the
+/// first is still at work: on PostgreSQL they queue on a lock on the member (for this
+/// transaction), as SQLite's `BEGIN IMMEDIATE` makes every writer queue; the later ones then
+/// answer as the first did instead of colliding with its rows. A member's writes taking turns
+/// also makes their limits (writes a minute, claims a day) count exactly on both databases.
+/// Another member's write under the same id is not held back by this turn: its record collides
+/// with ours, and `apply_one` answers from the one that committed.
 async fn take_turn(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     viewer: &Viewer,
-    id: &str,
-) -> Result<Option<Outcome>, AppError> {
+    ids: &[&str],
+) -> Result<HashMap<String, Result<Outcome, Refusal>>, AppError> {
     if backend == Backend::Postgres {
-        // The member's turn, then the write's: a member's writes take turns, so their limits
-        // (writes a minute, claims a day) count exactly on PostgreSQL as on SQLite, where all
-        // writes take turns. Always in this order, so two writes cannot wait on each other;
-        // taking the member's again in the same transaction returns at once.
-        for turn in [format!("member:{}", viewer.user_id), id.to_string()] {
-            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS turn")
-                .bind(turn)
-                .execute(&mut **tx)
-                .await
-                .internal()?;
-        }
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS turn")
+            .bind(format!("member:{}", viewer.user_id))
+            .execute(&mut **tx)
+            .await
+            .internal()?;
     }
-    recorded_outcome_in(&mut **tx, viewer, id).await
+    recorded_outcomes(&mut **tx, viewer, ids).await
 }
 
 /// The member's writes left this minute, counted once a batch (in its transaction, during

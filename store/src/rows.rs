@@ -26,13 +26,21 @@ macro_rules! looks_alike_on_board {
 }
 pub(crate) use looks_alike_on_board;
 
+/// A post's status as read at `$1` ("now"): an open post past its expiry reads as expired.
+macro_rules! post_status_as_read {
+    () => {
+        "CASE WHEN p.status = 'open' AND p.expires_at_ms IS NOT NULL AND p.expires_at_ms <= $1 \
+         THEN 'expired' ELSE p.status END"
+    };
+}
+pub(crate) use post_status_as_read;
+
 /// Columns for a `PostRow`. `$1` is always "now", so expiry is applied as posts are read:
 /// an open post past its expiry reads as expired, with no background job needed.
 pub(crate) const POST_COLUMNS: &str = concat!("\
     p.id, b.slug AS board_slug, p.board_id, p.kind, p.category, p.title, p.details, p.urgency, \
     CASE WHEN p.needs_vetting THEN 1 ELSE 0 END AS needs_vetting, \
-    CASE WHEN p.status = 'open' AND p.expires_at_ms IS NOT NULL AND p.expires_at_ms <= $1 \
-         THEN 'expired' ELSE p.status END AS status, \
+    ", post_status_as_read!(), " AS status, \
     p.street, p.author_id, a.display_name AS author_name, p.claimed_by, \
     c.display_name AS claimed_by_name, CASE WHEN p.pinned THEN 1 ELSE 0 END AS pinned, p.created_at_ms, p.expires_at_ms, \
     (SELECT COUNT(*) FROM replies r WHERE r.post_id = p.id) AS reply_count, \

@@ -105,15 +105,11 @@ impl Db {
         board_id: &BoardId,
         since: i64,
     ) -> Result<PullResponse, AppError> {
-        let membership = self.membership_by_board_id(viewer, board_id).await?;
-        // Most pulls find nothing new (a phone checking on its timer): the board's number
-        // alone says so, one indexed read instead of the listing with its joins. Every post's
-        // number is at most the board's, so nothing after `since` is missed.
-        let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM boards WHERE id = $1")
-            .bind(board_id.as_str())
-            .fetch_one(self.pool())
-            .await
-            .internal()?;
+        // Most pulls find nothing new (a phone checking on its timer): the board's number,
+        // read with the membership, says so, instead of the listing with its joins. Every
+        // post's number is at most the board's, so nothing after `since` is missed.
+        let (membership, last_seq) =
+            crate::access::membership_and_last_seq(self.pool(), viewer, board_id).await?;
         if since >= last_seq {
             return Ok(PullResponse {
                 posts: Vec::new(),

@@ -23,6 +23,16 @@ pub struct PhoneRuns {
     pub fcp_ms: Vec<f64>,
     pub lcp_ms: Vec<f64>,
     pub hydrated_ms: Vec<f64>,
+    /// Where the time until hydrated goes (marks from the first visit): the HTML in, the
+    /// wasm downloaded, the wasm started (compiled and instantiated), `hydrate_body` done.
+    #[serde(default)]
+    pub html_in_ms: Vec<f64>,
+    #[serde(default)]
+    pub wasm_downloaded_ms: Vec<f64>,
+    #[serde(default)]
+    pub wasm_started_ms: Vec<f64>,
+    #[serde(default)]
+    pub hydrate_done_ms: Vec<f64>,
     pub online_warm_ms: Vec<f64>,
     pub offline_cold_ms: Vec<f64>,
     #[serde(default)]
@@ -132,6 +142,19 @@ pub fn section(runs: &PhoneRuns, board_posts: usize) -> Section {
         )
         .with_budget(Budget::at_most(BUDGET_HYDRATED_MS, Unit::Millis)),
     );
+    for (what, values) in [
+        ("First visit: the HTML in", &runs.html_in_ms),
+        ("First visit: the wasm downloaded", &runs.wasm_downloaded_ms),
+        (
+            "First visit: the wasm compiled and started",
+            &runs.wasm_started_ms,
+        ),
+        ("First visit: hydrate_body done", &runs.hydrate_done_ms),
+    ] {
+        if !values.is_empty() {
+            section.row(Row::new(what, to_runs(values), Unit::Millis));
+        }
+    }
     // Online, a board the phone holds opens from its copy, as offline does (issue 12): no
     // slower than the offline cold start.
     let offline = to_runs(&runs.offline_cold_ms);
