@@ -140,9 +140,15 @@ impl Db {
                     }
                     answers.answered.push(answer);
                 }
-                Err(stopped) => {
+                Err(Stop::Clean(stopped)) => {
                     answers.stopped = Some(stopped);
                     break;
+                }
+                // A COMMIT now could keep a half-made write, or (on PostgreSQL) quietly roll
+                // everything back while the answers said "applied".
+                Err(Stop::Broken(error)) => {
+                    tx.rollback().await;
+                    return Answers::stopped_at_once(error);
                 }
             }
         }
@@ -165,46 +171,69 @@ impl Db {
         mutation: &Mutation,
         allowance: &mut Option<Allowance>,
         moved: &mut Vec<Moved>,
-    ) -> Result<Result<Outcome, Refusal>, AppError> {
+    ) -> Result<Result<Outcome, Refusal>, Stop> {
         // Only new writes count: a repeat is answered from its record, free.
         if allowance.is_none() {
             let per_minute = self.writes_per_minute.unwrap_or(MAX_WRITES_PER_MINUTE);
-            *allowance = Some(Allowance::count(tx, viewer, per_minute).await?);
+            *allowance = Some(
+                Allowance::count(tx, viewer, per_minute)
+                    .await
+                    .map_err(Stop::Broken)?,
+            );
         }
-        if let Some(allowance) = allowance.as_mut() {
-            allowance.take_one()?;
-        }
-        savepoint(tx, "SAVEPOINT one_write").await?;
-        let outcome = match self.apply_in(tx, viewer, mutation).await {
-            Ok(Written::Applied(board_moved)) => {
-                moved.extend(board_moved);
-                Outcome::Applied
-            }
-            Ok(Written::Refused(reason)) => Outcome::Rejected { reason },
-            // Not valid or not allowed at all: undone and answered, never recorded.
+        let allowance = allowance.as_mut().ok_or(Stop::Broken(AppError::Internal))?;
+        allowance.take_one().map_err(Stop::Clean)?;
+        savepoint(tx, "SAVEPOINT one_write")
+            .await
+            .map_err(Stop::Broken)?;
+        let (outcome, board_moved) = match self.apply_in(tx, viewer, mutation).await {
+            Ok(Written::Applied(board_moved)) => (Outcome::Applied, board_moved),
+            Ok(Written::Refused(reason)) => (Outcome::Rejected { reason }, None),
+            // Not valid or not allowed at all (answered, never recorded), or a fault: undone.
             Err(e) => {
-                undo_one(tx).await?;
-                return as_answer(e);
+                undo_one(tx).await.map_err(Stop::Broken)?;
+                allowance.give_back();
+                return as_answer(e).map_err(Stop::Clean);
             }
         };
         match record(tx, viewer, mutation, &outcome).await {
             Ok(()) => {
-                savepoint(tx, "RELEASE SAVEPOINT one_write").await?;
+                savepoint(tx, "RELEASE SAVEPOINT one_write")
+                    .await
+                    .map_err(Stop::Broken)?;
+                // Announced only once kept: an undone write's number is never heard of.
+                moved.extend(board_moved);
                 Ok(Ok(outcome))
             }
             // The same id committed meanwhile by another member's write (a member's own
             // copies take turns): undo ours and answer as the record says.
             Err(e) if is_unique_violation(&e) => {
-                undo_one(tx).await?;
+                undo_one(tx).await.map_err(Stop::Broken)?;
+                allowance.give_back();
                 match recorded_outcome_in(&mut ***tx, viewer, &mutation.id).await {
                     Ok(Some(outcome)) => Ok(Ok(outcome)),
-                    Ok(None) => Err(AppError::Internal),
-                    Err(e) => as_answer(e),
+                    Ok(None) => Err(Stop::Broken(AppError::Internal)),
+                    Err(e) => as_answer(e).map_err(Stop::Broken),
                 }
             }
-            Err(e) => Err(e).internal(),
+            // The write is half made (its change without its record): undo it, or give up on
+            // the whole transaction.
+            Err(e) => {
+                tracing::error!("database: recording write {}: {e}", mutation.id);
+                undo_one(tx).await.map_err(Stop::Broken)?;
+                Err(Stop::Clean(AppError::Internal))
+            }
         }
     }
+}
+
+/// Why a batch stops at a write.
+enum Stop {
+    /// The transaction is as it was before the write: the writes before it are committed.
+    Clean(AppError),
+    /// A statement failed where the transaction may not be trusted any more (on PostgreSQL it
+    /// refuses everything until rolled back): nothing of the batch is kept or answered.
+    Broken(AppError),
 }
 
 impl Answers {
@@ -372,6 +401,11 @@ impl Allowance {
             oldest: oldest.unwrap_or(now),
             now,
         })
+    }
+
+    /// Gives back the write taken for one that was not recorded after all.
+    fn give_back(&mut self) {
+        self.left += 1;
     }
 
     /// Takes one write, or refuses it for now, saying when the oldest of the minute's writes

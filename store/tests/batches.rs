@@ -156,3 +156,26 @@ racing_on_both_backends! {
         assert_eq!(recorded - before.2, MAX_PUSH_BATCH as i64, "each write recorded once");
     }
 }
+
+on_both_backends! {
+    async fn writes_refused_outright_do_not_use_up_the_minute(backend: Backend) {
+        let mut s = street(backend).await;
+        s.db = s.db.clone().with_writes_per_minute(2);
+        // Three replies to posts that are not there (answered, never recorded), then two posts.
+        let mut batch: Vec<Mutation> = (0..3)
+            .map(|_| mutation(reply(&PostId::from(new_id()), "Still needed?")))
+            .collect();
+        batch.push(create_post(&s.board.id, "Seedlings to give away"));
+        batch.push(create_post(&s.board.id, "A ladder to lend"));
+        let results = s.db.push(&s.ben, &batch).await.expect("within the limit");
+        let answers = outcomes(&results);
+        assert!(answers[..3]
+            .iter()
+            .all(|o| *o == Outcome::Rejected { reason: Refusal::PostGone }));
+        assert_eq!(answers[3..], [Outcome::Applied, Outcome::Applied]);
+        // The minute's two writes are the two posts: a third is held back.
+        let third = [create_post(&s.board.id, "Jam jars")];
+        let held = s.db.push(&s.ben, &third).await;
+        assert!(matches!(held, Err(AppError::TooManyAttempts { .. })), "{held:?}");
+    }
+}
