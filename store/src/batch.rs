@@ -61,16 +61,11 @@ impl Db {
                 Some(Err(Refusal::Invalid { fields }))
             })
             .collect();
-        let valid_ids: Vec<&str> = mutations
-            .iter()
-            .zip(&known)
-            .filter(|(_, known)| known.is_none())
-            .map(|(mutation, _)| mutation.id.as_str())
-            .collect();
-        let mut recorded = match recorded_outcomes(self.pool(), viewer, &valid_ids).await {
-            Ok(recorded) => recorded,
-            Err(e) => return Answers::stopped_at_once(e),
-        };
+        let mut recorded =
+            match recorded_outcomes(self.pool(), viewer, &unknown_ids(mutations, &known)).await {
+                Ok(recorded) => recorded,
+                Err(e) => return Answers::stopped_at_once(e),
+            };
         for (mutation, known) in mutations.iter().zip(known.iter_mut()) {
             if known.is_none() {
                 *known = recorded.remove(mutation.id.as_str());
@@ -113,12 +108,7 @@ impl Db {
         let mut allowance = None;
         // The member's turn, then the records again: a copy of this batch that committed while
         // ours waited is answered from them (see `take_turn`).
-        let unknown: Vec<&str> = mutations
-            .iter()
-            .zip(&known)
-            .filter(|(_, known)| known.is_none())
-            .map(|(mutation, _)| mutation.id.as_str())
-            .collect();
+        let unknown = unknown_ids(mutations, &known);
         let mut recorded = match take_turn(&mut tx, self.backend(), viewer, &unknown).await {
             Ok(recorded) => recorded,
             Err(e) => return Answers::stopped_at_once(e),
@@ -234,6 +224,19 @@ enum Stop {
     /// A statement failed where the transaction may not be trusted any more (on PostgreSQL it
     /// refuses everything until rolled back): nothing of the batch is kept or answered.
     Broken(AppError),
+}
+
+/// The ids of the writes whose answer is not known yet.
+fn unknown_ids<'m>(
+    mutations: &'m [Mutation],
+    known: &[Option<Result<Outcome, Refusal>>],
+) -> Vec<&'m str> {
+    mutations
+        .iter()
+        .zip(known)
+        .filter(|(_, known)| known.is_none())
+        .map(|(mutation, _)| mutation.id.as_str())
+        .collect()
 }
 
 impl Answers {
